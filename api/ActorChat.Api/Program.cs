@@ -1,0 +1,15 @@
+using ActorChat.Api;
+using ActorChat.FrontEnd;
+using Orleans.Dashboard;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddActorChatOrleans();
+builder.AddActorChatFrontEnd();
+
+var app = builder.Build();
+app.MapActorChatFrontEnd();
+app.MapOrleansDashboard(routePrefix: "/dashboard");
+app.Run();
+
+/// <summary>Visible to the functional tests' <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

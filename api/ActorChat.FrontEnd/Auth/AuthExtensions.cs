@@ -1,0 +1,55 @@
+using ActorChat.Contracts;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ActorChat.FrontEnd.Auth;
+
+internal static class AuthExtensions
+{
+    public static IServiceCollection AddChatAuthentication(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<SigningKey>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKey, IOptions<AuthOptions>>((jwt, key, auth) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    IssuerSigningKey = key.Key,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    NameClaimType = JwtRegisteredClaimNames.Sub,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    // Browsers cannot set headers on a WebSocket, so the socket (and SSE) may carry the token in the query.
+                    OnMessageReceived = context =>
+                    {
+                        if (string.IsNullOrEmpty(context.Token) && context.Request.Query.TryGetValue("access_token", out var token))
+                        {
+                            context.Token = token.ToString();
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddDefaultPolicy("chat-user", policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ChatIds.IsValidUser(c.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value)));
+        return services;
+    }
+
+    /// <summary>The authenticated user id: the token's subject, never anything the client sends.</summary>
+    public static string ChatUser(this HttpContext context) =>
+        context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? throw new InvalidOperationException("No authenticated user.");
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Auth;
+
+/// <summary>Token settings, bound from <c>ActorChat:Auth</c>. See docs/configuration.md.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "ActorChat:Auth";
+
+    /// <summary>
+    /// HMAC-SHA256 key for signing and checking tokens, at least 32 bytes of UTF-8. When empty, a random key is
+    /// made at start (tokens then die with the process, and front ends do not share them).
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    [Required]
+    public string Issuer { get; set; } = "actorchat";
+
+    [Required]
+    public string Audience { get; set; } = "actorchat";
+
+    /// <summary>Lifetime of tokens from the dev login.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Whether <c>POST /api/auth/token</c> hands out tokens to anyone who names a user.</summary>
+    public bool DevLogin { get; set; } = true;
+}
+
+[OptionsValidator]
+internal sealed partial class AuthOptionsValidator : IValidateOptions<AuthOptions>;

@@ -1,0 +1,38 @@
+using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Endpoints;
+
+internal static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/token", IssueToken)
+            .AllowAnonymous()
+            .WithName("IssueToken")
+            .WithSummary("Dev login: a signed token for the named user.")
+            .WithTags("auth");
+        return app;
+    }
+
+    private static Task<IResult> IssueToken(TokenRequest? request, TokenIssuer issuer, IOptions<AuthOptions> options) =>
+        ChatProblems.Guard(() =>
+        {
+            if (!options.Value.DevLogin)
+            {
+                return Task.FromResult(Results.NotFound());
+            }
+
+            var user = RequestRules.User(request?.User, "user");
+            var (token, expiresAt) = issuer.Issue(user);
+            return Task.FromResult(Results.Ok(new TokenResponse(token, user, expiresAt)));
+        });
+
+    internal sealed record TokenRequest(string? User);
+
+    internal sealed record TokenResponse(string Token, string User, DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,48 @@
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Endpoints;
+using ActorChat.FrontEnd.Relay;
+using ActorChat.FrontEnd.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd;
+
+public static class FrontEndExtensions
+{
+    /// <summary>Registers the socket front end: options, authentication, relay, sessions and health checks.</summary>
+    public static IHostApplicationBuilder AddActorChatFrontEnd(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SocketOptions>().BindConfiguration(SocketOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SocketOptions>, SocketOptionsValidator>();
+        services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatLimits>, ChatLimitsValidator>());
+        services.AddChatAuthentication();
+        services.AddSingleton<ChatRelay>();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<RequestHandler>();
+        services.AddSingleton<ChatSession>();
+        services.AddHostedService<SocketShutdown>();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/ws</c>, the REST API and the health endpoints.</summary>
+    public static WebApplication MapActorChatFrontEnd(this WebApplication app)
+    {
+        var sockets = app.Services.GetRequiredService<IOptions<SocketOptions>>().Value;
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = sockets.KeepAliveInterval });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapChatSocket();
+        app.MapAuthApi();
+        app.MapRoomsApi();
+        app.MapChatHealth();
+        return app;
+    }
+}

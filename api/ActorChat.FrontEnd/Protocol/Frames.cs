@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Text.Json;
+using ActorChat.Contracts;
+
+namespace ActorChat.FrontEnd.Protocol;
+
+/// <summary>
+/// Builds the UTF-8 JSON frames of protocol v1 (docs/protocol.md). An event is encoded once and the same
+/// bytes go to every socket that receives it.
+/// </summary>
+internal static class Frames
+{
+    public const int ProtocolVersion = 1;
+
+    public static byte[] Welcome(string user, string connectionId) => Build(w =>
+    {
+        w.WriteString("type", "welcome");
+        w.WriteString("user", user);
+        w.WriteString("connection", connectionId);
+        w.WriteNumber("protocol", ProtocolVersion);
+    });
+
+    public static byte[] Ok(string? id, Action<Utf8JsonWriter>? result = null) => Build(w =>
+    {
+        w.WriteString("type", "ok");
+        WriteId(w, id);
+        result?.Invoke(w);
+    });
+
+    public static byte[] Error(string? id, ChatErrorCode code, string message, Action<Utf8JsonWriter>? extra = null) => Build(w =>
+    {
+        w.WriteString("type", "error");
+        WriteId(w, id);
+        w.WriteString("code", code.WireName());
+        w.WriteString("message", message);
+        extra?.Invoke(w);
+    });
+
+    public static byte[] Message(ChatMessage message) => Build(w =>
+    {
+        w.WriteString("type", "message");
+        WriteMessageFields(w, message);
+    });
+
+    public static byte[] Event(RoomEvent roomEvent) => roomEvent switch
+    {
+        MessagePosted posted => Message(posted.Message),
+        PresenceChanged presence => Build(w =>
+        {
+            w.WriteString("type", "presence");
+            w.WriteString("room", presence.Room);
+            w.WriteString("user", presence.User);
+            w.WriteString("status", StatusName(presence.Status));
+        }),
+        UserTyping typing => Build(w =>
+        {
+            w.WriteString("type", "typing");
+            w.WriteString("room", typing.Room);
+            w.WriteString("user", typing.User);
+        }),
+        ReadMoved read => Build(w =>
+        {
+            w.WriteString("type", "read");
+            w.WriteString("room", read.Room);
+            w.WriteString("user", read.User);
+            w.WriteNumber("seq", read.Seq);
+        }),
+        _ => throw new ArgumentOutOfRangeException(nameof(roomEvent), roomEvent.GetType().Name, "Unknown room event."),
+    };
+
+    /// <summary>The fields of a message, shared by the <c>message</c> event and the <c>history</c> result.</summary>
+    public static void WriteMessageFields(Utf8JsonWriter w, ChatMessage message)
+    {
+        w.WriteString("room", message.Room);
+        w.WriteNumber("seq", message.Seq);
+        w.WriteString("from", message.From);
+        w.WriteString("text", message.Text);
+        w.WriteString("ts", message.Ts);
+        if (message.ClientMsgId is not null)
+        {
+            w.WriteString("clientMsgId", message.ClientMsgId);
+        }
+    }
+
+    public static void WriteMessages(Utf8JsonWriter w, string property, IReadOnlyList<ChatMessage> messages)
+    {
+        w.WriteStartArray(property);
+        foreach (var message in messages)
+        {
+            w.WriteStartObject();
+            WriteMessageFields(w, message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    public static string StatusName(PresenceStatus status) => status switch
+    {
+        PresenceStatus.Joined => "joined",
+        PresenceStatus.Left => "left",
+        PresenceStatus.Online => "online",
+        _ => "offline",
+    };
+
+    private static void WriteId(Utf8JsonWriter w, string? id)
+    {
+        if (id is null)
+        {
+            w.WriteNull("id");
+        }
+        else
+        {
+            w.WriteString("id", id);
+        }
+    }
+
+    private static byte[] Build(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

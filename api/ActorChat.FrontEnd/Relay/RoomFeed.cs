@@ -1,0 +1,255 @@
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Protocol;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace ActorChat.FrontEnd.Relay;
+
+/// <summary>
+/// This node's single subscription to one room's stream. It turns the stream into a gapless sequence
+/// (repairing holes from the room grain), encodes each event once and hands the bytes to every local
+/// subscription without waiting on any socket.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate never allocates a wait handle; events may still arrive after the feed stops, so it is never disposed.")]
+internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
+{
+    private const int RepairPage = 200;
+
+    private readonly IClusterClient _client;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<RoomSubscription> _live = [];
+    private StreamSubscriptionHandle<RoomEvent>? _handle;
+
+    public RoomFeed(string room, IClusterClient client, ILogger logger)
+    {
+        Room = room;
+        _client = client;
+        _logger = logger;
+        Ready = new Lazy<Task>(StartAsync);
+    }
+
+    public string Room { get; }
+
+    /// <summary>Highest seq delivered by this feed; every live subscription has received all up to here.</summary>
+    public long LastSeq { get; private set; }
+
+    /// <summary>Local connections following the room through this feed (counted by the relay).</summary>
+    public int References { get; set; }
+
+    public Lazy<Task> Ready { get; }
+
+    private IRoomGrain Grain => _client.GetGrain<IRoomGrain>(Room);
+
+    /// <summary>
+    /// Brings a new subscription up to the feed's position from the room grain, outside the gate so live
+    /// delivery to others goes on, then makes it live under the gate.
+    /// </summary>
+    public async Task AttachAsync(RoomSubscription subscription)
+    {
+        while (true)
+        {
+            long target;
+            await _gate.WaitAsync();
+            try
+            {
+                if (LastSeq <= subscription.Cursor)
+                {
+                    _live.Add(subscription);
+                    return;
+                }
+
+                target = LastSeq;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            await ReplayAsync(subscription, target);
+        }
+    }
+
+    public async Task DetachAsync(RoomSubscription subscription)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            _live.Remove(subscription);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        try
+        {
+            if (_handle is not null)
+            {
+                await _handle.UnsubscribeAsync();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogUnsubscribeFailed(_logger, ex, Room);
+        }
+    }
+
+    public async Task OnNextAsync(RoomEvent item, StreamSequenceToken? token = null)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (item is MessagePosted posted)
+            {
+                await DeliverMessageAsync(posted.Message);
+            }
+            else
+            {
+                DeliverSignal(item);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogDeliveryFailed(_logger, ex, Room);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(_logger, ex, Room);
+        return Task.CompletedTask;
+    }
+
+    private async Task StartAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(Room));
+            _handle = await stream.SubscribeAsync(this);
+
+            // Read the position after subscribing: anything newer arrives on the stream or is repaired as a gap.
+            LastSeq = (await Grain.Info()).LastSeq;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task DeliverMessageAsync(ChatMessage message)
+    {
+        if (message.Seq <= LastSeq)
+        {
+            return;
+        }
+
+        while (message.Seq > LastSeq + 1)
+        {
+            var missing = await Grain.ReadRange(LastSeq, (int)Math.Min(RepairPage, message.Seq - LastSeq - 1));
+            if (missing.Messages.Count == 0)
+            {
+                break;
+            }
+
+            LogGapRepaired(_logger, Room, LastSeq + 1, missing.Messages[^1].Seq);
+            foreach (var repaired in missing.Messages)
+            {
+                Fan(repaired);
+            }
+        }
+
+        Fan(message);
+    }
+
+    private void Fan(ChatMessage message)
+    {
+        if (message.Seq <= LastSeq)
+        {
+            return;
+        }
+
+        LastSeq = message.Seq;
+        byte[]? frame = null;
+        foreach (var subscription in _live)
+        {
+            if (message.Seq <= subscription.Cursor)
+            {
+                continue;
+            }
+
+            subscription.Cursor = message.Seq;
+            frame ??= Frames.Message(message);
+            subscription.Connection.TrySend(frame);
+        }
+    }
+
+    private void DeliverSignal(RoomEvent item)
+    {
+        // Typing and read events go to the others; presence goes to everyone in the room.
+        var actor = item switch
+        {
+            UserTyping typing => typing.User,
+            ReadMoved read => read.User,
+            _ => null,
+        };
+        byte[]? frame = null;
+        foreach (var subscription in _live)
+        {
+            var connection = subscription.Connection;
+            if (actor is not null && connection.User == actor)
+            {
+                continue;
+            }
+
+            frame ??= Frames.Event(item);
+            connection.TrySend(frame);
+        }
+    }
+
+    private async Task ReplayAsync(RoomSubscription subscription, long target)
+    {
+        var connection = subscription.Connection;
+        while (subscription.Cursor < target && !connection.IsClosing)
+        {
+            var page = await Grain.ReadRange(subscription.Cursor, (int)Math.Min(RepairPage, target - subscription.Cursor));
+            if (page.Messages.Count == 0)
+            {
+                // History no longer holds these; nothing more can be replayed.
+                subscription.Cursor = target;
+                return;
+            }
+
+            foreach (var message in page.Messages)
+            {
+                if (message.Seq > subscription.Cursor)
+                {
+                    subscription.Cursor = message.Seq;
+                    await connection.SendAsync(Frames.Message(message));
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relay of room {Room} repaired a gap: seq {From}..{To} fetched from the room grain")]
+    private static partial void LogGapRepaired(ILogger logger, string room, long from, long to);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Relay of room {Room} failed to deliver an event")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream of room {Room} reported an error")]
+    private static partial void LogStreamError(ILogger logger, Exception exception, string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from room {Room} failed")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string room);
+}

@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using ActorChat.FrontEnd.Relay;
+using Microsoft.Extensions.Logging;
+
+namespace ActorChat.FrontEnd.Sockets;
+
+/// <summary>
+/// One open socket: its identity, the rooms it follows and a bounded outbound queue drained by a single writer
+/// loop, so that whoever hands it a frame (the relay, above all) never waits on this socket.
+/// </summary>
+internal sealed partial class ChatConnection : IDisposable
+{
+    private readonly WebSocket _socket;
+    private readonly Channel<byte[]> _outbox;
+    private readonly SocketOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _abort = new();
+    private long _queuedBytes;
+    private int _closing;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeReason = string.Empty;
+
+    internal ChatConnection(string id, string user, WebSocket socket, SocketOptions options, ILogger logger)
+    {
+        Id = id;
+        User = user;
+        _socket = socket;
+        _options = options;
+        _logger = logger;
+        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.OutboundQueueMessages)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string Id { get; }
+
+    public string User { get; }
+
+    /// <summary>Rooms this connection joined, with the relay's per-connection delivery cursor.</summary>
+    internal ConcurrentDictionary<string, RoomSubscription> Rooms { get; } = new(StringComparer.Ordinal);
+
+    public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    internal CancellationToken Aborted => _abort.Token;
+
+    /// <summary>Queues a frame without waiting. A full queue marks the socket a slow consumer and closes it.</summary>
+    public bool TrySend(byte[] frame)
+    {
+        if (IsClosing)
+        {
+            return false;
+        }
+
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) > _options.OutboundQueueBytes || !_outbox.Writer.TryWrite(frame))
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            CloseAsSlowConsumer();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Queues a frame of this connection's own (a reply, a replayed message), waiting for room in the queue.</summary>
+    public async ValueTask SendAsync(byte[] frame)
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _queuedBytes, frame.Length);
+        try
+        {
+            await _outbox.Writer.WriteAsync(frame, _abort.Token);
+        }
+        catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+        }
+    }
+
+    /// <summary>Stops accepting frames; the writer flushes what is queued, then closes with this status.</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        _closeStatus = status;
+        _closeReason = reason;
+        _outbox.Writer.TryComplete();
+        AbortAfterCloseTimeout();
+    }
+
+    private void CloseAsSlowConsumer()
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        LogSlowConsumer(_logger, Id, User);
+        _closeStatus = CloseCodes.SlowConsumer;
+        _closeReason = "slow consumer";
+        _outbox.Writer.TryComplete();
+
+        // Its queue is dropped, not flushed: the client resumes with `since` after reconnecting.
+        while (_outbox.Reader.TryRead(out _))
+        {
+        }
+
+        Interlocked.Exchange(ref _queuedBytes, 0);
+        AbortAfterCloseTimeout();
+    }
+
+    // A peer that neither reads its queue nor answers the close handshake is cut off after the close timeout.
+    private void AbortAfterCloseTimeout()
+    {
+        try
+        {
+            _abort.CancelAfter(_options.CloseTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Writes queued frames until the connection closes, then performs the close handshake (or aborts on timeout).</summary>
+    internal async Task RunWriterAsync()
+    {
+        try
+        {
+            await foreach (var frame in _outbox.Reader.ReadAllAsync(_abort.Token))
+            {
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+            }
+
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+                timeout.CancelAfter(_options.CloseTimeout);
+                await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The peer went away or the close timed out: nothing left to deliver to.
+        }
+    }
+
+    /// <summary>Tears the socket down at once (after the close timeout, or on server shutdown).</summary>
+    public void Dispose() => _abort.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} of {User} is a slow consumer; closing it with 4008")]
+    private static partial void LogSlowConsumer(ILogger logger, string connectionId, string user);
+}

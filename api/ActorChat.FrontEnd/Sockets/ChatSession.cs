@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Protocol;
+using ActorChat.FrontEnd.Relay;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Sockets;
+
+/// <summary>Runs one accepted socket: welcome, the read loop, request dispatch, and cleanup on close.</summary>
+internal sealed partial class ChatSession(
+    IGrainFactory grains,
+    ChatRelay relay,
+    RequestHandler handler,
+    ConnectionRegistry registry,
+    IOptions<SocketOptions> socketOptions,
+    IOptions<ChatLimits> limits,
+    ILogger<ChatSession> logger)
+{
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
+    private readonly SocketOptions _options = socketOptions.Value;
+    private readonly ChatLimits _limits = limits.Value;
+
+    public async Task RunAsync(WebSocket socket, string user, CancellationToken aborted)
+    {
+        var connection = new ChatConnection(NewConnectionId(), user, socket, _options, logger);
+        var writer = connection.RunWriterAsync();
+        registry.Add(connection);
+        LogOpened(logger, connection.Id, user);
+        var closeStatus = WebSocketCloseStatus.NormalClosure;
+        try
+        {
+            await relay.FollowUserAsync(connection);
+            await grains.GetGrain<IUserGrain>(user).Connect(connection.Id);
+            await connection.SendAsync(Frames.Welcome(user, connection.Id));
+            closeStatus = await ReadLoopAsync(connection, socket, aborted);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            closeStatus = WebSocketCloseStatus.EndpointUnavailable;
+        }
+        finally
+        {
+            connection.Close(closeStatus, CloseReason(closeStatus));
+            await writer;
+            registry.Remove(connection);
+            await ReleaseAsync(connection);
+            connection.Dispose();
+            LogClosed(logger, connection.Id, user, (int)(socket.CloseStatus ?? closeStatus));
+        }
+    }
+
+    private async Task<WebSocketCloseStatus> ReadLoopAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Aborted);
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var count = 0;
+        try
+        {
+            while (!connection.IsClosing)
+            {
+                if (count == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxMessageBytes + 1));
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var result = await socket.ReceiveAsync(buffer.AsMemory(count), stop.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return WebSocketCloseStatus.NormalClosure;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    return WebSocketCloseStatus.InvalidMessageType;
+                }
+
+                count += result.Count;
+                if (count > _options.MaxMessageBytes)
+                {
+                    return WebSocketCloseStatus.MessageTooBig;
+                }
+
+                if (result.EndOfMessage)
+                {
+                    await DispatchAsync(connection, buffer.AsMemory(0, count));
+                    count = 0;
+                }
+            }
+
+            return WebSocketCloseStatus.NormalClosure;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task DispatchAsync(ChatConnection connection, ReadOnlyMemory<byte> frame)
+    {
+        string? id = null;
+        try
+        {
+            using var document = JsonDocument.Parse(frame, JsonOptions);
+            var request = ClientRequest.Parse(document, _limits.MaxIdLength, out id);
+            await handler.HandleAsync(connection, request);
+        }
+        catch (JsonException)
+        {
+            await connection.SendAsync(Frames.Error(id, ChatErrorCode.BadRequest, "The frame is not a valid JSON object."));
+        }
+        catch (ProtocolException ex)
+        {
+            await connection.SendAsync(Frames.Error(id, ex.Code, ex.Message));
+        }
+        catch (ChatException ex)
+        {
+            await connection.SendAsync(Frames.Error(id, ex.Code, ex.Message));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRequestFailed(logger, ex, connection.Id);
+            await connection.SendAsync(Frames.Error(id, ChatErrorCode.Internal, "The request failed; it may be retried."));
+        }
+    }
+
+    private async Task ReleaseAsync(ChatConnection connection)
+    {
+        try
+        {
+            await relay.ReleaseConnectionAsync(connection);
+            await grains.GetGrain<IUserGrain>(connection.User).Disconnect(connection.Id);
+        }
+        catch (Exception ex)
+        {
+            LogReleaseFailed(logger, ex, connection.Id);
+        }
+    }
+
+    private static string CloseReason(WebSocketCloseStatus status) => status switch
+    {
+        WebSocketCloseStatus.InvalidMessageType => "binary frames are not supported",
+        WebSocketCloseStatus.MessageTooBig => "message too big",
+        _ => string.Empty,
+    };
+
+    private static string NewConnectionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} opened")]
+    private static partial void LogOpened(ILogger logger, string connectionId, string user);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} closed with {CloseCode}")]
+    private static partial void LogClosed(ILogger logger, string connectionId, string user, int closeCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A request on connection {ConnectionId} failed")]
+    private static partial void LogRequestFailed(ILogger logger, Exception exception, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing connection {ConnectionId} failed")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string connectionId);
+}

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Protocol;
+using ActorChat.FrontEnd.Relay;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Sockets;
+
+/// <summary>Carries out the requests of protocol v1 (docs/protocol.md) for one connection.</summary>
+internal sealed class RequestHandler(
+    IGrainFactory grains,
+    ChatRelay relay,
+    IOptions<ChatLimits> limits,
+    IOptions<SocketOptions> socketOptions,
+    TimeProvider time)
+{
+    private readonly ChatLimits _limits = limits.Value;
+    private readonly SocketOptions _socketOptions = socketOptions.Value;
+
+    public Task HandleAsync(ChatConnection connection, ClientRequest request) => request.Type switch
+    {
+        "join" => JoinAsync(connection, request),
+        "leave" => LeaveAsync(connection, request),
+        "members" => MembersAsync(connection, request),
+        "send" => SendAsync(connection, request),
+        "dm" => DirectAsync(connection, request),
+        "history" => HistoryAsync(connection, request),
+        "typing" => TypingAsync(connection, request),
+        "read" => ReadAsync(connection, request),
+        "rooms" => RoomsAsync(connection, request),
+        "ping" => Reply(connection, request, w => w.WriteString("ts", time.GetUtcNow())),
+        _ => throw new ProtocolException(ChatErrorCode.UnknownType, $"Unknown request type '{request.Type}'."),
+    };
+
+    private async Task JoinAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.JoinableRoom(request.OptionalString("room"), connection.User);
+        var since = request.OptionalLong("since", 0, long.MaxValue);
+        if (!connection.Rooms.ContainsKey(room) && connection.Rooms.Count >= _socketOptions.MaxRoomsPerConnection)
+        {
+            throw new ProtocolException(ChatErrorCode.Forbidden, $"A connection may follow at most {_socketOptions.MaxRoomsPerConnection} rooms.");
+        }
+
+        var joined = await grains.GetGrain<IRoomGrain>(room).Join(connection.User);
+        var recovered = since is null || (since <= joined.LastSeq && since + 1 >= joined.FirstAvailableSeq);
+        var ok = Frames.Ok(request.Id, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteNumber("lastSeq", joined.LastSeq);
+            w.WriteNumber("memberCount", joined.MemberCount);
+            w.WriteBoolean("recovered", recovered);
+        });
+
+        // The ok goes out before any message of the room; replay (since..] and live events follow in seq order.
+        var cursor = since is { } s ? Math.Min(s, joined.LastSeq) : joined.LastSeq;
+        var followed = await relay.FollowRoomAsync(connection, room, cursor, () => connection.SendAsync(ok).AsTask());
+        if (!followed)
+        {
+            await connection.SendAsync(ok);
+        }
+    }
+
+    private async Task LeaveAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var wasMember = await grains.GetGrain<IRoomGrain>(room).Leave(connection.User);
+        await relay.UnfollowRoomAsync(connection, room);
+        if (!wasMember)
+        {
+            throw new ChatException(ChatErrorCode.NotMember, "Not a member of this room.");
+        }
+
+        await Reply(connection, request, w => w.WriteString("room", room));
+    }
+
+    private async Task MembersAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var after = request.OptionalString("after");
+        var limit = (int)(request.OptionalLong("limit", 1, _limits.MaxMembersPage) ?? _limits.MaxMembersPage);
+        var page = await grains.GetGrain<IRoomGrain>(room).Members(connection.User, after, limit);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteStartArray("members");
+            foreach (var member in page.Members)
+            {
+                w.WriteStartObject();
+                w.WriteString("user", member.User);
+                w.WriteBoolean("online", member.Online);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteBoolean("hasMore", page.HasMore);
+        });
+    }
+
+    private async Task SendAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var text = RequestRules.Text(request.OptionalString("text"), _limits);
+        var clientMsgId = RequestRules.ClientMsgId(request.OptionalString("clientMsgId"), _limits);
+        var sent = await grains.GetGrain<IRoomGrain>(room).Send(connection.User, text, clientMsgId);
+        await ReplySent(connection, request, room, sent);
+    }
+
+    private async Task DirectAsync(ChatConnection connection, ClientRequest request)
+    {
+        var to = RequestRules.User(request.OptionalString("to"), "to");
+        var text = RequestRules.Text(request.OptionalString("text"), _limits);
+        var clientMsgId = RequestRules.ClientMsgId(request.OptionalString("clientMsgId"), _limits);
+        var room = ChatIds.Direct(connection.User, to);
+        var sent = await grains.GetGrain<IRoomGrain>(room).Send(connection.User, text, clientMsgId);
+        await ReplySent(connection, request, room, sent);
+    }
+
+    private async Task HistoryAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var before = request.OptionalLong("before", 1, long.MaxValue);
+        var limit = (int)(request.OptionalLong("limit", 1, _limits.MaxHistoryPage) ?? _limits.DefaultHistoryPage);
+        var page = await grains.GetGrain<IRoomGrain>(room).History(connection.User, before, limit);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            Frames.WriteMessages(w, "messages", page.Messages);
+            w.WriteBoolean("hasMore", page.HasMore);
+        });
+    }
+
+    private async Task TypingAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        await grains.GetGrain<IRoomGrain>(room).Typing(connection.User);
+        if (request.Id is not null)
+        {
+            await Reply(connection, request, w => w.WriteString("room", room));
+        }
+    }
+
+    private async Task ReadAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var seq = request.RequiredLong("seq", 0, long.MaxValue);
+        var pointer = await grains.GetGrain<IRoomGrain>(room).Read(connection.User, seq);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteNumber("seq", pointer);
+        });
+    }
+
+    private async Task RoomsAsync(ChatConnection connection, ClientRequest request)
+    {
+        var memberships = await grains.GetGrain<IUserGrain>(connection.User).Rooms();
+        var infos = await Task.WhenAll(memberships.Select(m => grains.GetGrain<IRoomGrain>(m.Room).Info()));
+        await Reply(connection, request, w =>
+        {
+            w.WriteStartArray("rooms");
+            for (var i = 0; i < memberships.Count; i++)
+            {
+                var lastRead = memberships[i].LastRead;
+                w.WriteStartObject();
+                w.WriteString("room", memberships[i].Room);
+                w.WriteNumber("lastSeq", infos[i].LastSeq);
+                w.WriteNumber("lastRead", lastRead);
+                w.WriteNumber("unread", Math.Max(0, infos[i].LastSeq - lastRead));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    private static Task ReplySent(ChatConnection connection, ClientRequest request, string room, SendResult sent) =>
+        Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteNumber("seq", sent.Seq);
+            w.WriteString("ts", sent.Ts);
+        });
+
+    private static Task Reply(ChatConnection connection, ClientRequest request, Action<Utf8JsonWriter> result) =>
+        connection.SendAsync(Frames.Ok(request.Id, result)).AsTask();
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Sockets;
+
+/// <summary>Per-socket limits of the WebSocket endpoint, bound from <c>ActorChat:Sockets</c>. See docs/configuration.md.</summary>
+public sealed class SocketOptions
+{
+    public const string Section = "ActorChat:Sockets";
+
+    /// <summary>Largest inbound message (all frames of it); a bigger one closes the socket with 1009.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Frames waiting to be written to one socket before it counts as a slow consumer.</summary>
+    [Range(16, 1_000_000)]
+    public int OutboundQueueMessages { get; set; } = 1024;
+
+    /// <summary>Bytes waiting to be written to one socket before it counts as a slow consumer.</summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public int OutboundQueueBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Rooms one connection may have joined at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxRoomsPerConnection { get; set; } = 256;
+
+    /// <summary>Interval of server pings that keep idle sockets and proxies alive.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a closing socket may take to flush its queue and finish the close handshake.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+[OptionsValidator]
+internal sealed partial class SocketOptionsValidator : IValidateOptions<SocketOptions>;

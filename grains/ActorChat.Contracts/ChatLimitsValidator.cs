@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.Contracts;
+
+[OptionsValidator]
+public sealed partial class ChatLimitsValidator : IValidateOptions<ChatLimits>;

@@ -1,0 +1,56 @@
+using Orleans.Concurrency;
+
+namespace ActorChat.Contracts;
+
+/// <summary>
+/// One chat room, keyed by room id (a public id or a canonical <c>dm:a:b</c> id). It numbers every message,
+/// persists it, then publishes it on the room's stream (<see cref="ChatStreams.ForRoom"/>).
+/// </summary>
+[Alias("ActorChat.IRoomGrain")]
+public interface IRoomGrain : IGrainWithStringKey
+{
+    /// <summary>Adds the user as a member (no-op when already one).</summary>
+    [Alias("Join")]
+    Task<JoinResult> Join(string user);
+
+    /// <summary>Ends the user's membership; false when the user was not a member.</summary>
+    [Alias("Leave")]
+    Task<bool> Leave(string user);
+
+    /// <summary>Appends a message from a member. A repeated <paramref name="clientMsgId"/> from the same user returns the first result.</summary>
+    [Alias("Send")]
+    Task<SendResult> Send(string user, string text, string? clientMsgId);
+
+    /// <summary>Up to <paramref name="limit"/> messages older than <paramref name="before"/> (newest page when null), ascending.</summary>
+    [Alias("History")]
+    Task<HistoryPage> History(string user, long? before, int limit);
+
+    /// <summary>Up to <paramref name="limit"/> messages newer than <paramref name="after"/>, ascending; members only.</summary>
+    [Alias("After")]
+    Task<HistoryPage> After(string user, long after, int limit);
+
+    /// <summary>Messages newer than <paramref name="after"/> for a front end's relay (replay and gap repair); no membership check.</summary>
+    [Alias("ReadRange")]
+    Task<HistoryPage> ReadRange(long after, int limit);
+
+    [Alias("Members")]
+    Task<MembersPage> Members(string user, string? after, int limit);
+
+    [Alias("Typing")]
+    Task Typing(string user);
+
+    /// <summary>Moves the user's read pointer forward (clamped to the last sequence); returns the pointer after the call.</summary>
+    [Alias("Read")]
+    Task<long> Read(string user, long seq);
+
+    [Alias("IsMember")]
+    Task<bool> IsMember(string user);
+
+    [Alias("Info")]
+    Task<RoomInfo> Info();
+
+    /// <summary>Called by a member's user grain when the member's first connection opens or last one closes.</summary>
+    [Alias("PresenceChanged")]
+    [OneWay]
+    Task PresenceChanged(string user, bool online);
+}

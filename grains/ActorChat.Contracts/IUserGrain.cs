@@ -1,0 +1,43 @@
+namespace ActorChat.Contracts;
+
+/// <summary>
+/// One user, keyed by user id: room memberships with a read pointer each, and the user's live connections.
+/// Publishes user-level events (direct messages) on <see cref="ChatStreams.ForUser"/>.
+/// </summary>
+[Alias("ActorChat.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Registers a live connection; the first one makes the user online in every room.</summary>
+    [Alias("Connect")]
+    Task Connect(string connectionId);
+
+    /// <summary>Removes a live connection; the last one makes the user offline.</summary>
+    [Alias("Disconnect")]
+    Task Disconnect(string connectionId);
+
+    [Alias("IsOnline")]
+    Task<bool> IsOnline();
+
+    /// <summary>The user's memberships with read pointers, sorted by room id.</summary>
+    [Alias("Rooms")]
+    Task<IReadOnlyList<UserRoom>> Rooms();
+
+    [Alias("RoomCount")]
+    Task<int> RoomCount();
+
+    /// <summary>Called by a room grain when membership starts.</summary>
+    [Alias("AddRoom")]
+    Task AddRoom(string room);
+
+    /// <summary>Called by a room grain when membership ends.</summary>
+    [Alias("RemoveRoom")]
+    Task RemoveRoom(string room);
+
+    /// <summary>Moves the read pointer of a room forward; returns the pointer after the call.</summary>
+    [Alias("AdvanceRead")]
+    Task<long> AdvanceRead(string room, long seq);
+
+    /// <summary>Publishes a direct message on the user's stream.</summary>
+    [Alias("DeliverDirect")]
+    Task DeliverDirect(ChatMessage message);
+}

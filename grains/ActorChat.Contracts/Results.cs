@@ -1,0 +1,62 @@
+namespace ActorChat.Contracts;
+
+[GenerateSerializer]
+[Alias("ActorChat.JoinResult")]
+[Immutable]
+public sealed record JoinResult(
+    [property: Id(0)] long LastSeq,
+    [property: Id(1)] int MemberCount,
+    [property: Id(2)] long FirstAvailableSeq);
+
+[GenerateSerializer]
+[Alias("ActorChat.SendResult")]
+[Immutable]
+public sealed record SendResult(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] DateTimeOffset Ts,
+    [property: Id(2)] bool Duplicate);
+
+[GenerateSerializer]
+[Alias("ActorChat.HistoryPage")]
+[Immutable]
+public sealed record HistoryPage(
+    [property: Id(0)] IReadOnlyList<ChatMessage> Messages,
+    [property: Id(1)] bool HasMore);
+
+[GenerateSerializer]
+[Alias("ActorChat.MemberInfo")]
+[Immutable]
+public sealed record MemberInfo(
+    [property: Id(0)] string User,
+    [property: Id(1)] bool Online);
+
+[GenerateSerializer]
+[Alias("ActorChat.MembersPage")]
+[Immutable]
+public sealed record MembersPage(
+    [property: Id(0)] IReadOnlyList<MemberInfo> Members,
+    [property: Id(1)] bool HasMore);
+
+[GenerateSerializer]
+[Alias("ActorChat.RoomInfo")]
+[Immutable]
+public sealed record RoomInfo(
+    [property: Id(0)] string Room,
+    [property: Id(1)] bool Exists,
+    [property: Id(2)] bool IsDirect,
+    [property: Id(3)] int MemberCount,
+    [property: Id(4)] long LastSeq);
+
+[GenerateSerializer]
+[Alias("ActorChat.RoomListing")]
+[Immutable]
+public sealed record RoomListing(
+    [property: Id(0)] string Room,
+    [property: Id(1)] int MemberCount);
+
+[GenerateSerializer]
+[Alias("ActorChat.UserRoom")]
+[Immutable]
+public sealed record UserRoom(
+    [property: Id(0)] string Room,
+    [property: Id(1)] long LastRead);

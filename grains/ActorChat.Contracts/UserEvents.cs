@@ -1,0 +1,12 @@
+namespace ActorChat.Contracts;
+
+/// <summary>An event published on a user's stream, reaching every connection of that user.</summary>
+[GenerateSerializer]
+[Alias("ActorChat.UserEvent")]
+public abstract record UserEvent;
+
+/// <summary>A direct message for the user, delivered whether or not the connection joined the <c>dm:</c> room.</summary>
+[GenerateSerializer]
+[Alias("ActorChat.DirectMessageReceived")]
+[Immutable]
+public sealed record DirectMessageReceived([property: Id(0)] ChatMessage Message) : UserEvent;

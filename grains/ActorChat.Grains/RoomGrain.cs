@@ -1,0 +1,409 @@
+using ActorChat.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+
+namespace ActorChat.Grains;
+
+internal sealed partial class RoomGrain(
+    [PersistentState("members", ChatProviders.Storage)] IPersistentState<RoomMembership> membership,
+    [PersistentState("log", ChatProviders.Storage)] IPersistentState<RoomLog> log,
+    IOptions<RoomOptions> options,
+    IOptions<ChatLimits> limits,
+    TimeProvider time,
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain
+{
+    private readonly RoomOptions _options = options.Value;
+    private readonly ChatLimits _limits = limits.Value;
+    private readonly Dictionary<(string User, string ClientMsgId), DedupEntry> _dedup = [];
+    private string _room = string.Empty;
+    private bool _valid;
+    private (string A, string B)? _direct;
+    private IAsyncStream<RoomEvent> _stream = null!;
+
+    private SortedSet<string> MemberSet => membership.State.Members;
+
+    private bool EmitsPresence => MemberSet.Count <= _options.PresenceMemberLimit;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _room = this.GetPrimaryKeyString();
+        _valid = ChatIds.IsValidRoom(_room);
+        if (ChatIds.TryParseDirect(_room, out var a, out var b))
+        {
+            _direct = (a, b);
+        }
+
+        foreach (var entry in log.State.Recent)
+        {
+            _dedup[(entry.User, entry.ClientMsgId)] = entry;
+        }
+
+        _stream = this.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(_room));
+        return Task.CompletedTask;
+    }
+
+    public async Task<JoinResult> Join(string user)
+    {
+        EnsureValidRoom();
+        EnsureParticipant(user);
+        await AddMember(user);
+        return new JoinResult(log.State.LastSeq, MemberSet.Count, FirstAvailableSeq: 1);
+    }
+
+    public async Task<bool> Leave(string user)
+    {
+        EnsureValidRoom();
+        if (!MemberSet.Remove(user))
+        {
+            return false;
+        }
+
+        await WriteMembership(() => MemberSet.Add(user));
+        await GrainFactory.GetGrain<IUserGrain>(user).RemoveRoom(_room);
+        UpdateDirectory();
+        if (EmitsPresence)
+        {
+            await Publish(new PresenceChanged(_room, user, PresenceStatus.Left));
+        }
+
+        return true;
+    }
+
+    public async Task<SendResult> Send(string user, string text, string? clientMsgId)
+    {
+        EnsureValidRoom();
+        ValidateText(text);
+        if (_direct is { } pair)
+        {
+            EnsureParticipant(user);
+            await AddMember(pair.A);
+            await AddMember(pair.B);
+        }
+        else
+        {
+            EnsureMember(user);
+        }
+
+        if (clientMsgId is not null && _dedup.TryGetValue((user, clientMsgId), out var seen))
+        {
+            return new SendResult(seen.Seq, seen.Ts, Duplicate: true);
+        }
+
+        await SealOpenChunkIfFull();
+
+        var state = log.State;
+        if (state.ChunkSize == 0)
+        {
+            state.ChunkSize = _options.ChunkSize;
+        }
+
+        var message = new ChatMessage(_room, state.LastSeq + 1, user, text, time.GetUtcNow(), clientMsgId);
+        state.Open.Add(message);
+        state.LastSeq = message.Seq;
+        DedupEntry? evicted = null;
+        if (clientMsgId is not null && _options.DedupWindow > 0)
+        {
+            var entry = new DedupEntry(user, clientMsgId, message.Seq, message.Ts);
+            state.Recent.Add(entry);
+            _dedup[(user, clientMsgId)] = entry;
+            if (state.Recent.Count > _options.DedupWindow)
+            {
+                evicted = state.Recent[0];
+                state.Recent.RemoveAt(0);
+                _dedup.Remove((evicted.User, evicted.ClientMsgId));
+            }
+        }
+
+        try
+        {
+            await log.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            // The store may or may not hold the write: undo it here and reload the truth on the next activation.
+            state.Open.RemoveAt(state.Open.Count - 1);
+            state.LastSeq = message.Seq - 1;
+            if (clientMsgId is not null)
+            {
+                _dedup.Remove((user, clientMsgId));
+                state.Recent.RemoveAll(e => e.Seq == message.Seq);
+                if (evicted is not null)
+                {
+                    state.Recent.Insert(0, evicted);
+                    _dedup[(evicted.User, evicted.ClientMsgId)] = evicted;
+                }
+            }
+
+            LogWriteFailed(logger, ex, _room);
+            DeactivateOnIdle();
+            throw new ChatException(ChatErrorCode.Internal, "The message could not be stored; it was not sent.");
+        }
+
+        // Persisted first, published second: a lost publish is repaired by the relays' gap detection.
+        await Publish(new MessagePosted(message));
+        if (_direct is { } participants)
+        {
+            await DeliverDirect(participants.A, message);
+            await DeliverDirect(participants.B, message);
+        }
+
+        return new SendResult(message.Seq, message.Ts, Duplicate: false);
+    }
+
+    public async Task<HistoryPage> History(string user, long? before, int limit)
+    {
+        EnsureReadable(user);
+        limit = ClampPage(limit);
+        var high = Math.Min((before ?? long.MaxValue) - 1, log.State.LastSeq);
+        var low = Math.Max(1, high - limit + 1);
+        var messages = await ReadInclusive(low, high);
+        return new HistoryPage(messages, HasMore: low > 1 && high >= 1);
+    }
+
+    public Task<HistoryPage> After(string user, long after, int limit)
+    {
+        EnsureReadable(user);
+        return ReadRange(after, limit);
+    }
+
+    public async Task<HistoryPage> ReadRange(long after, int limit)
+    {
+        EnsureValidRoom();
+        limit = ClampPage(limit);
+        var low = Math.Max(1, after + 1);
+        var high = Math.Min(log.State.LastSeq, low + limit - 1);
+        var messages = await ReadInclusive(low, high);
+        return new HistoryPage(messages, HasMore: high < log.State.LastSeq);
+    }
+
+    public async Task<MembersPage> Members(string user, string? after, int limit)
+    {
+        EnsureValidRoom();
+        if (_direct is not null)
+        {
+            EnsureParticipant(user);
+        }
+
+        limit = Math.Clamp(limit, 1, _limits.MaxMembersPage);
+        IEnumerable<string> view = after switch
+        {
+            null => MemberSet,
+            _ when MemberSet.Max is { } max && string.CompareOrdinal(after, max) < 0 => MemberSet.GetViewBetween(after, max),
+            _ => [],
+        };
+        var page = view.Where(m => after is null || string.CompareOrdinal(m, after) > 0).Take(limit + 1).ToList();
+        var hasMore = page.Count > limit;
+        if (hasMore)
+        {
+            page.RemoveAt(page.Count - 1);
+        }
+
+        var online = await Task.WhenAll(page.Select(m => GrainFactory.GetGrain<IUserGrain>(m).IsOnline()));
+        return new MembersPage([.. page.Select((m, i) => new MemberInfo(m, online[i]))], hasMore);
+    }
+
+    public async Task Typing(string user)
+    {
+        EnsureValidRoom();
+        EnsureMember(user);
+        if (EmitsPresence)
+        {
+            await Publish(new UserTyping(_room, user));
+        }
+    }
+
+    public async Task<long> Read(string user, long seq)
+    {
+        EnsureValidRoom();
+        EnsureMember(user);
+        var target = Math.Clamp(seq, 0, log.State.LastSeq);
+        var pointer = await GrainFactory.GetGrain<IUserGrain>(user).AdvanceRead(_room, target);
+        if (pointer == target && target > 0 && EmitsPresence)
+        {
+            await Publish(new ReadMoved(_room, user, pointer));
+        }
+
+        return pointer;
+    }
+
+    public Task<bool> IsMember(string user) => Task.FromResult(MemberSet.Contains(user));
+
+    public Task<RoomInfo> Info() =>
+        Task.FromResult(new RoomInfo(_room, membership.State.Created, _direct is not null, MemberSet.Count, log.State.LastSeq));
+
+    public async Task PresenceChanged(string user, bool online)
+    {
+        if (MemberSet.Contains(user) && EmitsPresence)
+        {
+            await Publish(new PresenceChanged(_room, user, online ? PresenceStatus.Online : PresenceStatus.Offline));
+        }
+    }
+
+    private async Task AddMember(string user)
+    {
+        if (!MemberSet.Add(user))
+        {
+            return;
+        }
+
+        var created = membership.State.Created;
+        membership.State.Created = true;
+        await WriteMembership(() =>
+        {
+            MemberSet.Remove(user);
+            membership.State.Created = created;
+        });
+        await GrainFactory.GetGrain<IUserGrain>(user).AddRoom(_room);
+        UpdateDirectory();
+        if (EmitsPresence)
+        {
+            await Publish(new PresenceChanged(_room, user, PresenceStatus.Joined));
+        }
+    }
+
+    private async Task WriteMembership(Action undo)
+    {
+        try
+        {
+            await membership.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            undo();
+            LogWriteFailed(logger, ex, _room);
+            DeactivateOnIdle();
+            throw new ChatException(ChatErrorCode.Internal, "The membership change could not be stored.");
+        }
+    }
+
+    private void UpdateDirectory()
+    {
+        if (_direct is null)
+        {
+            GrainFactory.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).Update(_room, MemberSet.Count).Ignore();
+        }
+    }
+
+    private async Task SealOpenChunkIfFull()
+    {
+        var state = log.State;
+        if (state.ChunkSize == 0 || state.Open.Count < state.ChunkSize)
+        {
+            return;
+        }
+
+        var index = (state.Open[0].Seq - 1) / state.ChunkSize;
+        await GrainFactory.GetGrain<IRoomChunkGrain>(RoomChunkGrain.KeyOf(_room, index)).Store(state.Open);
+
+        // Only the in-memory head changes here; the next write of the log persists the empty open chunk.
+        state.Open = [];
+    }
+
+    private async Task<IReadOnlyList<ChatMessage>> ReadInclusive(long low, long high)
+    {
+        var result = new List<ChatMessage>((int)Math.Max(0, Math.Min(high - low + 1, _limits.MaxHistoryPage)));
+        if (low > high)
+        {
+            return result;
+        }
+
+        var state = log.State;
+        var firstOpen = state.Open.Count > 0 ? state.Open[0].Seq : state.LastSeq + 1;
+        if (low < firstOpen)
+        {
+            var sealedHigh = Math.Min(high, firstOpen - 1);
+            for (var index = (low - 1) / state.ChunkSize; index <= (sealedHigh - 1) / state.ChunkSize; index++)
+            {
+                var chunk = await GrainFactory.GetGrain<IRoomChunkGrain>(RoomChunkGrain.KeyOf(_room, index)).Load();
+                result.AddRange(chunk.Where(m => m.Seq >= low && m.Seq <= sealedHigh));
+            }
+        }
+
+        foreach (var message in state.Open)
+        {
+            if (message.Seq >= low && message.Seq <= high)
+            {
+                result.Add(message);
+            }
+        }
+
+        return result;
+    }
+
+    private async Task Publish(RoomEvent roomEvent)
+    {
+        try
+        {
+            await _stream.OnNextAsync(roomEvent);
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, _room);
+        }
+    }
+
+    private async Task DeliverDirect(string user, ChatMessage message)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IUserGrain>(user).DeliverDirect(message);
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, _room);
+        }
+    }
+
+    private int ClampPage(int limit) => Math.Clamp(limit, 1, _limits.MaxHistoryPage);
+
+    private void ValidateText(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ChatException(ChatErrorCode.BadRequest, "text must not be blank.");
+        }
+
+        if (text.Length > _limits.MaxTextLength)
+        {
+            throw new ChatException(ChatErrorCode.TooLong, $"text is longer than {_limits.MaxTextLength} characters.");
+        }
+    }
+
+    private void EnsureValidRoom()
+    {
+        if (!_valid)
+        {
+            throw new ChatException(ChatErrorCode.BadRoom, "Invalid room id.");
+        }
+    }
+
+    private void EnsureParticipant(string user)
+    {
+        if (_direct is { } pair && user != pair.A && user != pair.B)
+        {
+            throw new ChatException(ChatErrorCode.Forbidden, "Only its two participants can use a direct conversation.");
+        }
+    }
+
+    private void EnsureMember(string user)
+    {
+        EnsureParticipant(user);
+        if (!MemberSet.Contains(user))
+        {
+            throw new ChatException(ChatErrorCode.NotMember, "Join the room first.");
+        }
+    }
+
+    private void EnsureReadable(string user)
+    {
+        EnsureValidRoom();
+        EnsureMember(user);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing state of room {Room} failed")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing an event of room {Room} failed; relays repair gaps from storage")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string room);
+}

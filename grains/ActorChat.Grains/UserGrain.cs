@@ -1,0 +1,104 @@
+using ActorChat.Contracts;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace ActorChat.Grains;
+
+internal sealed partial class UserGrain(
+    [PersistentState("user", ChatProviders.Storage)] IPersistentState<UserState> user,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
+{
+    // Live connections are not persisted: they belong to front-end processes, which re-register on reconnect.
+    private readonly HashSet<string> _connections = new(StringComparer.Ordinal);
+    private string _user = string.Empty;
+    private IAsyncStream<UserEvent> _stream = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _user = this.GetPrimaryKeyString();
+        _stream = this.GetStreamProvider(ChatProviders.Streams).GetStream<UserEvent>(ChatStreams.ForUser(_user));
+        return Task.CompletedTask;
+    }
+
+    public Task Connect(string connectionId)
+    {
+        if (_connections.Add(connectionId) && _connections.Count == 1)
+        {
+            AnnouncePresence(online: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task Disconnect(string connectionId)
+    {
+        if (_connections.Remove(connectionId) && _connections.Count == 0)
+        {
+            AnnouncePresence(online: false);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsOnline() => Task.FromResult(_connections.Count > 0);
+
+    public Task<IReadOnlyList<UserRoom>> Rooms() =>
+        Task.FromResult<IReadOnlyList<UserRoom>>([.. user.State.Rooms.Select(r => new UserRoom(r.Key, r.Value))]);
+
+    public Task<int> RoomCount() => Task.FromResult(user.State.Rooms.Count);
+
+    public async Task AddRoom(string room)
+    {
+        if (user.State.Rooms.TryAdd(room, 0))
+        {
+            await user.WriteStateAsync();
+        }
+    }
+
+    public async Task RemoveRoom(string room)
+    {
+        if (user.State.Rooms.Remove(room))
+        {
+            await user.WriteStateAsync();
+        }
+    }
+
+    public async Task<long> AdvanceRead(string room, long seq)
+    {
+        if (!user.State.Rooms.TryGetValue(room, out var current))
+        {
+            throw new ChatException(ChatErrorCode.NotMember, "Join the room first.");
+        }
+
+        if (seq <= current)
+        {
+            return current;
+        }
+
+        user.State.Rooms[room] = seq;
+        await user.WriteStateAsync();
+        return seq;
+    }
+
+    public async Task DeliverDirect(ChatMessage message)
+    {
+        if (_connections.Count > 0)
+        {
+            await _stream.OnNextAsync(new DirectMessageReceived(message));
+        }
+    }
+
+    // One-way calls: the user grain never waits on a room grain, so room -> user calls cannot deadlock.
+    private void AnnouncePresence(bool online)
+    {
+        foreach (var room in user.State.Rooms.Keys)
+        {
+            GrainFactory.GetGrain<IRoomGrain>(room).PresenceChanged(_user, online).Ignore();
+        }
+
+        LogPresence(logger, _user, online);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "User {User} online: {Online}")]
+    private static partial void LogPresence(ILogger logger, string user, bool online);
+}
