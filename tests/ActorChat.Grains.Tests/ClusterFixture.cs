@@ -1,0 +1,44 @@
+using ActorChat.Contracts;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace ActorChat.Grains.Tests;
+
+/// <summary>A real two-silo cluster with a client, shared by every test in <see cref="ClusterCollection"/>.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int ChunkSize = 16;
+    public const int PresenceMemberLimit = 5;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ActorChat:Rooms:ChunkSize"] = ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ActorChat:Rooms:PresenceMemberLimit"] = PresenceMemberLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ActorChat:Rooms:DedupWindow"] = "50",
+            ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
+        }).Build();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration));
+        builder.ConfigureClient(client => client.AddMemoryStreams(ChatProviders.Streams));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

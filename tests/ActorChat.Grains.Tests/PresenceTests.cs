@@ -1,0 +1,110 @@
+using ActorChat.Contracts;
+
+namespace ActorChat.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class PresenceTests(ClusterFixture fixture)
+{
+    private static string NewRoom() => $"pre-{Guid.NewGuid():N}"[..20];
+
+    [Fact]
+    public async Task First_connection_makes_a_member_online_and_the_last_one_closing_makes_them_offline()
+    {
+        var roomId = NewRoom();
+        var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
+        var user = $"{roomId}-erin";
+        var erin = fixture.Client.GetGrain<IUserGrain>(user);
+        await room.Join("marker");
+        var (probe, handle) = await EventProbe.SubscribeAsync<RoomEvent>(fixture.Client, ChatStreams.ForRoom(roomId));
+
+        await room.Join(user);
+        Assert.Equal(new PresenceChanged(roomId, user, PresenceStatus.Joined), await probe.NextAsync(e => e is PresenceChanged { User: "marker" }));
+
+        await erin.Connect("a");
+        Assert.Equal(new PresenceChanged(roomId, user, PresenceStatus.Online), await probe.NextAsync());
+
+        // A second connection and closing one of two change nothing; the marker proves no event came in between.
+        await erin.Connect("b");
+        await erin.Disconnect("a");
+        await room.Typing("marker");
+        Assert.Equal(new UserTyping(roomId, "marker"), await probe.NextAsync());
+
+        await erin.Disconnect("b");
+        Assert.Equal(new PresenceChanged(roomId, user, PresenceStatus.Offline), await probe.NextAsync());
+
+        await room.Leave(user);
+        Assert.Equal(new PresenceChanged(roomId, user, PresenceStatus.Left), await probe.NextAsync());
+        await handle.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task Rooms_above_the_member_limit_emit_no_presence_typing_or_read_but_messages_flow()
+    {
+        var roomId = NewRoom();
+        var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
+        for (var i = 0; i <= ClusterFixture.PresenceMemberLimit; i++)
+        {
+            await room.Join($"{roomId}-m{i}");
+        }
+
+        var (probe, handle) = await EventProbe.SubscribeAsync<RoomEvent>(fixture.Client, ChatStreams.ForRoom(roomId));
+        var newcomer = $"{roomId}-late";
+        await room.Join(newcomer);
+        await fixture.Client.GetGrain<IUserGrain>(newcomer).Connect("x");
+        await room.Typing(newcomer);
+        var sent = await room.Send(newcomer, "still delivered", null);
+        await room.Read(newcomer, sent.Seq);
+        var second = await room.Send(newcomer, "and again", null);
+
+        var earlierJoins = (RoomEvent e) => e is PresenceChanged { Status: PresenceStatus.Joined } p && p.User != newcomer;
+        var first = Assert.IsType<MessagePosted>(await probe.NextAsync(earlierJoins));
+        Assert.Equal(sent.Seq, first.Message.Seq);
+        var next = Assert.IsType<MessagePosted>(await probe.NextAsync());
+        Assert.Equal(second.Seq, next.Message.Seq);
+        await fixture.Client.GetGrain<IUserGrain>(newcomer).Disconnect("x");
+        await handle.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task Messages_are_published_in_sequence_order_after_they_are_stored()
+    {
+        var roomId = NewRoom();
+        var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
+        await room.Join("pub");
+        var (probe, handle) = await EventProbe.SubscribeAsync<RoomEvent>(fixture.Client, ChatStreams.ForRoom(roomId));
+
+        for (var i = 1; i <= 40; i++)
+        {
+            await room.Send("pub", $"n{i}", null);
+        }
+
+        for (var i = 1; i <= 40; i++)
+        {
+            var posted = Assert.IsType<MessagePosted>(await probe.NextAsync());
+            Assert.Equal(i, posted.Message.Seq);
+
+            // Stored before published: the grain can serve it by the time anyone hears of it.
+            var stored = await room.ReadRange(i - 1, 1);
+            Assert.Equal(posted.Message, Assert.Single(stored.Messages));
+        }
+
+        await handle.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task A_direct_message_is_published_on_the_recipients_user_stream()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (alice, bob) = ($"alice{suffix}", $"bob{suffix}");
+        await fixture.Client.GetGrain<IUserGrain>(bob).Connect("bob-1");
+        var (probe, handle) = await EventProbe.SubscribeAsync<UserEvent>(fixture.Client, ChatStreams.ForUser(bob));
+
+        var id = ChatIds.Direct(alice, bob);
+        await fixture.Client.GetGrain<IRoomGrain>(id).Send(alice, "for bob", "dm-1");
+
+        var received = Assert.IsType<DirectMessageReceived>(await probe.NextAsync());
+        Assert.Equal((id, 1L, alice, "for bob"), (received.Message.Room, received.Message.Seq, received.Message.From, received.Message.Text));
+        await handle.UnsubscribeAsync();
+        await fixture.Client.GetGrain<IUserGrain>(bob).Disconnect("bob-1");
+    }
+}
