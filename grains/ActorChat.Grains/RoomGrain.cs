@@ -180,9 +180,10 @@ internal sealed partial class RoomGrain(
     public async Task<MembersPage> Members(string user, string? after, int limit)
     {
         EnsureValidRoom();
-        if (_direct is not null)
+        EnsureParticipant(user);
+        if (!membership.State.Created)
         {
-            EnsureParticipant(user);
+            throw new ChatException(ChatErrorCode.NotFound, "No such room.");
         }
 
         limit = Math.Clamp(limit, 1, _limits.MaxMembersPage);
@@ -389,6 +390,11 @@ internal sealed partial class RoomGrain(
     private void EnsureMember(string user)
     {
         EnsureParticipant(user);
+        if (!membership.State.Created)
+        {
+            throw new ChatException(ChatErrorCode.NotFound, "No such room.");
+        }
+
         if (!MemberSet.Contains(user))
         {
             throw new ChatException(ChatErrorCode.NotMember, "Join the room first.");

@@ -18,6 +18,7 @@ internal sealed partial class ChatSession(
     ConnectionRegistry registry,
     IOptions<SocketOptions> socketOptions,
     IOptions<ChatLimits> limits,
+    TimeProvider time,
     ILogger<ChatSession> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
@@ -58,6 +59,7 @@ internal sealed partial class ChatSession(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Aborted);
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         var count = 0;
+        var bucket = new TokenBucket(_options.RequestsPerSecond, _options.RequestBurst, time);
         try
         {
             while (!connection.IsClosing)
@@ -89,7 +91,7 @@ internal sealed partial class ChatSession(
 
                 if (result.EndOfMessage)
                 {
-                    await DispatchAsync(connection, buffer.AsMemory(0, count));
+                    await DispatchAsync(connection, bucket, buffer.AsMemory(0, count));
                     count = 0;
                 }
             }
@@ -102,13 +104,20 @@ internal sealed partial class ChatSession(
         }
     }
 
-    private async Task DispatchAsync(ChatConnection connection, ReadOnlyMemory<byte> frame)
+    private async Task DispatchAsync(ChatConnection connection, TokenBucket bucket, ReadOnlyMemory<byte> frame)
     {
         string? id = null;
         try
         {
             using var document = JsonDocument.Parse(frame, JsonOptions);
             var request = ClientRequest.Parse(document, _limits.MaxIdLength, out id);
+            if (!bucket.TryTake(out var retryAfter))
+            {
+                var retryMs = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
+                await connection.SendAsync(Frames.Error(id, ChatErrorCode.RateLimited, "Too many requests; nothing was done.", w => w.WriteNumber("retryAfterMs", retryMs)));
+                return;
+            }
+
             await handler.HandleAsync(connection, request);
         }
         catch (JsonException)

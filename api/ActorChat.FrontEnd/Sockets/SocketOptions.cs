@@ -24,6 +24,14 @@ public sealed class SocketOptions
     [Range(1, 100_000)]
     public int MaxRoomsPerConnection { get; set; } = 256;
 
+    /// <summary>Requests a connection may make per second, on average.</summary>
+    [Range(0.1, 1_000_000)]
+    public double RequestsPerSecond { get; set; } = 20;
+
+    /// <summary>Requests a connection may make at once after being quiet.</summary>
+    [Range(1, 1_000_000)]
+    public double RequestBurst { get; set; } = 40;
+
     /// <summary>Interval of server pings that keep idle sockets and proxies alive.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace ActorChat.Api.Tests;
+
+/// <summary>
+/// The real front end on Kestrel (a port the OS picks) with its embedded silo, shared by the tests of one
+/// collection. Rate limits are raised so that tests measure behaviour, not the limiter, except where they test it.
+/// </summary>
+public sealed class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string SigningKey = "test-signing-key-that-is-long-enough-0123456789";
+    public const int RequestBurst = 300;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public Uri SocketAddress => new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        UseKestrel(0);
+        StartServer();
+        Http = CreateClient();
+        BaseAddress = Http.BaseAddress!;
+        return Task.CompletedTask;
+    }
+
+    public new async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await base.DisposeAsync();
+    }
+
+    public async Task<string> TokenAsync(string user)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/auth/token", new { user });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenBody>();
+        return body!.Token;
+    }
+
+    public async Task<ChatClient> ConnectAsync(string user) => await ChatClient.ConnectAsync(SocketAddress, await TokenAsync(user));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ActorChat:Hosting:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ActorChat:Hosting:GatewayPort", "0");
+        builder.UseSetting("ActorChat:Auth:SigningKey", SigningKey);
+        builder.UseSetting("ActorChat:Rooms:ChunkSize", "32");
+        builder.UseSetting("ActorChat:Sockets:RequestsPerSecond", "100");
+        builder.UseSetting("ActorChat:Sockets:RequestBurst", RequestBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ActorChat:Streams:PollInterval", "00:00:00.005");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record TokenBody(string Token);
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<ChatServer>
+{
+    public const string Name = "server";
+}
