@@ -1,0 +1,175 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+
+namespace ActorChat.Api.Tests;
+
+[Collection(ServerCollection.Name)]
+public sealed class ErrorTests(ChatServer server)
+{
+    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
+
+    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..16];
+
+    public static TheoryData<string, string> BadFrames => new()
+    {
+        { "not json at all", "bad_request" },
+        { "[1,2,3]", "bad_request" },
+        { """{"id":"x1"}""", "bad_request" },
+        { """{"id":"x2","type":"send","room":"lobby"}""", "bad_request" },
+        { """{"id":"x3","type":"history","room":"lobby","limit":"ten"}""", "bad_request" },
+        { """{"id":"x4","type":"history","room":"lobby","limit":5000}""", "bad_request" },
+        { """{"id":"x5","type":"send","room":"lobby","text":"   "}""", "bad_request" },
+        { """{"id":"x6","type":"fly"}""", "unknown_type" },
+        { """{"id":"x7","type":"join","room":"Bad Room!"}""", "bad_room" },
+        { """{"id":"x8","type":"join","room":"dm:else:someone"}""", "forbidden" },
+        { """{"id":"x9","type":"history","room":"never-created-room-xyz"}""", "not_found" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFrames))]
+    public async Task A_bad_frame_gets_an_error_and_the_connection_stays_open(string frame, string code)
+    {
+        await using var client = await server.ConnectAsync(NewUser("bad"));
+        await client.SendTextAsync(frame);
+        var error = await client.NextEventAsync(e => e.Type() == "error");
+        Assert.Equal(code, error.Str("code"));
+        Assert.False(string.IsNullOrEmpty(error.Str("message")));
+        using var parsed = TryParse(frame);
+        if (parsed?.RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("id", out var id))
+        {
+            Assert.Equal(id.GetString(), error.Str("id"));
+        }
+
+        await client.OkAsync("ping");
+    }
+
+    [Fact]
+    public async Task Sending_to_a_room_one_has_not_joined_is_not_member()
+    {
+        var room = NewRoom("closed");
+        await using var owner = await server.ConnectAsync(NewUser("owner"));
+        await using var stranger = await server.ConnectAsync(NewUser("stranger"));
+        await owner.OkAsync("join", ("room", room));
+
+        var send = await stranger.RequestAsync("send", ("room", room), ("text", "let me in"));
+        var read = await stranger.RequestAsync("read", ("room", room), ("seq", 1));
+        var leave = await stranger.RequestAsync("leave", ("room", room));
+
+        Assert.All(new[] { send, read, leave }, r => Assert.Equal(("error", "not_member"), (r.Type(), r.Str("code"))));
+    }
+
+    [Fact]
+    public async Task Text_over_the_limit_is_too_long_and_nothing_is_stored()
+    {
+        var room = NewRoom("long");
+        await using var alice = await server.ConnectAsync(NewUser("alice"));
+        await alice.OkAsync("join", ("room", room));
+
+        var reply = await alice.RequestAsync("send", ("room", room), ("text", new string('x', 4001)));
+        Assert.Equal("too_long", reply.Str("code"));
+        var atLimit = await alice.OkAsync("send", ("room", room), ("text", new string('y', 4000)));
+        Assert.Equal(1, atLimit.Seq());
+    }
+
+    [Fact]
+    public async Task An_id_longer_than_the_limit_is_bad_request()
+    {
+        await using var client = await server.ConnectAsync(NewUser("ids"));
+        await client.SendTextAsync(JsonSerializer.Serialize(new { id = new string('i', 65), type = "ping" }));
+        var error = await client.NextEventAsync(e => e.Type() == "error");
+        Assert.Equal("bad_request", error.Str("code"));
+    }
+
+    [Fact]
+    public async Task A_flood_beyond_the_burst_is_rate_limited_with_a_retry_hint_and_nothing_is_done()
+    {
+        var room = NewRoom("flood");
+        await using var client = await server.ConnectAsync(NewUser("flood"));
+        await client.OkAsync("join", ("room", room));
+
+        // Fire twice the burst without waiting for replies.
+        var burst = Enumerable.Range(0, ChatServer.RequestBurst * 2)
+            .Select(i => client.RequestAsync("send", ("room", room), ("text", $"f{i}")))
+            .ToList();
+        var replies = await Task.WhenAll(burst);
+
+        var limited = replies.Where(r => r.Type() == "error").ToList();
+        Assert.NotEmpty(limited);
+        Assert.All(limited, r => Assert.Equal("rate_limited", r.Str("code")));
+        Assert.All(limited, r => Assert.True(r.GetProperty("retryAfterMs").GetInt64() > 0));
+
+        // Only accepted sends were stored: the room's last seq equals the number of oks.
+        var accepted = replies.Count(r => r.Type() == "ok");
+        var history = await server.ConnectAsync(NewUser("count"));
+        await using (history)
+        {
+            var joined = await history.OkAsync("join", ("room", room));
+            Assert.Equal(accepted, joined.GetProperty("lastSeq").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task A_binary_frame_closes_the_socket_with_1003()
+    {
+        await using var client = await server.ConnectAsync(NewUser("binary"));
+        await client.SendBinaryAsync([1, 2, 3]);
+        var status = await client.Closed.Task.WaitAsync(ChatClient.Deadline);
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, status);
+    }
+
+    [Fact]
+    public async Task A_message_over_the_size_limit_closes_the_socket_with_1009()
+    {
+        await using var client = await server.ConnectAsync(NewUser("huge"));
+        await client.SendTextAsync(JsonSerializer.Serialize(new { type = "ping", pad = new string('p', 70 * 1024) }));
+        var status = await client.Closed.Task.WaitAsync(ChatClient.Deadline);
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, status);
+    }
+
+    [Fact]
+    public async Task Without_a_valid_token_the_upgrade_is_refused_with_401()
+    {
+        foreach (var token in new string?[] { null, "not-a-token", await ForgedTokenAsync() })
+        {
+            using var socket = new ClientWebSocket();
+            if (token is not null)
+            {
+                socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+            }
+
+            socket.Options.CollectHttpResponseDetails = true;
+            await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(server.SocketAddress, CancellationToken.None));
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, socket.HttpStatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_token_may_come_in_the_query_string_for_browsers()
+    {
+        var token = await server.TokenAsync(NewUser("browser"));
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"{server.SocketAddress}?access_token={token}"), CancellationToken.None);
+        Assert.Equal(WebSocketState.Open, socket.State);
+        socket.Abort();
+    }
+
+    // A token for another user, re-signed with a key the server does not know.
+    private async Task<string> ForgedTokenAsync()
+    {
+        var real = await server.TokenAsync("victim");
+        var parts = real.Split('.');
+        return $"{parts[0]}.{parts[1]}.{Convert.ToBase64String(new byte[32]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
+    }
+
+    private static JsonDocument? TryParse(string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
