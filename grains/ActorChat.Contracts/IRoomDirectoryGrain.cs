@@ -6,7 +6,7 @@ namespace ActorChat.Contracts;
 [Alias("ActorChat.IRoomDirectoryGrain")]
 public interface IRoomDirectoryGrain : IGrainWithIntegerKey
 {
-    public const long Key = 0;
+    const long Key = 0;
 
     [Alias("Update")]
     [OneWay]

@@ -56,7 +56,7 @@ public sealed class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ActorChat:Sockets:RequestsPerSecond", "100");
         builder.UseSetting("ActorChat:Sockets:RequestBurst", RequestBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("ActorChat:Streams:PollInterval", "00:00:00.005");
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.ClearProviders());
     }
 
     private static int FreePort()
