@@ -89,12 +89,12 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
-    public async Task SendBinaryAsync(byte[] payload)
+    public async Task SendBinaryAsync(byte[] payload, WebSocketMessageType type = WebSocketMessageType.Binary)
     {
         await _sendLock.WaitAsync();
         try
         {
-            await _socket.SendAsync(payload, WebSocketMessageType.Binary, true, CancellationToken.None);
+            await _socket.SendAsync(payload, type, true, CancellationToken.None);
         }
         finally
         {

@@ -118,6 +118,15 @@ public sealed class ErrorTests(ChatServer server)
     }
 
     [Fact]
+    public async Task A_text_frame_that_is_not_utf8_closes_the_socket_with_1007()
+    {
+        await using var client = await server.ConnectAsync(NewUser("utf"));
+        await client.SendBinaryAsync([0x7B, 0xC3, 0x28, 0x7D], WebSocketMessageType.Text);
+        var status = await client.Closed.Task.WaitAsync(ChatClient.Deadline);
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+    }
+
+    [Fact]
     public async Task A_message_over_the_size_limit_closes_the_socket_with_1009()
     {
         await using var client = await server.ConnectAsync(NewUser("huge"));

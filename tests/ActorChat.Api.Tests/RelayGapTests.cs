@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text.Json;
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Relay;
+using ActorChat.FrontEnd.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorChat.Api.Tests;
+
+/// <summary>
+/// The relay's gap repair, driven directly: a feed that is handed seq n+k when it last delivered n must fetch
+/// n+1 .. n+k-1 from the real room grain and deliver everything in order, once.
+/// </summary>
+[Collection(ServerCollection.Name)]
+public sealed class RelayGapTests(ChatServer server)
+{
+    [Fact]
+    public async Task A_feed_that_misses_stream_events_fetches_them_from_the_room_before_delivering_newer_ones()
+    {
+        var room = $"gap-{Guid.NewGuid():N}"[..20];
+        var client = server.Services.GetRequiredService<IClusterClient>();
+        var grain = client.GetGrain<IRoomGrain>(room);
+        await grain.Join("author");
+
+        await using var pair = await SocketPair.CreateAsync();
+        var connection = new ChatConnection("c-gap", "reader", pair.Server, new SocketOptions(), NullLogger.Instance);
+        var writer = connection.RunWriterAsync();
+
+        // A feed that never subscribed hears only what the test hands it, as if the stream had dropped the rest.
+        var feed = new RoomFeed(room, client, NullLogger.Instance);
+        await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
+
+        var stored = new List<ChatMessage>();
+        for (var i = 1; i <= 7; i++)
+        {
+            var sent = await grain.Send("author", $"m{i}", null);
+            stored.Add(new ChatMessage(room, sent.Seq, "author", $"m{i}", sent.Ts, null));
+        }
+
+        await feed.OnNextAsync(new MessagePosted(stored[4]));
+        await feed.OnNextAsync(new MessagePosted(stored[2]));
+        await feed.OnNextAsync(new MessagePosted(stored[6]));
+        connection.Close(WebSocketCloseStatus.NormalClosure, "done");
+        await writer;
+
+        var frames = await pair.ReadAllTextAsync();
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], frames.Select(f => f.GetProperty("seq").GetInt64()));
+        Assert.Equal(stored.Select(m => m.Text), frames.Select(f => f.GetProperty("text").GetString()));
+        Assert.Equal(7, feed.LastSeq);
+        connection.Dispose();
+    }
+
+    /// <summary>Two ends of a real loopback TCP connection speaking WebSocket framing.</summary>
+    private sealed class SocketPair : IAsyncDisposable
+    {
+        private readonly TcpClient _clientTcp;
+        private readonly TcpClient _serverTcp;
+
+        private SocketPair(TcpClient client, TcpClient serverSide)
+        {
+            _clientTcp = client;
+            _serverTcp = serverSide;
+            Server = WebSocket.CreateFromStream(serverSide.GetStream(), new WebSocketCreationOptions { IsServer = true });
+            Client = WebSocket.CreateFromStream(client.GetStream(), new WebSocketCreationOptions { IsServer = false });
+        }
+
+        public WebSocket Server { get; }
+
+        public WebSocket Client { get; }
+
+        public static async Task<SocketPair> CreateAsync()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var client = new TcpClient();
+            var accept = listener.AcceptTcpClientAsync();
+            await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+            return new SocketPair(client, await accept);
+        }
+
+        /// <summary>Every text frame until the close frame.</summary>
+        public async Task<List<JsonElement>> ReadAllTextAsync()
+        {
+            var frames = new List<JsonElement>();
+            var buffer = new byte[64 * 1024];
+            using var timeout = new CancellationTokenSource(ChatClient.Deadline);
+            while (true)
+            {
+                var result = await Client.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return frames;
+                }
+
+                frames.Add(JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone());
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Server.Dispose();
+            Client.Dispose();
+            _clientTcp.Dispose();
+            _serverTcp.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
