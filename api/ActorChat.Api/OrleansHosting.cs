@@ -1,8 +1,5 @@
-using System.Net;
 using ActorChat.Contracts;
-using ActorChat.Grains;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
+using ActorChat.Grains.Hosting;
 using Orleans.Dashboard;
 
 namespace ActorChat.Api;
@@ -12,59 +9,23 @@ internal static class OrleansHosting
 {
     public static WebApplicationBuilder AddActorChatOrleans(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new HostingOptions();
-        var verdict = new HostingOptionsValidator().Validate(null, options);
-        if (verdict.Failed)
+        var configuration = builder.Configuration;
+        var mode = configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Mode ?? HostingMode.Embedded;
+        if (mode == HostingMode.Client)
         {
-            throw new OptionsValidationException(HostingOptions.Section, typeof(HostingOptions), verdict.Failures);
-        }
-
-        if (options.Mode == HostingMode.Client)
-        {
-            builder.UseOrleansClient(client =>
-            {
-                if (options.Gateways.Count == 0)
-                {
-                    throw new OptionsValidationException(HostingOptions.Section, typeof(HostingOptions), ["Client mode needs ActorChat:Hosting:Gateways."]);
-                }
-
-                client.UseStaticClustering([.. options.Gateways.Select(ParseEndpoint)]);
-                client.Configure<ClusterOptions>(c =>
-                {
-                    c.ClusterId = options.ClusterId;
-                    c.ServiceId = options.ServiceId;
-                });
-                client.AddMemoryStreams(ChatProviders.Streams);
-                client.AddDashboard();
-            });
+            builder.UseOrleansClient(client => client
+                .UseActorChatCluster(configuration)
+                .AddMemoryStreams(ChatProviders.Streams)
+                .AddDashboard());
         }
         else
         {
-            builder.UseOrleans(silo =>
-            {
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-                silo.AddActorChatGrains(builder.Configuration);
-                silo.AddDashboard();
-            });
+            builder.UseOrleans(silo => silo
+                .UseActorChatCluster(configuration)
+                .AddActorChatGrains(configuration)
+                .AddDashboard());
         }
 
         return builder;
-    }
-
-    private static IPEndPoint ParseEndpoint(string gateway)
-    {
-        if (IPEndPoint.TryParse(gateway, out var endpoint) && endpoint.Port != 0)
-        {
-            return endpoint;
-        }
-
-        var separator = gateway.LastIndexOf(':');
-        if (separator > 0 && int.TryParse(gateway[(separator + 1)..], out var port))
-        {
-            var address = Dns.GetHostAddresses(gateway[..separator]).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
-            return new IPEndPoint(address, port);
-        }
-
-        throw new OptionsValidationException(HostingOptions.Section, typeof(HostingOptions), [$"Gateway '{gateway}' is not host:port."]);
     }
 }

@@ -16,6 +16,8 @@ public sealed class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
     public const string SigningKey = "test-signing-key-that-is-long-enough-0123456789";
     public const int RequestBurst = 300;
 
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"actorchat-test-{Guid.NewGuid():N}");
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public Uri SocketAddress => new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri;
@@ -35,6 +37,7 @@ public sealed class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
     {
         Http.Dispose();
         await base.DisposeAsync();
+        Directory.Delete(DataDirectory, recursive: true);
     }
 
     public async Task<string> TokenAsync(string user)
@@ -49,8 +52,9 @@ public sealed class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ActorChat:Hosting:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("ActorChat:Hosting:GatewayPort", "0");
+        builder.UseSetting("ActorChat:Cluster:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ActorChat:Cluster:GatewayPort", "0");
+        builder.UseSetting("ActorChat:Storage:DataDirectory", DataDirectory);
         builder.UseSetting("ActorChat:Auth:SigningKey", SigningKey);
         builder.UseSetting("ActorChat:Rooms:ChunkSize", "32");
         builder.UseSetting("ActorChat:Sockets:RequestsPerSecond", "100");

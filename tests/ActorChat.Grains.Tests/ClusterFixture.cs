@@ -1,4 +1,5 @@
 using ActorChat.Contracts;
+using ActorChat.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 
@@ -22,6 +23,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["ActorChat:Rooms:PresenceMemberLimit"] = PresenceMemberLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Rooms:DedupWindow"] = "50",
             ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
+            ["ActorChat:Storage:Provider"] = "Memory",
         }).Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration));

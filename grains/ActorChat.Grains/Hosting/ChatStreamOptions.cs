@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ActorChat.Grains;
+namespace ActorChat.Grains.Hosting;
 
 /// <summary>Event stream tuning, bound from <c>ActorChat:Streams</c>. See docs/configuration.md.</summary>
 public sealed class ChatStreamOptions

@@ -1,9 +1,0 @@
-using Microsoft.Extensions.Options;
-
-namespace ActorChat.Grains;
-
-[OptionsValidator]
-internal sealed partial class RoomOptionsValidator : IValidateOptions<RoomOptions>;
-
-[OptionsValidator]
-internal sealed partial class ChatStreamOptionsValidator : IValidateOptions<ChatStreamOptions>;
