@@ -24,6 +24,11 @@ public static class FrontEndExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatLimits>, ChatLimitsValidator>());
         services.AddChatAuthentication();
         services.AddSingleton<ChatRelay>();
+        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>();
+        services.AddSingleton<RelayMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<RelayMaintenance>());
+        services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<RelayMaintenance>());
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<ChatSession>();

@@ -53,6 +53,67 @@ public sealed class RelayGapTests(ChatServer server)
         connection.Dispose();
     }
 
+    [Fact]
+    public async Task The_periodic_check_delivers_a_lost_last_message_when_nothing_newer_reveals_the_gap()
+    {
+        var room = $"check-{Guid.NewGuid():N}"[..20];
+        var client = server.Services.GetRequiredService<IClusterClient>();
+        var grain = client.GetGrain<IRoomGrain>(room);
+        await grain.Join("author");
+        await using var pair = await SocketPair.CreateAsync();
+        var connection = new ChatConnection("c-check", "reader", pair.Server, new SocketOptions(), NullLogger.Instance);
+        var writer = connection.RunWriterAsync();
+        var feed = new RoomFeed(room, client, NullLogger.Instance);
+        await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
+
+        await grain.Send("author", "only", null);
+        await grain.Send("author", "and last", null);
+        await feed.CheckAsync();
+        await feed.CheckAsync();
+        connection.Close(WebSocketCloseStatus.NormalClosure, "done");
+        await writer;
+
+        var frames = await pair.ReadAllTextAsync();
+        Assert.Equal(["only", "and last"], frames.Select(f => f.GetProperty("text").GetString()));
+        connection.Dispose();
+    }
+
+    [Fact]
+    public async Task Resubscribing_backfills_what_was_published_while_the_subscription_was_gone_then_follows_live()
+    {
+        var room = $"resub-{Guid.NewGuid():N}"[..20];
+        var client = server.Services.GetRequiredService<IClusterClient>();
+        var grain = client.GetGrain<IRoomGrain>(room);
+        await grain.Join("author");
+        await using var pair = await SocketPair.CreateAsync();
+        var connection = new ChatConnection("c-resub", "reader", pair.Server, new SocketOptions(), NullLogger.Instance);
+        var writer = connection.RunWriterAsync();
+        var feed = new RoomFeed(room, client, NullLogger.Instance);
+        await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
+
+        // Published while this node had no subscription (as after a lost gateway connection).
+        await grain.Send("author", "during the outage 1", null);
+        await grain.Send("author", "during the outage 2", null);
+        await feed.ResubscribeAsync();
+        await grain.Send("author", "after it", null);
+
+        var frames = new List<JsonElement>();
+        var buffer = new byte[64 * 1024];
+        using var timeout = new CancellationTokenSource(ChatClient.Deadline);
+        while (frames.Count < 3)
+        {
+            var result = await pair.Client.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+            frames.Add(JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone());
+        }
+
+        Assert.Equal([1L, 2, 3], frames.Select(f => f.GetProperty("seq").GetInt64()));
+        Assert.Equal("after it", frames[2].GetProperty("text").GetString());
+        await feed.StopAsync();
+        connection.Close(WebSocketCloseStatus.NormalClosure, "done");
+        await writer;
+        connection.Dispose();
+    }
+
     /// <summary>Two ends of a real loopback TCP connection speaking WebSocket framing.</summary>
     private sealed class SocketPair : IAsyncDisposable
     {

@@ -25,6 +25,24 @@ internal sealed class ChatRelay(IClusterClient client, ILogger<ChatRelay> logger
         }
     }
 
+    /// <summary>The room feeds that are running now.</summary>
+    public IReadOnlyList<RoomFeed> RoomFeeds()
+    {
+        lock (_lock)
+        {
+            return [.. _rooms.Values.Where(f => f.Ready.IsValueCreated && f.Ready.Value.IsCompletedSuccessfully)];
+        }
+    }
+
+    /// <summary>The user feeds that are running now.</summary>
+    public IReadOnlyList<UserFeed> UserFeeds()
+    {
+        lock (_lock)
+        {
+            return [.. _users.Values.Where(f => f.Ready.IsValueCreated && f.Ready.Value.IsCompletedSuccessfully)];
+        }
+    }
+
     /// <summary>
     /// Subscribes <paramref name="connection"/> to <paramref name="room"/> with everything after
     /// <paramref name="cursor"/> replayed first. Returns false when the connection already follows the room.

@@ -83,6 +83,58 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
         }
     }
 
+    /// <summary>
+    /// Re-establishes the stream subscription (resuming the one the pub-sub store still holds for this node,
+    /// if any) and then delivers whatever was published while it was down.
+    /// </summary>
+    public async Task ResubscribeAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(Room));
+            var existing = await stream.GetAllSubscriptionHandles();
+            if (existing.Count > 0)
+            {
+                _handle = await existing[0].ResumeAsync(this);
+                foreach (var extra in existing.Skip(1))
+                {
+                    await extra.UnsubscribeAsync();
+                }
+            }
+            else
+            {
+                _handle = await stream.SubscribeAsync(this);
+            }
+
+            await CatchUpLockedAsync((await Grain.Info()).LastSeq);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Asks the room for its last sequence and delivers anything the stream has not (a lost last event).</summary>
+    public async Task CheckAsync()
+    {
+        var lastSeq = (await Grain.Info()).LastSeq;
+        if (lastSeq <= LastSeq)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync();
+        try
+        {
+            await CatchUpLockedAsync(lastSeq);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async Task StopAsync()
     {
         try
@@ -154,12 +206,19 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
             return;
         }
 
-        while (message.Seq > LastSeq + 1)
+        await CatchUpLockedAsync(message.Seq - 1);
+        Fan(message);
+    }
+
+    /// <summary>Fetches and delivers everything up to <paramref name="target"/> the stream did not bring. Call under the gate.</summary>
+    private async Task CatchUpLockedAsync(long target)
+    {
+        while (LastSeq < target)
         {
-            var missing = await Grain.ReadRange(LastSeq, (int)Math.Min(RepairPage, message.Seq - LastSeq - 1));
+            var missing = await Grain.ReadRange(LastSeq, (int)Math.Min(RepairPage, target - LastSeq));
             if (missing.Messages.Count == 0)
             {
-                break;
+                return;
             }
 
             LogGapRepaired(_logger, Room, LastSeq + 1, missing.Messages[^1].Seq);
@@ -168,8 +227,6 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
                 Fan(repaired);
             }
         }
-
-        Fan(message);
     }
 
     private void Fan(ChatMessage message)

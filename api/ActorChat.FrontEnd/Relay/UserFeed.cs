@@ -45,6 +45,25 @@ internal sealed partial class UserFeed : IAsyncObserver<UserEvent>
         }
     }
 
+    /// <summary>Re-establishes the stream subscription, resuming the one the pub-sub store still holds if any.</summary>
+    public async Task ResubscribeAsync()
+    {
+        var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<UserEvent>(ChatStreams.ForUser(User));
+        var existing = await stream.GetAllSubscriptionHandles();
+        if (existing.Count > 0)
+        {
+            _handle = await existing[0].ResumeAsync(this);
+            foreach (var extra in existing.Skip(1))
+            {
+                await extra.UnsubscribeAsync();
+            }
+        }
+        else
+        {
+            _handle = await stream.SubscribeAsync(this);
+        }
+    }
+
     public async Task StopAsync()
     {
         try

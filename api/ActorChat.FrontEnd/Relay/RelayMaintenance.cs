@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Relay;
+
+/// <summary>
+/// Keeps the relay whole when the cluster misbehaves: a periodic check of every followed room, and a full
+/// re-subscription (with backfill) whenever the connection to the cluster comes back.
+/// </summary>
+internal sealed partial class RelayMaintenance(
+    ChatRelay relay,
+    IOptions<RelayOptions> options,
+    TimeProvider time,
+    ILogger<RelayMaintenance> logger) : BackgroundService, IClusterConnectionStatusObserver
+{
+    private int _resubscribing;
+
+    public void NotifyClusterConnectionLost() => LogConnectionLost(logger);
+
+    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
+    {
+        if (connectionRecovered || (previousNumberOfGateways == 0 && currentNumberOfGateways > 0))
+        {
+            _ = ResubscribeAllAsync();
+        }
+    }
+
+    /// <summary>Re-subscribes every feed of this node and backfills what it missed.</summary>
+    public async Task ResubscribeAllAsync()
+    {
+        if (Interlocked.Exchange(ref _resubscribing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var rooms = relay.RoomFeeds();
+            var users = relay.UserFeeds();
+            LogResubscribing(logger, rooms.Count, users.Count);
+            foreach (var feed in rooms)
+            {
+                await Attempt(feed.ResubscribeAsync, feed.Room);
+            }
+
+            foreach (var feed in users)
+            {
+                await Attempt(feed.ResubscribeAsync, feed.User);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _resubscribing, 0);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            foreach (var feed in relay.RoomFeeds())
+            {
+                await Attempt(feed.CheckAsync, feed.Room);
+            }
+        }
+    }
+
+    private async Task Attempt(Func<Task> action, string subject)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRepairFailed(logger, ex, subject);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection to the cluster lost; sockets stay open and the relay re-subscribes when it returns")]
+    private static partial void LogConnectionLost(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-subscribing {Rooms} room and {Users} user streams")]
+    private static partial void LogResubscribing(ILogger logger, int rooms, int users);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repairing the relay of {Subject} failed; the next check retries")]
+    private static partial void LogRepairFailed(ILogger logger, Exception exception, string subject);
+}

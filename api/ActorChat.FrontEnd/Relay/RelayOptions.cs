@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Relay;
+
+/// <summary>Relay self-repair, bound from <c>ActorChat:Relay</c>. See docs/configuration.md.</summary>
+public sealed class RelayOptions
+{
+    public const string Section = "ActorChat:Relay";
+
+    /// <summary>
+    /// How often each room this node follows is asked for its last sequence, so that a lost last event is
+    /// delivered even when no newer message comes to reveal the gap. Costs one grain call per room per interval.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+[OptionsValidator]
+internal sealed partial class RelayOptionsValidator : IValidateOptions<RelayOptions>;
