@@ -15,6 +15,7 @@ internal static class OrleansHosting
         {
             builder.UseOrleansClient(client => client
                 .UseActorChatCluster(configuration)
+                .UseConnectionRetryFilter<ConnectRetryFilter>()
                 .AddMemoryStreams(ChatProviders.Streams)
                 .AddDashboard());
         }

@@ -26,9 +26,9 @@ public static class FrontEndExtensions
         services.AddSingleton<ChatRelay>();
         services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>();
-        services.AddSingleton<RelayMaintenance>();
-        services.AddHostedService(sp => sp.GetRequiredService<RelayMaintenance>());
-        services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<RelayMaintenance>());
+        services.AddSingleton<ClusterConnectionWatcher>();
+        services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionWatcher>());
+        services.AddHostedService<RelayMaintenance>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<ChatSession>();

@@ -52,6 +52,12 @@ public sealed class ChatClient : IAsyncDisposable
         request["id"] = id;
         var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
+        if (Closed.Task.IsCompleted)
+        {
+            _pending.TryRemove(id, out _);
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The socket is closed.");
+        }
+
         await SendTextAsync(JsonSerializer.Serialize(request));
         return await reply.Task.WaitAsync(Deadline);
     }
@@ -205,6 +211,15 @@ public sealed class ChatClient : IAsyncDisposable
         {
             Closed.TrySetResult(_socket.CloseStatus);
             _events.Writer.TryComplete();
+
+            // Requests still waiting will never be answered on this socket: fail them now, not at their deadline.
+            foreach (var id in _pending.Keys)
+            {
+                if (_pending.TryRemove(id, out var waiter))
+                {
+                    waiter.TrySetException(new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The socket closed before the reply."));
+                }
+            }
         }
     }
 }

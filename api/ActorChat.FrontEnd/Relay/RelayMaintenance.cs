@@ -10,21 +10,12 @@ namespace ActorChat.FrontEnd.Relay;
 /// </summary>
 internal sealed partial class RelayMaintenance(
     ChatRelay relay,
+    ClusterConnectionWatcher watcher,
     IOptions<RelayOptions> options,
     TimeProvider time,
-    ILogger<RelayMaintenance> logger) : BackgroundService, IClusterConnectionStatusObserver
+    ILogger<RelayMaintenance> logger) : BackgroundService
 {
     private int _resubscribing;
-
-    public void NotifyClusterConnectionLost() => LogConnectionLost(logger);
-
-    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
-    {
-        if (connectionRecovered || (previousNumberOfGateways == 0 && currentNumberOfGateways > 0))
-        {
-            _ = ResubscribeAllAsync();
-        }
-    }
 
     /// <summary>Re-subscribes every feed of this node and backfills what it missed.</summary>
     public async Task ResubscribeAllAsync()
@@ -57,6 +48,8 @@ internal sealed partial class RelayMaintenance(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        watcher.Recovered += OnRecovered;
+        using var unsubscribe = stoppingToken.Register(() => watcher.Recovered -= OnRecovered);
         using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -66,6 +59,8 @@ internal sealed partial class RelayMaintenance(
             }
         }
     }
+
+    private void OnRecovered() => _ = ResubscribeAllAsync();
 
     private async Task Attempt(Func<Task> action, string subject)
     {
@@ -78,9 +73,6 @@ internal sealed partial class RelayMaintenance(
             LogRepairFailed(logger, ex, subject);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection to the cluster lost; sockets stay open and the relay re-subscribes when it returns")]
-    private static partial void LogConnectionLost(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-subscribing {Rooms} room and {Users} user streams")]
     private static partial void LogResubscribing(ILogger logger, int rooms, int users);

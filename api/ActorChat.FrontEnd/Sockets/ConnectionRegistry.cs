@@ -1,24 +1,79 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 
 namespace ActorChat.FrontEnd.Sockets;
 
 /// <summary>The open connections of this node, so shutdown can close them and operators can count them.</summary>
 internal sealed class ConnectionRegistry
 {
+    /// <summary>1012: the service is restarting; reconnect (to any node) and resume with <c>since</c>.</summary>
+    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
+
     private readonly ConcurrentDictionary<string, ChatConnection> _connections = new(StringComparer.Ordinal);
+    private TaskCompletionSource _empty = NewSignal(completed: true);
 
     public int Count => _connections.Count;
 
-    public void Add(ChatConnection connection) => _connections[connection.Id] = connection;
+    public void Add(ChatConnection connection)
+    {
+        _connections[connection.Id] = connection;
+        lock (_connections)
+        {
+            if (_empty.Task.IsCompleted)
+            {
+                _empty = NewSignal(completed: false);
+            }
+        }
+    }
 
-    public void Remove(ChatConnection connection) => _connections.TryRemove(connection.Id, out _);
+    public void Remove(ChatConnection connection)
+    {
+        _connections.TryRemove(connection.Id, out _);
+        lock (_connections)
+        {
+            if (_connections.IsEmpty)
+            {
+                _empty.TrySetResult();
+            }
+        }
+    }
 
-    /// <summary>Asks every open connection to close (1001 going away) and flush what it has queued.</summary>
+    /// <summary>Asks every open connection to flush what it has queued and close with 1012.</summary>
     public void CloseAll()
     {
         foreach (var connection in _connections.Values)
         {
-            connection.Close(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+            connection.Close(ServiceRestart, "server restarting");
         }
+    }
+
+    /// <summary>Completes when no connection is open, or after <paramref name="timeout"/>.</summary>
+    public async Task WaitEmptyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task empty;
+        lock (_connections)
+        {
+            empty = _connections.IsEmpty ? Task.CompletedTask : _empty.Task;
+        }
+
+        try
+        {
+            await empty.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Whatever has not closed by now is cut off when the server stops.
+        }
+    }
+
+    private static TaskCompletionSource NewSignal(bool completed)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            signal.SetResult();
+        }
+
+        return signal;
     }
 }

@@ -1,15 +1,26 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd.Sockets;
 
-/// <summary>On shutdown, closes every socket with 1001 before the cluster connection goes away.</summary>
-internal sealed class SocketShutdown(ConnectionRegistry registry) : IHostedService
+/// <summary>
+/// On shutdown, asks every socket to flush its queue and close with 1012 (service restart) as soon as stopping
+/// begins: the web server waits for open requests, and a WebSocket is one until it closes.
+/// </summary>
+internal sealed class SocketShutdown(ConnectionRegistry registry, IHostApplicationLifetime lifetime, IOptions<SocketOptions> options) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private CancellationTokenRegistration _stopping;
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        registry.CloseAll();
+        _stopping = lifetime.ApplicationStopping.Register(registry.CloseAll);
         return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.DisposeAsync();
+        registry.CloseAll();
+        await registry.WaitEmptyAsync(options.Value.CloseTimeout, cancellationToken);
     }
 }

@@ -38,6 +38,9 @@ public static class ClusterHosting
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
         }
 
+        // Failure detection and call timeouts, passed through to Orleans as they are named there.
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ChatClusterOptions.Section}:Liveness"));
+        silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{ChatClusterOptions.Section}:Messaging"));
         return silo;
     }
 
@@ -64,6 +67,8 @@ public static class ClusterHosting
             c.ClusterId = options.ClusterId;
             c.ServiceId = options.ServiceId;
         });
+        client.Configure<ClientMessagingOptions>(configuration.GetSection($"{ChatClusterOptions.Section}:Messaging"));
+        client.Configure<GatewayOptions>(configuration.GetSection($"{ChatClusterOptions.Section}:Gateway"));
         return client;
     }
 

@@ -1,0 +1,45 @@
+using System.Net.WebSockets;
+using ActorChat.Api.Tests;
+using ActorChat.Contracts;
+using Xunit.Abstractions;
+
+namespace ActorChat.Cluster.Tests;
+
+public sealed class GracefulShutdownTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Sigterm_to_a_silo_hands_its_grains_over_and_sigterm_to_a_front_end_closes_sockets_with_1012()
+    {
+        await using var cluster = await LocalCluster.StartAsync(silos: 2, frontEnds: 2);
+        const string room = "handover";
+        var frontEnd = cluster.FrontEnds[1];
+        await using var alice = await ChatClient.ConnectAsync(frontEnd.Socket, await cluster.TokenAsync(frontEnd, "alice"));
+        await alice.OkAsync("join", ("room", room));
+        for (var i = 1; i <= 20; i++)
+        {
+            await alice.OkAsync("send", ("room", room), ("text", $"before {i}"), ("clientMsgId", $"b{i}"));
+        }
+
+        var grain = cluster.Client.GetGrain<IRoomGrain>(room);
+        var address = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
+        var host = cluster.Silos.Single(s => s.SiloPort == address!.Endpoint.Port);
+        output.WriteLine($"SIGTERM to {host.Name}, host of {room}");
+        await host.Process.TerminateAsync(TimeSpan.FromSeconds(60));
+
+        for (var i = 1; i <= 20; i++)
+        {
+            await alice.OkAsync("send", ("room", room), ("text", $"after {i}"), ("clientMsgId", $"a{i}"));
+        }
+
+        var received = await alice.MessagesAsync(room, 40);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), received.Select(m => m.Seq()));
+        var info = await grain.Info();
+        Assert.Equal((40L, 1), (info.LastSeq, info.MemberCount));
+
+        output.WriteLine($"SIGTERM to {frontEnd.Name}");
+        var closing = frontEnd.Process.TerminateAsync(TimeSpan.FromSeconds(60));
+        var status = await alice.Closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await closing;
+        Assert.Equal((WebSocketCloseStatus)1012, status);
+    }
+}
