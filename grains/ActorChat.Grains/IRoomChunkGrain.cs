@@ -14,4 +14,8 @@ public interface IRoomChunkGrain : IGrainWithStringKey
 
     [Alias("Load")]
     Task<IReadOnlyList<ChatMessage>> Load();
+
+    /// <summary>Deletes the chunk (retention).</summary>
+    [Alias("Drop")]
+    Task Drop();
 }

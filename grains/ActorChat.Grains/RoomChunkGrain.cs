@@ -14,6 +14,12 @@ internal sealed class RoomChunkGrain(
     }
 
     public Task<IReadOnlyList<ChatMessage>> Load() => Task.FromResult<IReadOnlyList<ChatMessage>>(chunk.State.Messages);
+
+    public async Task Drop()
+    {
+        await chunk.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }
 
 [GenerateSerializer]

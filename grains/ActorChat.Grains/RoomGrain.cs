@@ -48,7 +48,7 @@ internal sealed partial class RoomGrain(
         EnsureValidRoom();
         EnsureParticipant(user);
         await AddMember(user);
-        return new JoinResult(log.State.LastSeq, MemberSet.Count, FirstAvailableSeq: 1);
+        return new JoinResult(log.State.LastSeq, MemberSet.Count, log.State.FirstAvailableSeq);
     }
 
     public async Task<bool> Leave(string user)
@@ -158,7 +158,7 @@ internal sealed partial class RoomGrain(
         var high = Math.Min((before ?? long.MaxValue) - 1, log.State.LastSeq);
         var low = Math.Max(1, high - limit + 1);
         var messages = await ReadInclusive(low, high);
-        return new HistoryPage(messages, HasMore: low > 1 && high >= 1);
+        return new HistoryPage(messages, HasMore: low > log.State.FirstAvailableSeq && high >= 1);
     }
 
     public Task<HistoryPage> After(string user, long after, int limit)
@@ -171,7 +171,7 @@ internal sealed partial class RoomGrain(
     {
         EnsureValidRoom();
         limit = ClampPage(limit);
-        var low = Math.Max(1, after + 1);
+        var low = Math.Max(after + 1, log.State.FirstAvailableSeq);
         var high = Math.Min(log.State.LastSeq, low + limit - 1);
         var messages = await ReadInclusive(low, high);
         return new HistoryPage(messages, HasMore: high < log.State.LastSeq);
@@ -298,7 +298,35 @@ internal sealed partial class RoomGrain(
         await GrainFactory.GetGrain<IRoomChunkGrain>(RoomChunkGrain.KeyOf(_room, index)).Store(state.Open);
 
         // Only the in-memory head changes here; the next write of the log persists the empty open chunk.
+        state.SealedChunkEnds.Add(state.Open[^1].Ts);
         state.Open = [];
+        await ApplyRetention();
+    }
+
+    private async Task ApplyRetention()
+    {
+        var state = log.State;
+        var cutoff = _options.RetainFor > TimeSpan.Zero ? time.GetUtcNow() - _options.RetainFor : DateTimeOffset.MinValue;
+        var drop = 0;
+        while (drop < state.SealedChunkEnds.Count)
+        {
+            var lastSeqOfChunk = (state.FirstChunk + drop + 1) * state.ChunkSize;
+            var tooMany = _options.RetainMessages > 0 && state.LastSeq - lastSeqOfChunk >= _options.RetainMessages;
+            var tooOld = state.SealedChunkEnds[drop] < cutoff;
+            if (!tooMany && !tooOld)
+            {
+                break;
+            }
+
+            drop++;
+        }
+
+        for (var i = 0; i < drop; i++)
+        {
+            await GrainFactory.GetGrain<IRoomChunkGrain>(RoomChunkGrain.KeyOf(_room, state.FirstChunk)).Drop();
+            state.FirstChunk++;
+            state.SealedChunkEnds.RemoveAt(0);
+        }
     }
 
     private async Task<IReadOnlyList<ChatMessage>> ReadInclusive(long low, long high)
@@ -310,6 +338,12 @@ internal sealed partial class RoomGrain(
         }
 
         var state = log.State;
+        low = Math.Max(low, state.FirstAvailableSeq);
+        if (low > high)
+        {
+            return result;
+        }
+
         var firstOpen = state.Open.Count > 0 ? state.Open[0].Seq : state.LastSeq + 1;
         if (low < firstOpen)
         {

@@ -18,4 +18,15 @@ public sealed class RoomOptions
     /// <summary>Rooms with more members than this emit no presence, typing or read events (each costs O(members)).</summary>
     [Range(0, 1_000_000)]
     public int PresenceMemberLimit { get; set; } = 1000;
+
+    /// <summary>
+    /// Keep at least this many of a room's newest messages; older sealed chunks are dropped. 0 keeps everything.
+    /// Applied whenever a chunk is sealed, a whole chunk at a time.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long RetainMessages { get; set; }
+
+    /// <summary>Drop sealed chunks whose newest message is older than this. Zero keeps everything.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "36500.00:00:00")]
+    public TimeSpan RetainFor { get; set; } = TimeSpan.Zero;
 }

@@ -35,6 +35,17 @@ public sealed class RoomLog
     /// <summary>Recent client message ids, oldest first.</summary>
     [Id(3)]
     public List<DedupEntry> Recent { get; set; } = [];
+
+    /// <summary>Index of the oldest chunk retention has kept; chunks below it are gone.</summary>
+    [Id(4)]
+    public long FirstChunk { get; set; }
+
+    /// <summary>The index: time of the newest message of each kept sealed chunk, from <see cref="FirstChunk"/> on.</summary>
+    [Id(5)]
+    public List<DateTimeOffset> SealedChunkEnds { get; set; } = [];
+
+    /// <summary>The oldest seq history still holds.</summary>
+    public long FirstAvailableSeq => ChunkSize == 0 ? 1 : (FirstChunk * ChunkSize) + 1;
 }
 
 [GenerateSerializer]
