@@ -171,7 +171,7 @@ internal sealed partial class RoomGrain(
     {
         EnsureValidRoom();
         limit = ClampPage(limit);
-        var low = Math.Max(after + 1, log.State.FirstAvailableSeq);
+        var low = Math.Max(Math.Min(after, log.State.LastSeq) + 1, log.State.FirstAvailableSeq);
         var high = Math.Min(log.State.LastSeq, low + limit - 1);
         var messages = await ReadInclusive(low, high);
         return new HistoryPage(messages, HasMore: high < log.State.LastSeq);
