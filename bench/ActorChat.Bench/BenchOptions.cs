@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace ActorChat.Bench;
+
+/// <summary>Command line: <c>scenario [--servers a,b] [--subscribers N] ... [--json FILE] [--url URL]</c>.</summary>
+internal sealed class BenchOptions
+{
+    public required string Scenario { get; init; }
+
+    public IReadOnlyList<string> Servers { get; init; } = ["actorchat", "signalr", "raw"];
+
+    public Uri? Url { get; init; }
+
+    public string? JsonPath { get; init; }
+
+    public int Subscribers { get; init; } = 1000;
+
+    public int Rooms { get; init; } = 500;
+
+    public int MembersPerRoom { get; init; } = 4;
+
+    public int Sockets { get; init; } = 10_000;
+
+    public int Clients { get; init; } = 1000;
+
+    public int MessageSize { get; init; } = 100;
+
+    public double StepSeconds { get; init; } = 3;
+
+    public int Depth { get; init; } = 100_000;
+
+    public int Samples { get; init; } = 2000;
+
+    public double Rate { get; init; } = 10;
+
+    public double Seconds { get; init; } = 10;
+
+    public int Repeat { get; init; } = 1;
+
+    public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(20);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            throw new ArgumentException("usage: ActorChat.Bench <fanout|rooms|idle|poll-vs-push|history-depth> [options]");
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected --name value, got '{args[i]}'.");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        double Double(string name, double fallback) => values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var defaults = new BenchOptions { Scenario = args[0] };
+        return new BenchOptions
+        {
+            Scenario = args[0],
+            Servers = values.TryGetValue("servers", out var servers) ? servers.Split(',') : defaults.Servers,
+            Url = values.TryGetValue("url", out var url) ? new Uri(url) : null,
+            JsonPath = values.GetValueOrDefault("json"),
+            Subscribers = Int("subscribers", defaults.Subscribers),
+            Rooms = Int("rooms", defaults.Rooms),
+            MembersPerRoom = Int("members", defaults.MembersPerRoom),
+            Sockets = Int("sockets", defaults.Sockets),
+            Clients = Int("clients", defaults.Clients),
+            MessageSize = Int("message-size", defaults.MessageSize),
+            StepSeconds = Double("step-seconds", defaults.StepSeconds),
+            Depth = Int("depth", defaults.Depth),
+            Samples = Int("samples", defaults.Samples),
+            Rate = Double("rate", defaults.Rate),
+            Seconds = Double("seconds", defaults.Seconds),
+            Repeat = Int("repeat", defaults.Repeat),
+            MaxTime = TimeSpan.FromSeconds(Double("max-seconds", defaults.MaxTime.TotalSeconds)),
+        };
+    }
+}

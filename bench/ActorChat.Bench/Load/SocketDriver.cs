@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace ActorChat.Bench.Load;
+
+/// <summary>A WebSocket client of ActorChat's protocol (and of the raw baseline, which speaks its subset).</summary>
+internal sealed class SocketDriver : IChatDriver
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource> _pending = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private Task _receive = Task.CompletedTask;
+    private long _nextId;
+
+    public Action<long>? OnMessage { get; set; }
+
+    public static async Task<SocketDriver> ConnectAsync(Uri socket, CancellationToken cancellationToken)
+    {
+        var driver = new SocketDriver();
+        driver._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await driver._socket.ConnectAsync(socket, cancellationToken);
+        driver._receive = Task.Run(driver.ReceiveLoopAsync, CancellationToken.None);
+        return driver;
+    }
+
+    public Task JoinAsync(string room) => RequestAsync(id => JsonSerializer.SerializeToUtf8Bytes(new { id = id.ToString(System.Globalization.CultureInfo.InvariantCulture), type = "join", room }));
+
+    public Task SendAsync(string room, string text) => RequestAsync(id => JsonSerializer.SerializeToUtf8Bytes(new { id = id.ToString(System.Globalization.CultureInfo.InvariantCulture), type = "send", room, text }));
+
+    public async ValueTask DisposeAsync()
+    {
+        _socket.Abort();
+        await _receive;
+        _socket.Dispose();
+        _sendLock.Dispose();
+    }
+
+    private async Task RequestAsync(Func<long, byte[]> frame)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(frame(id), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        await reply.Task;
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                var count = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
+                    count += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                var frame = buffer.AsSpan(0, count);
+                if (frame.IndexOf("\"type\":\"message\""u8) >= 0)
+                {
+                    OnMessage?.Invoke(Clock.ReadStamp(frame));
+                }
+                else if (frame.IndexOf("\"type\":\"ok\""u8) >= 0 || frame.IndexOf("\"type\":\"error\""u8) >= 0)
+                {
+                    Complete(frame);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            foreach (var pending in _pending.Values)
+            {
+                pending.TrySetException(new WebSocketException("closed"));
+            }
+        }
+    }
+
+    private void Complete(ReadOnlySpan<byte> frame)
+    {
+        var reader = new Utf8JsonReader(frame);
+        string? id = null;
+        string? type = null;
+        string? code = null;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    switch (name)
+                    {
+                        case "id": id = reader.GetString(); break;
+                        case "type": type = reader.GetString(); break;
+                        case "code": code = reader.GetString(); break;
+                    }
+                }
+            }
+        }
+
+        if (id is not null && long.TryParse(id, out var key) && _pending.TryRemove(key, out var waiter))
+        {
+            if (type == "ok")
+            {
+                waiter.TrySetResult();
+            }
+            else
+            {
+                waiter.TrySetException(new InvalidOperationException($"server answered {code}: {Encoding.UTF8.GetString(frame)}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using ActorChat.Bench.Load;
+using ActorChat.Bench.Servers;
+
+namespace ActorChat.Bench.Scenarios;
+
+/// <summary>
+/// One room of N subscribers and one publisher at a rising rate: the highest rate whose deliveries all arrive
+/// with p99 under 100 ms, then p50/p99/p99.9 end-to-end latency at half that rate.
+/// </summary>
+internal static class FanoutScenario
+{
+    private static readonly double[] Rates = [25, 50, 100, 200, 400, 800, 1600, 3200, 6400];
+
+    public static async Task RunAsync(ServerUnderTest server, BenchOptions options, int run, List<Result> results, CancellationToken cancellationToken)
+    {
+        var room = $"fanout-{run}-{Guid.NewGuid():N}"[..20];
+        await using var progress = new Progress($"fanout {server.Kind}");
+        var step = new StepCounter();
+        var subscribers = await Connections.OpenAsync(server, options.Subscribers, $"sub{run}-", _ => room, progress, cancellationToken);
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.OnMessage = stamp =>
+            {
+                progress.ReceivedOne();
+                step.Deliver(stamp);
+            };
+        }
+
+        await using var publisher = await server.ConnectAsync($"pub{run}", cancellationToken);
+        await publisher.JoinAsync(room);
+        try
+        {
+            double best = 0;
+            double bestDelivered = 0;
+            foreach (var rate in Rates)
+            {
+                var (delivered, latency, complete) = await StepAsync(publisher, room, rate, TimeSpan.FromSeconds(options.StepSeconds), options, step, progress, cancellationToken);
+                Console.Error.WriteLine($"  {server.Kind}: {rate} msg/s -> {delivered:0} deliveries/s, p99 {latency.P99Ms:0.0} ms{(complete ? "" : ", incomplete")}");
+                if (!complete || latency.P99Ms >= 100)
+                {
+                    break;
+                }
+
+                best = rate;
+                bestDelivered = delivered;
+            }
+
+            results.Add(new Result("fanout", server.Kind, run, "max publish rate (p99<100ms)", best, "msg/s"));
+            results.Add(new Result("fanout", server.Kind, run, "max deliveries", bestDelivered, "msg/s"));
+            if (best > 0)
+            {
+                var (delivered, latency, _) = await StepAsync(publisher, room, best / 2, TimeSpan.FromSeconds(options.StepSeconds * 2), options, step, progress, cancellationToken);
+                results.Add(new Result("fanout", server.Kind, run, "deliveries at half rate", delivered, "msg/s"));
+                results.Add(new Result("fanout", server.Kind, run, "p50 at half rate", latency.P50Ms, "ms"));
+                results.Add(new Result("fanout", server.Kind, run, "p99 at half rate", latency.P99Ms, "ms"));
+                results.Add(new Result("fanout", server.Kind, run, "p99.9 at half rate", latency.P999Ms, "ms"));
+            }
+        }
+        finally
+        {
+            await Connections.CloseAsync(subscribers);
+        }
+    }
+
+    private static async Task<(double Delivered, LatencySummary Latency, bool Complete)> StepAsync(
+        IChatDriver publisher, string room, double rate, TimeSpan duration, BenchOptions options, StepCounter step, Progress progress, CancellationToken cancellationToken)
+    {
+        var expectedPerMessage = options.Subscribers;
+        var recorder = new LatencyRecorder((int)Math.Min(8_000_000, rate * duration.TotalSeconds * expectedPerMessage * 1.1) + 1);
+        step.Begin(recorder);
+        var start = Clock.Now;
+        var sent = await Publisher.RunAsync(publisher, room, rate, duration, options.MessageSize, progress, cancellationToken);
+        long expected = (long)sent * expectedPerMessage;
+        await Publisher.DrainAsync(() => step.Count, expected, TimeSpan.FromSeconds(2), cancellationToken);
+        var seconds = Math.Max(duration.TotalSeconds, System.Diagnostics.Stopwatch.GetElapsedTime(start, step.LastDelivery).TotalSeconds);
+        var count = step.End();
+        return (count / seconds, recorder.Summarize(), count >= expected);
+    }
+
+    /// <summary>Deliveries of the current step: count, latency and when the last one came.</summary>
+    private sealed class StepCounter
+    {
+        private LatencyRecorder? _recorder;
+        private long _count;
+        private long _last;
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public long LastDelivery => Interlocked.Read(ref _last);
+
+        public void Begin(LatencyRecorder recorder)
+        {
+            Interlocked.Exchange(ref _count, 0);
+            Interlocked.Exchange(ref _last, Clock.Now);
+            Volatile.Write(ref _recorder, recorder);
+        }
+
+        public long End()
+        {
+            Volatile.Write(ref _recorder, null);
+            return Interlocked.Read(ref _count);
+        }
+
+        public void Deliver(long stamp)
+        {
+            var recorder = Volatile.Read(ref _recorder);
+            if (recorder is null || stamp < 0)
+            {
+                return;
+            }
+
+            recorder.Record(Clock.MicrosecondsSince(stamp));
+            Interlocked.Increment(ref _count);
+            Interlocked.Exchange(ref _last, Clock.Now);
+        }
+    }
+}

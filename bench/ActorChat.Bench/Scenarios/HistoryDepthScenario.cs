@@ -1,0 +1,71 @@
+using ActorChat.Bench.Load;
+using ActorChat.Bench.Servers;
+
+namespace ActorChat.Bench.Scenarios;
+
+/// <summary>
+/// Send latency (request to ok, one at a time) in a room with 100 messages of history and in one with
+/// <c>--depth</c> (default 100,000): a send must cost the same however long the history.
+/// </summary>
+internal static class HistoryDepthScenario
+{
+    public static async Task RunAsync(ServerUnderTest server, BenchOptions options, int run, List<Result> results, CancellationToken cancellationToken)
+    {
+        if (!server.SpeaksActorChat)
+        {
+            Console.Error.WriteLine($"  history-depth: {server.Kind} keeps no history; skipped");
+            return;
+        }
+
+        await using var progress = new Progress($"depth {server.Kind}");
+        await using var writer = await server.ConnectAsync($"depth-writer{run}", cancellationToken);
+        LatencySummary? shallow = null;
+        foreach (var depth in new[] { 100, options.Depth })
+        {
+            var room = $"depth-{depth}-{run}-{Guid.NewGuid():N}"[..24];
+            await writer.JoinAsync(room);
+            await FillAsync(writer, room, depth, options.MessageSize, progress, cancellationToken);
+
+            var recorder = new LatencyRecorder(options.Samples);
+            for (var i = 0; i < options.Samples; i++)
+            {
+                var start = Clock.Now;
+                await writer.SendAsync(room, Clock.Stamp(options.MessageSize));
+                recorder.Record(Clock.MicrosecondsSince(start));
+                progress.SentOne();
+            }
+
+            var latency = recorder.Summarize();
+            results.Add(new Result("history-depth", server.Kind, run, $"send p50 at depth {depth}", latency.P50Ms, "ms"));
+            results.Add(new Result("history-depth", server.Kind, run, $"send p99 at depth {depth}", latency.P99Ms, "ms"));
+            results.Add(new Result("history-depth", server.Kind, run, $"send mean at depth {depth}", latency.MeanMs, "ms"));
+            if (shallow is null)
+            {
+                shallow = latency;
+            }
+            else
+            {
+                results.Add(new Result("history-depth", server.Kind, run, $"mean at {depth} / mean at 100", latency.MeanMs / shallow.MeanMs, "ratio"));
+            }
+        }
+    }
+
+    private static async Task FillAsync(IChatDriver writer, string room, int count, int size, Progress progress, CancellationToken cancellationToken)
+    {
+        const int Window = 256;
+        var inFlight = new List<Task>(Window);
+        for (var i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            inFlight.Add(writer.SendAsync(room, Clock.Stamp(size)));
+            progress.SentOne();
+            if (inFlight.Count == Window)
+            {
+                await Task.WhenAll(inFlight);
+                inFlight.Clear();
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+}

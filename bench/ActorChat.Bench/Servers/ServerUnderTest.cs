@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ActorChat.Bench.Load;
+
+namespace ActorChat.Bench.Servers;
+
+/// <summary>
+/// A server under test running as a child process on a free loopback port (or an existing URL), with the means
+/// to connect clients to it and to read its resident memory and CPU time from /proc.
+/// </summary>
+internal sealed class ServerUnderTest : IAsyncDisposable
+{
+    private readonly List<Process> _processes = [];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private string? _dataDirectory;
+
+    private ServerUnderTest(string kind, Uri baseAddress)
+    {
+        Kind = kind;
+        BaseAddress = baseAddress;
+    }
+
+    public string Kind { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The process whose memory and CPU are reported (the front end for ActorChat).</summary>
+    public Process? Measured => _processes.Count == 0 ? null : _processes[^1];
+
+    public bool SpeaksActorChat => Kind.StartsWith("actorchat", StringComparison.Ordinal);
+
+    public static async Task<ServerUnderTest> StartAsync(string kind, BenchOptions options)
+    {
+        if (options.Url is not null)
+        {
+            return new ServerUnderTest(kind, options.Url);
+        }
+
+        var port = FreePort();
+        var server = new ServerUnderTest(kind, new Uri($"http://127.0.0.1:{port}"));
+        try
+        {
+            switch (kind)
+            {
+                case "actorchat":
+                    server._dataDirectory = Path.Combine(Path.GetTempPath(), $"actorchat-bench-{Guid.NewGuid():N}");
+                    server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
+                        ["--urls", server.BaseAddress.ToString(), "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
+                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings()]);
+                    break;
+                case "actorchat-cluster":
+                    var gateway = FreePort();
+                    server._dataDirectory = Path.Combine(Path.GetTempPath(), $"actorchat-bench-{Guid.NewGuid():N}");
+                    server.StartDotnet(Paths.Output("silo/ActorChat.Silo", "ActorChat.Silo.dll"),
+                        ["--urls", $"http://127.0.0.1:{FreePort()}", "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
+                         "--ActorChat:Cluster:GatewayPort", gateway.ToString(CultureInfo.InvariantCulture),
+                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings()]);
+                    server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
+                        ["--urls", server.BaseAddress.ToString(), "--ActorChat:Hosting:Mode", "Client",
+                         "--ActorChat:Cluster:Gateways:0", $"127.0.0.1:{gateway}", .. ActorChatBenchSettings()]);
+                    break;
+                case "signalr":
+                    server.StartDotnet(Paths.Self, ["serve-signalr", "--port", port.ToString(CultureInfo.InvariantCulture)]);
+                    break;
+                case "raw":
+                    server.StartDotnet(Paths.Self, ["serve-raw", "--port", port.ToString(CultureInfo.InvariantCulture)]);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown server '{kind}' (actorchat, actorchat-cluster, signalr, raw).");
+            }
+
+            await server.WaitReadyAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<IChatDriver> ConnectAsync(string user, CancellationToken cancellationToken)
+    {
+        if (Kind == "signalr")
+        {
+            return await SignalRDriver.ConnectAsync(new Uri(BaseAddress, "/hub"), cancellationToken);
+        }
+
+        var query = SpeaksActorChat ? $"access_token={await TokenAsync(user)}" : $"user={user}";
+        var socket = new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws", Query = query }.Uri;
+        return await SocketDriver.ConnectAsync(socket, cancellationToken);
+    }
+
+    public async Task<string> TokenAsync(string user)
+    {
+        using var response = await _http.PostAsJsonAsync(new Uri(BaseAddress, "/api/auth/token"), new { user });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    /// <summary>Resident memory of the measured process, in bytes.</summary>
+    public long ResidentBytes() => ReadProc(Measured, "status", text =>
+    {
+        var line = text.Split('\n').First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    });
+
+    /// <summary>CPU seconds (user + system) used so far by every process of this server.</summary>
+    public double CpuSeconds() => _processes.Sum(p => ReadProc(p, "stat", text =>
+    {
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    })) / 100.0;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
+        _http.Dispose();
+        if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    // Limits that protect a public server would throttle the load generator itself.
+    private static string[] ActorChatBenchSettings() =>
+    [
+        "--ActorChat:Sockets:RequestsPerSecond", "1000000",
+        "--ActorChat:Sockets:RequestBurst", "1000000",
+        "--ActorChat:Sockets:OutboundQueueMessages", "100000",
+        "--ActorChat:Sockets:OutboundQueueBytes", "268435456",
+        "--ActorChat:Rooms:PresenceMemberLimit", "100",
+        "--Logging:LogLevel:Default", "Warning",
+        "--Logging:LogLevel:ActorChat", "Warning",
+    ];
+
+    private static long ReadProc(Process? process, string file, Func<string, long> parse) =>
+        process is null || process.HasExited ? 0 : parse(File.ReadAllText($"/proc/{process.Id}/{file}"));
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void StartDotnet(string dll, string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine($"  [{Kind}] {e.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            if (_processes.Any(p => p.HasExited))
+            {
+                throw new InvalidOperationException($"{Kind} exited during start-up.");
+            }
+
+            try
+            {
+                using var response = await _http.GetAsync(new Uri(BaseAddress, "/health/ready"), deadline.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+}
