@@ -1,10 +1,18 @@
 using ActorChat.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Streams;
 
 namespace ActorChat.Grains;
 
+/// <summary>
+/// Reentrant so that sends arriving while a write is in flight join the next write (group commit): one storage
+/// write, however many messages it carries, instead of one write per message. Every await below is written
+/// with interleaving in mind.
+/// </summary>
+[Reentrant]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never allocates a wait handle; a grain has no dispose.")]
 internal sealed partial class RoomGrain(
     [PersistentState("members", ChatProviders.Storage)] IPersistentState<RoomMembership> membership,
     [PersistentState("log", ChatProviders.Storage)] IPersistentState<RoomLog> log,
@@ -19,7 +27,16 @@ internal sealed partial class RoomGrain(
     private string _room = string.Empty;
     private bool _valid;
     private (string A, string B)? _direct;
+    private readonly Queue<PendingSend> _pending = new();
+    private readonly Dictionary<long, TaskCompletionSource> _pendingBySeq = [];
+    private readonly SemaphoreSlim _membershipWrites = new(1, 1);
     private IAsyncStream<RoomEvent> _stream = null!;
+    private Task? _commitLoop;
+    private bool _committing;
+    private Task? _sealing;
+
+    /// <summary>Highest seq that is in storage. Reads never go past it, so nobody sees a message before it is durable.</summary>
+    private long _durableSeq;
 
     private SortedSet<string> MemberSet => membership.State.Members;
 
@@ -40,15 +57,18 @@ internal sealed partial class RoomGrain(
         }
 
         _stream = this.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(_room));
+        _durableSeq = log.State.LastSeq;
         return Task.CompletedTask;
     }
+
+
 
     public async Task<JoinResult> Join(string user)
     {
         EnsureValidRoom();
         EnsureParticipant(user);
         await AddMember(user);
-        return new JoinResult(log.State.LastSeq, MemberSet.Count, log.State.FirstAvailableSeq);
+        return new JoinResult(_durableSeq, MemberSet.Count, log.State.FirstAvailableSeq);
     }
 
     public async Task<bool> Leave(string user)
@@ -85,12 +105,18 @@ internal sealed partial class RoomGrain(
             EnsureMember(user);
         }
 
-        if (clientMsgId is not null && _dedup.TryGetValue((user, clientMsgId), out var seen))
+        // A chunk being sealed must not grow: wait until the open chunk has room.
+        while (log.State.ChunkSize > 0 && log.State.Open.Count >= log.State.ChunkSize)
         {
-            return new SendResult(seen.Seq, seen.Ts, Duplicate: true);
+            await (_sealing ??= SealOpenChunkAsync());
         }
 
-        await SealOpenChunkIfFull();
+        // From here to the append there is no await, so a concurrent send with the same id sees this one.
+        if (clientMsgId is not null && _dedup.TryGetValue((user, clientMsgId), out var seen))
+        {
+            await WhenDurable(seen.Seq);
+            return new SendResult(seen.Seq, seen.Ts, Duplicate: true);
+        }
 
         var state = log.State;
         if (state.ChunkSize == 0)
@@ -101,7 +127,6 @@ internal sealed partial class RoomGrain(
         var message = new ChatMessage(_room, state.LastSeq + 1, user, text, time.GetUtcNow(), clientMsgId);
         state.Open.Add(message);
         state.LastSeq = message.Seq;
-        DedupEntry? evicted = null;
         if (clientMsgId is not null && _options.DedupWindow > 0)
         {
             var entry = new DedupEntry(user, clientMsgId, message.Seq, message.Ts);
@@ -109,53 +134,93 @@ internal sealed partial class RoomGrain(
             _dedup[(user, clientMsgId)] = entry;
             if (state.Recent.Count > _options.DedupWindow)
             {
-                evicted = state.Recent[0];
+                var evicted = state.Recent[0];
                 state.Recent.RemoveAt(0);
                 _dedup.Remove((evicted.User, evicted.ClientMsgId));
             }
         }
 
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending.Enqueue(new PendingSend(message, done));
+        _pendingBySeq[message.Seq] = done;
+        if (!_committing)
+        {
+            _committing = true;
+            _commitLoop = CommitLoopAsync();
+        }
+
+        await done.Task;
+        return new SendResult(message.Seq, message.Ts, Duplicate: false);
+    }
+
+    /// <summary>
+    /// Writes the log once for everything appended since the last write, then publishes those messages in seq
+    /// order, then answers their senders: persisted, published, acknowledged, in that order.
+    /// </summary>
+    private async Task CommitLoopAsync()
+    {
         try
         {
-            await log.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            // The store may or may not hold the write: undo it here and reload the truth on the next activation.
-            state.Open.RemoveAt(state.Open.Count - 1);
-            state.LastSeq = message.Seq - 1;
-            if (clientMsgId is not null)
+            while (_pending.Count > 0)
             {
-                _dedup.Remove((user, clientMsgId));
-                state.Recent.RemoveAll(e => e.Seq == message.Seq);
-                if (evicted is not null)
+                var batch = _pending.ToList();
+                _pending.Clear();
+                try
                 {
-                    state.Recent.Insert(0, evicted);
-                    _dedup[(evicted.User, evicted.ClientMsgId)] = evicted;
+                    await log.WriteStateAsync();
+                }
+                catch (Exception ex)
+                {
+                    // The store may or may not hold the batch; reload the truth on the next activation. A sender told
+                    // `internal` retries with its clientMsgId and gets the stored seq if the write did land.
+                    LogWriteFailed(logger, ex, _room);
+                    DeactivateOnIdle();
+                    foreach (var failed in batch)
+                    {
+                        _pendingBySeq.Remove(failed.Message.Seq);
+                        failed.Done.TrySetException(new ChatException(ChatErrorCode.Internal, "The message could not be stored; retry with the same clientMsgId."));
+                    }
+
+                    continue;
+                }
+
+                _durableSeq = Math.Max(_durableSeq, batch[^1].Message.Seq);
+                await Publish(batch.Select(b => (RoomEvent)new MessagePosted(b.Message)).ToList());
+                if (_direct is { } participants)
+                {
+                    foreach (var sent in batch)
+                    {
+                        await DeliverDirect(participants.A, sent.Message);
+                        await DeliverDirect(participants.B, sent.Message);
+                    }
+                }
+
+                foreach (var committed in batch)
+                {
+                    _pendingBySeq.Remove(committed.Message.Seq);
+                    committed.Done.TrySetResult();
                 }
             }
-
-            LogWriteFailed(logger, ex, _room);
-            DeactivateOnIdle();
-            throw new ChatException(ChatErrorCode.Internal, "The message could not be stored; it was not sent.");
         }
-
-        // Persisted first, published second: a lost publish is repaired by the relays' gap detection.
-        await Publish(new MessagePosted(message));
-        if (_direct is { } participants)
+        finally
         {
-            await DeliverDirect(participants.A, message);
-            await DeliverDirect(participants.B, message);
+            _committing = false;
         }
+    }
 
-        return new SendResult(message.Seq, message.Ts, Duplicate: false);
+    private async Task WhenDurable(long seq)
+    {
+        if (seq > _durableSeq && _pendingBySeq.TryGetValue(seq, out var pending))
+        {
+            await pending.Task;
+        }
     }
 
     public async Task<HistoryPage> History(string user, long? before, int limit)
     {
         EnsureReadable(user);
         limit = ClampPage(limit);
-        var high = Math.Min((before ?? long.MaxValue) - 1, log.State.LastSeq);
+        var high = Math.Min((before ?? long.MaxValue) - 1, _durableSeq);
         var low = Math.Max(1, high - limit + 1);
         var messages = await ReadInclusive(low, high);
         return new HistoryPage(messages, HasMore: low > log.State.FirstAvailableSeq && high >= 1);
@@ -171,10 +236,10 @@ internal sealed partial class RoomGrain(
     {
         EnsureValidRoom();
         limit = ClampPage(limit);
-        var low = Math.Max(Math.Min(after, log.State.LastSeq) + 1, log.State.FirstAvailableSeq);
-        var high = Math.Min(log.State.LastSeq, low + limit - 1);
+        var low = Math.Max(Math.Min(after, _durableSeq) + 1, log.State.FirstAvailableSeq);
+        var high = Math.Min(_durableSeq, low + limit - 1);
         var messages = await ReadInclusive(low, high);
-        return new HistoryPage(messages, HasMore: high < log.State.LastSeq);
+        return new HistoryPage(messages, HasMore: high < _durableSeq);
     }
 
     public async Task<MembersPage> Members(string user, string? after, int limit)
@@ -218,7 +283,7 @@ internal sealed partial class RoomGrain(
     {
         EnsureValidRoom();
         EnsureMember(user);
-        var target = Math.Clamp(seq, 0, log.State.LastSeq);
+        var target = Math.Clamp(seq, 0, _durableSeq);
         var pointer = await GrainFactory.GetGrain<IUserGrain>(user).AdvanceRead(_room, target);
         if (pointer == target && target > 0 && EmitsPresence)
         {
@@ -231,7 +296,7 @@ internal sealed partial class RoomGrain(
     public Task<bool> IsMember(string user) => Task.FromResult(MemberSet.Contains(user));
 
     public Task<RoomInfo> Info() =>
-        Task.FromResult(new RoomInfo(_room, membership.State.Created, _direct is not null, MemberSet.Count, log.State.LastSeq));
+        Task.FromResult(new RoomInfo(_room, membership.State.Created, _direct is not null, MemberSet.Count, _durableSeq));
 
     public async Task PresenceChanged(string user, bool online)
     {
@@ -263,8 +328,10 @@ internal sealed partial class RoomGrain(
         }
     }
 
+    // One membership write at a time: interleaved joins would otherwise race each other's ETags.
     private async Task WriteMembership(Action undo)
     {
+        await _membershipWrites.WaitAsync();
         try
         {
             await membership.WriteStateAsync();
@@ -276,6 +343,10 @@ internal sealed partial class RoomGrain(
             DeactivateOnIdle();
             throw new ChatException(ChatErrorCode.Internal, "The membership change could not be stored.");
         }
+        finally
+        {
+            _membershipWrites.Release();
+        }
     }
 
     private void UpdateDirectory()
@@ -286,21 +357,31 @@ internal sealed partial class RoomGrain(
         }
     }
 
-    private async Task SealOpenChunkIfFull()
+    private async Task SealOpenChunkAsync()
     {
-        var state = log.State;
-        if (state.ChunkSize == 0 || state.Open.Count < state.ChunkSize)
+        try
         {
-            return;
+            // Seal only durable messages: let the write in flight finish (no send can append to a full chunk).
+            while (_committing)
+            {
+                await _commitLoop!;
+            }
+
+            var state = log.State;
+            var full = state.Open;
+            var index = (full[0].Seq - 1) / state.ChunkSize;
+            await GrainFactory.GetGrain<IRoomChunkGrain>(RoomChunkGrain.KeyOf(_room, index)).Store(full);
+
+            // A new list, not a cleared one: a history read that holds the old list still sees its messages.
+            // Only memory changes here; the next write of the log persists the empty open chunk.
+            state.SealedChunkEnds.Add(full[^1].Ts);
+            state.Open = [];
+            await ApplyRetention();
         }
-
-        var index = (state.Open[0].Seq - 1) / state.ChunkSize;
-        await GrainFactory.GetGrain<IRoomChunkGrain>(RoomChunkGrain.KeyOf(_room, index)).Store(state.Open);
-
-        // Only the in-memory head changes here; the next write of the log persists the empty open chunk.
-        state.SealedChunkEnds.Add(state.Open[^1].Ts);
-        state.Open = [];
-        await ApplyRetention();
+        finally
+        {
+            _sealing = null;
+        }
     }
 
     private async Task ApplyRetention()
@@ -344,7 +425,8 @@ internal sealed partial class RoomGrain(
             return result;
         }
 
-        var firstOpen = state.Open.Count > 0 ? state.Open[0].Seq : state.LastSeq + 1;
+        var open = state.Open;
+        var firstOpen = open.Count > 0 ? open[0].Seq : state.LastSeq + 1;
         if (low < firstOpen)
         {
             var sealedHigh = Math.Min(high, firstOpen - 1);
@@ -355,7 +437,7 @@ internal sealed partial class RoomGrain(
             }
         }
 
-        foreach (var message in state.Open)
+        foreach (var message in open)
         {
             if (message.Seq >= low && message.Seq <= high)
             {
@@ -371,6 +453,24 @@ internal sealed partial class RoomGrain(
         try
         {
             await _stream.OnNextAsync(roomEvent);
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, _room);
+        }
+    }
+
+    private async Task Publish(List<RoomEvent> events)
+    {
+        if (events.Count == 1)
+        {
+            await Publish(events[0]);
+            return;
+        }
+
+        try
+        {
+            await _stream.OnNextBatchAsync(events);
         }
         catch (Exception ex)
         {

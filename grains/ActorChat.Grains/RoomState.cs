@@ -55,3 +55,6 @@ public sealed record DedupEntry(
     [property: Id(1)] string ClientMsgId,
     [property: Id(2)] long Seq,
     [property: Id(3)] DateTimeOffset Ts);
+
+/// <summary>A send appended to the log and waiting for the write that makes it durable.</summary>
+internal sealed record PendingSend(Contracts.ChatMessage Message, TaskCompletionSource Done);

@@ -72,9 +72,15 @@ public sealed partial class SqliteGrainStorage : IGrainStorage
         grainState.RecordExists = true;
     });
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.Run(() =>
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        // Serialized here, on the caller's turn: a reentrant grain may change its state while the write runs.
         var payload = _serializer.SerializeToArray(grainState.State);
+        return Task.Run(() => Write(stateName, grainId, grainState, payload));
+    }
+
+    private void Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState, byte[] payload)
+    {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.Parameters.AddWithValue("$name", stateName);
@@ -105,7 +111,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage
 
         grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
-    });
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.Run(() =>
     {
