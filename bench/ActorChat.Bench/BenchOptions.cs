@@ -15,6 +15,8 @@ internal sealed class BenchOptions
 
     public int Subscribers { get; init; } = 1000;
 
+    public int Publishers { get; init; } = 8;
+
     public int Rooms { get; init; } = 500;
 
     public int MembersPerRoom { get; init; } = 4;
@@ -67,6 +69,7 @@ internal sealed class BenchOptions
             Url = values.TryGetValue("url", out var url) ? new Uri(url) : null,
             JsonPath = values.GetValueOrDefault("json"),
             Subscribers = Int("subscribers", defaults.Subscribers),
+            Publishers = Int("publishers", defaults.Publishers),
             Rooms = Int("rooms", defaults.Rooms),
             MembersPerRoom = Int("members", defaults.MembersPerRoom),
             Sockets = Int("sockets", defaults.Sockets),

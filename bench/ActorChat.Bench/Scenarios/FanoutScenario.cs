@@ -4,7 +4,7 @@ using ActorChat.Bench.Servers;
 namespace ActorChat.Bench.Scenarios;
 
 /// <summary>
-/// One room of N subscribers and one publisher at a rising rate: the highest rate whose deliveries all arrive
+/// One room of N subscribers and P publishers (default 8, each its own connection) at a rising total rate: the highest rate whose deliveries all arrive
 /// with p99 under 100 ms, then p50/p99/p99.9 end-to-end latency at half that rate.
 /// </summary>
 internal static class FanoutScenario
@@ -26,15 +26,14 @@ internal static class FanoutScenario
             };
         }
 
-        await using var publisher = await server.ConnectAsync($"pub{run}", cancellationToken);
-        await publisher.JoinAsync(room);
+        var publishers = await Connections.OpenAsync(server, options.Publishers, $"pub{run}-", _ => room, progress, cancellationToken);
         try
         {
             double best = 0;
             double bestDelivered = 0;
             foreach (var rate in Rates)
             {
-                var (delivered, latency, complete) = await StepAsync(publisher, room, rate, TimeSpan.FromSeconds(options.StepSeconds), options, step, progress, cancellationToken);
+                var (delivered, latency, complete) = await StepAsync(publishers, room, rate, TimeSpan.FromSeconds(options.StepSeconds), options, step, progress, cancellationToken);
                 Console.Error.WriteLine($"  {server.Kind}: {rate} msg/s -> {delivered:0} deliveries/s, p99 {latency.P99Ms:0.0} ms{(complete ? "" : ", incomplete")}");
                 if (!complete || latency.P99Ms >= 100)
                 {
@@ -49,7 +48,7 @@ internal static class FanoutScenario
             results.Add(new Result("fanout", server.Kind, run, "max deliveries", bestDelivered, "msg/s"));
             if (best > 0)
             {
-                var (delivered, latency, _) = await StepAsync(publisher, room, best / 2, TimeSpan.FromSeconds(options.StepSeconds * 2), options, step, progress, cancellationToken);
+                var (delivered, latency, _) = await StepAsync(publishers, room, best / 2, TimeSpan.FromSeconds(options.StepSeconds * 2), options, step, progress, cancellationToken);
                 results.Add(new Result("fanout", server.Kind, run, "deliveries at half rate", delivered, "msg/s"));
                 results.Add(new Result("fanout", server.Kind, run, "p50 at half rate", latency.P50Ms, "ms"));
                 results.Add(new Result("fanout", server.Kind, run, "p99 at half rate", latency.P99Ms, "ms"));
@@ -59,17 +58,19 @@ internal static class FanoutScenario
         finally
         {
             await Connections.CloseAsync(subscribers);
+            await Connections.CloseAsync(publishers);
         }
     }
 
     private static async Task<(double Delivered, LatencySummary Latency, bool Complete)> StepAsync(
-        IChatDriver publisher, string room, double rate, TimeSpan duration, BenchOptions options, StepCounter step, Progress progress, CancellationToken cancellationToken)
+        IChatDriver[] publishers, string room, double rate, TimeSpan duration, BenchOptions options, StepCounter step, Progress progress, CancellationToken cancellationToken)
     {
         var expectedPerMessage = options.Subscribers;
         var recorder = new LatencyRecorder((int)Math.Min(8_000_000, rate * duration.TotalSeconds * expectedPerMessage * 1.1) + 1);
         step.Begin(recorder);
         var start = Clock.Now;
-        var sent = await Publisher.RunAsync(publisher, room, rate, duration, options.MessageSize, progress, cancellationToken);
+        var sends = await Task.WhenAll(publishers.Select(p => Publisher.RunAsync(p, room, rate / publishers.Length, duration, options.MessageSize, progress, cancellationToken)));
+        var sent = sends.Sum();
         long expected = (long)sent * expectedPerMessage;
         await Publisher.DrainAsync(() => step.Count, expected, TimeSpan.FromSeconds(2), cancellationToken);
         var seconds = Math.Max(duration.TotalSeconds, System.Diagnostics.Stopwatch.GetElapsedTime(start, step.LastDelivery).TotalSeconds);
