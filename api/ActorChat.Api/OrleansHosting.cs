@@ -13,6 +13,8 @@ internal static class OrleansHosting
         var mode = configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Mode ?? HostingMode.Embedded;
         if (mode == HostingMode.Client)
         {
+            // A front end of a cluster is a public deployment: no dev login unless asked for by name.
+            builder.Services.PostConfigure<ActorChat.FrontEnd.Auth.AuthOptions>(o => o.DevLogin ??= false);
             builder.UseOrleansClient(client => client
                 .UseActorChatCluster(configuration)
                 .UseConnectionRetryFilter<ConnectRetryFilter>()

@@ -41,7 +41,13 @@ public static class FrontEndExtensions
     public static WebApplication MapActorChatFrontEnd(this WebApplication app)
     {
         var sockets = app.Services.GetRequiredService<IOptions<SocketOptions>>().Value;
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = sockets.KeepAliveInterval });
+        var webSockets = new WebSocketOptions { KeepAliveInterval = sockets.KeepAliveInterval, KeepAliveTimeout = sockets.KeepAliveTimeout };
+        foreach (var origin in sockets.AllowedOrigins)
+        {
+            webSockets.AllowedOrigins.Add(origin);
+        }
+
+        app.UseWebSockets(webSockets);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapChatSocket();

@@ -40,6 +40,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var results = new List<Result>();
+var failures = 0;
 Console.Error.WriteLine($"{options.Scenario}: servers {string.Join(", ", options.Servers)}, {options.Repeat} run(s), stopping after {options.MaxTime}");
 try
 {
@@ -49,8 +50,18 @@ try
         foreach (var kind in options.Servers)
         {
             Console.Error.WriteLine($"run {run}: starting {kind}");
-            await using var server = await ServerUnderTest.StartAsync(kind, options);
-            await scenario(server, options, run, results, deadline.Token);
+            try
+            {
+                await using var server = await ServerUnderTest.StartAsync(kind, options);
+                await scenario(server, options, run, results, deadline.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !deadline.IsCancellationRequested)
+            {
+                // One server failing must not lose the others' results; the failure is reported with them.
+                Console.Error.WriteLine($"run {run}: {kind} failed: {ex.GetType().Name}: {ex.Message}");
+                results.Add(new Result(options.Scenario, kind, run, "failed", 1, "error"));
+                failures++;
+            }
         }
     }
 }
@@ -65,4 +76,4 @@ if (options.JsonPath is not null)
     await Report.SaveAsync(options.JsonPath, results);
 }
 
-return 0;
+return failures == 0 ? 0 : 1;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChat.Api.Tests;
@@ -11,10 +12,20 @@ namespace ActorChat.Api.Tests;
 /// The real front end on Kestrel (a port the OS picks) with its embedded silo, shared by the tests of one
 /// collection. Rate limits are raised so that tests measure behaviour, not the limiter, except where they test it.
 /// </summary>
-public sealed class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
+public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string SigningKey = "test-signing-key-that-is-long-enough-0123456789";
     public const int RequestBurst = 300;
+
+    private readonly IReadOnlyDictionary<string, string> _overrides;
+
+    public ChatServer()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A server with some settings changed, for tests of limits.</summary>
+    protected ChatServer(IReadOnlyDictionary<string, string> overrides) => _overrides = overrides;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"actorchat-test-{Guid.NewGuid():N}");
 
@@ -32,6 +43,9 @@ public sealed class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         BaseAddress = Http.BaseAddress!;
         return Task.CompletedTask;
     }
+
+    /// <summary>Sockets open on the server now.</summary>
+    public int OpenSockets => Services.GetRequiredService<ActorChat.FrontEnd.Sockets.ConnectionRegistry>().Count;
 
     public new async Task DisposeAsync()
     {
@@ -60,6 +74,11 @@ public sealed class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ActorChat:Sockets:RequestsPerSecond", "100");
         builder.UseSetting("ActorChat:Sockets:RequestBurst", RequestBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("ActorChat:Streams:PollInterval", "00:00:00.005");
+        foreach (var (key, value) in _overrides)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.ClearProviders());
     }
 

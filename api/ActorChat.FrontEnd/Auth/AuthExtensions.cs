@@ -12,21 +12,31 @@ internal static class AuthExtensions
 {
     public static IServiceCollection AddChatAuthentication(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart()
+            .PostConfigure(o => o.DevLogin ??= string.IsNullOrEmpty(o.Authority));
+        services.AddHostedService<AuthStartupLog>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<TokenValidator>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKey, IOptions<AuthOptions>>((jwt, key, auth) =>
             {
                 jwt.MapInboundClaims = false;
+                var external = !string.IsNullOrEmpty(auth.Value.Authority);
+                if (external)
+                {
+                    jwt.Authority = auth.Value.Authority;
+                }
+
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidIssuer = auth.Value.Issuer,
+                    ValidIssuer = external ? null : auth.Value.Issuer,
                     ValidAudience = auth.Value.Audience,
-                    IssuerSigningKey = key.Key,
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    IssuerSigningKey = external ? null : key.Key,
+                    ValidAlgorithms = external ? [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSsaPssSha256] : [SecurityAlgorithms.HmacSha256],
+                    RequireExpirationTime = true,
                     NameClaimType = JwtRegisteredClaimNames.Sub,
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };

@@ -24,8 +24,17 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>Whether <c>POST /api/auth/token</c> hands out tokens to anyone who names a user.</summary>
-    public bool DevLogin { get; set; } = true;
+    /// <summary>
+    /// An OpenID Connect authority (e.g. <c>https://login.example.com/realms/chat</c>) whose published keys sign
+    /// tokens. When set, <see cref="SigningKey"/> is not used to check tokens.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>
+    /// Whether <c>POST /api/auth/token</c> hands out tokens to anyone who names a user. Unset: on in the embedded
+    /// single-node default only, off with an <see cref="Authority"/> or in cluster (client) mode.
+    /// </summary>
+    public bool? DevLogin { get; set; }
 }
 
 [OptionsValidator]

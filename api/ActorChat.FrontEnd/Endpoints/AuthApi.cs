@@ -22,7 +22,7 @@ internal static class AuthApi
     private static Task<IResult> IssueToken(TokenRequest? request, TokenIssuer issuer, IOptions<AuthOptions> options) =>
         ChatProblems.Guard(() =>
         {
-            if (!options.Value.DevLogin)
+            if (options.Value.DevLogin != true)
             {
                 return Task.FromResult(Results.NotFound());
             }

@@ -1,5 +1,6 @@
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Sockets;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,7 +18,7 @@ internal static class SocketEndpoint
         return app;
     }
 
-    private static async Task Accept(HttpContext context, ChatSession session)
+    private static async Task Accept(HttpContext context, ChatSession session, ConnectionRegistry registry, IOptions<SocketOptions> options)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -25,7 +26,31 @@ internal static class SocketEndpoint
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await session.RunAsync(socket, context.ChatUser(), context.RequestAborted);
+        var user = context.ChatUser();
+        switch (registry.TryAdmit(user, options.Value.MaxConnectionsPerUser, options.Value.MaxConnectionsPerNode))
+        {
+            case Admission.UserFull:
+                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too_many_connections",
+                    detail: $"At most {options.Value.MaxConnectionsPerUser} sockets per user.").ExecuteAsync(context);
+                return;
+            case Admission.NodeFull:
+                context.Response.Headers.RetryAfter = "5";
+                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "node_full",
+                    detail: "This node holds as many sockets as it may; retry (another node may take it).").ExecuteAsync(context);
+                return;
+        }
+
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await session.RunAsync(socket, user, TokenExpiry(context), context.RequestAborted);
+        }
+        finally
+        {
+            registry.Release(user);
+        }
     }
+
+    private static DateTimeOffset? TokenExpiry(HttpContext context) =>
+        long.TryParse(context.User.FindFirst("exp")?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

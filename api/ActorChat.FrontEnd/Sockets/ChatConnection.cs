@@ -18,6 +18,7 @@ internal sealed partial class ChatConnection : IDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private long _queuedBytes;
+    private ITimer? _expiry;
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = string.Empty;
@@ -44,6 +45,37 @@ internal sealed partial class ChatConnection : IDisposable
     internal ConcurrentDictionary<string, RoomSubscription> Rooms { get; } = new(StringComparer.Ordinal);
 
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>Requests refused as rate limited in a row.</summary>
+    public int RateLimitStrikes { get; set; }
+
+    /// <summary>When the token behind this connection expires; the connection closes with 4001 then.</summary>
+    public DateTimeOffset? ExpiresAt { get; private set; }
+
+    /// <summary>Sets (or, after a <c>refresh</c>, moves) the moment this connection's token expires.</summary>
+    public void ExpireAt(DateTimeOffset? at, TimeProvider time)
+    {
+        ExpiresAt = at;
+        if (at is null)
+        {
+            return;
+        }
+
+        var due = at.Value - time.GetUtcNow();
+        if (due < TimeSpan.Zero)
+        {
+            due = TimeSpan.Zero;
+        }
+
+        if (_expiry is null)
+        {
+            _expiry = time.CreateTimer(_ => Close(CloseCodes.TokenExpired, "token expired"), null, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _expiry.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     internal CancellationToken Aborted => _abort.Token;
 
@@ -156,7 +188,11 @@ internal sealed partial class ChatConnection : IDisposable
     }
 
     /// <summary>Tears the socket down at once (after the close timeout, or on server shutdown).</summary>
-    public void Dispose() => _abort.Dispose();
+    public void Dispose()
+    {
+        _expiry?.Dispose();
+        _abort.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} of {User} is a slow consumer; closing it with 4008")]
     private static partial void LogSlowConsumer(ILogger logger, string connectionId, string user);

@@ -25,9 +25,10 @@ internal sealed partial class ChatSession(
     private readonly SocketOptions _options = socketOptions.Value;
     private readonly ChatLimits _limits = limits.Value;
 
-    public async Task RunAsync(WebSocket socket, string user, CancellationToken aborted)
+    public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
     {
         var connection = new ChatConnection(NewConnectionId(), user, socket, _options, logger);
+        connection.ExpireAt(expiresAt, time);
         var writer = connection.RunWriterAsync();
         registry.Add(connection);
         LogOpened(logger, connection.Id, user);
@@ -115,8 +116,16 @@ internal sealed partial class ChatSession(
             {
                 var retryMs = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
                 await connection.SendAsync(Frames.Error(id, ChatErrorCode.RateLimited, "Too many requests; nothing was done.", w => w.WriteNumber("retryAfterMs", retryMs)));
+                if (++connection.RateLimitStrikes >= _options.FloodCloseAfter)
+                {
+                    LogFlooding(logger, connection.Id, connection.User);
+                    connection.Close(WebSocketCloseStatus.PolicyViolation, "flooding");
+                }
+
                 return;
             }
+
+            connection.RateLimitStrikes = 0;
 
             await handler.HandleAsync(connection, request);
         }
@@ -166,6 +175,9 @@ internal sealed partial class ChatSession(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} closed with {CloseCode}")]
     private static partial void LogClosed(ILogger logger, string connectionId, string user, int closeCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} of {User} kept flooding after rate limiting; closing it with 1008")]
+    private static partial void LogFlooding(ILogger logger, string connectionId, string user);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A request on connection {ConnectionId} failed")]
     private static partial void LogRequestFailed(ILogger logger, Exception exception, string connectionId);

@@ -10,9 +10,46 @@ internal sealed class ConnectionRegistry
     public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
 
     private readonly ConcurrentDictionary<string, ChatConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
+    private int _reserved;
     private TaskCompletionSource _empty = NewSignal(completed: true);
 
     public int Count => _connections.Count;
+
+    /// <summary>Holds a place for one more socket of <paramref name="user"/>, within the per-user and per-node limits.</summary>
+    public Admission TryAdmit(string user, int perUser, int perNode)
+    {
+        lock (_perUser)
+        {
+            if (_reserved >= perNode)
+            {
+                return Admission.NodeFull;
+            }
+
+            var current = _perUser.GetValueOrDefault(user);
+            if (current >= perUser)
+            {
+                return Admission.UserFull;
+            }
+
+            _perUser[user] = current + 1;
+            _reserved++;
+            return Admission.Admitted;
+        }
+    }
+
+    /// <summary>Gives back the place <see cref="TryAdmit"/> held.</summary>
+    public void Release(string user)
+    {
+        lock (_perUser)
+        {
+            _reserved--;
+            if (--_perUser[user] == 0)
+            {
+                _perUser.Remove(user);
+            }
+        }
+    }
 
     public void Add(ChatConnection connection)
     {
@@ -76,4 +113,11 @@ internal sealed class ConnectionRegistry
 
         return signal;
     }
+}
+
+internal enum Admission
+{
+    Admitted,
+    UserFull,
+    NodeFull,
 }

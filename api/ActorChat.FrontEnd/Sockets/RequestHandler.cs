@@ -12,6 +12,7 @@ internal sealed class RequestHandler(
     ChatRelay relay,
     IOptions<ChatLimits> limits,
     IOptions<SocketOptions> socketOptions,
+    Auth.TokenValidator tokens,
     TimeProvider time)
 {
     private readonly ChatLimits _limits = limits.Value;
@@ -29,6 +30,7 @@ internal sealed class RequestHandler(
         "read" => ReadAsync(connection, request),
         "rooms" => RoomsAsync(connection, request),
         "ping" => Reply(connection, request, w => w.WriteString("ts", time.GetUtcNow())),
+        "refresh" => RefreshAsync(connection, request),
         _ => throw new ProtocolException(ChatErrorCode.UnknownType, $"Unknown request type '{request.Type}'."),
     };
 
@@ -170,6 +172,20 @@ internal sealed class RequestHandler(
             }
 
             w.WriteEndArray();
+        });
+    }
+
+    private async Task RefreshAsync(ChatConnection connection, ClientRequest request)
+    {
+        var token = request.RequiredString("token");
+        var expiresAt = await tokens.ValidateAsync(token, connection.User);
+        connection.ExpireAt(expiresAt, time);
+        await Reply(connection, request, w =>
+        {
+            if (expiresAt is { } at)
+            {
+                w.WriteString("expiresAt", at);
+            }
         });
     }
 

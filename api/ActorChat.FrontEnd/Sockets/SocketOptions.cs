@@ -32,9 +32,28 @@ public sealed class SocketOptions
     [Range(1, 1_000_000)]
     public double RequestBurst { get; set; } = 40;
 
+    /// <summary>Requests refused as <c>rate_limited</c> in a row before the connection is closed with 1008.</summary>
+    [Range(1, 1_000_000)]
+    public int FloodCloseAfter { get; set; } = 100;
+
+    /// <summary>Open sockets one user may have on this node; the next upgrade gets 429.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>Open sockets this node accepts; the next upgrade gets 503.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnectionsPerNode { get; set; } = 20_000;
+
+    /// <summary>Origins a browser socket may come from (cross-site WebSocket hijacking); empty allows any. Requests without an Origin header (non-browser clients) are not affected.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
     /// <summary>Interval of server pings that keep idle sockets and proxies alive.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the server waits for the pong to a keep-alive ping before it drops a peer that vanished without closing.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a closing socket may take to flush its queue and finish the close handshake.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]

@@ -18,7 +18,12 @@ internal sealed class SignalRDriver : IChatDriver
     public static async Task<SignalRDriver> ConnectAsync(Uri hub, CancellationToken cancellationToken)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(hub, o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
+            .WithUrl(hub, o =>
+            {
+                // WebSockets only and no negotiate request: one socket per client, as for the other servers.
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
             .Build();
         var driver = new SignalRDriver(connection);
         await connection.StartAsync(cancellationToken);

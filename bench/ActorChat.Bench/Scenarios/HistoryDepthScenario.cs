@@ -20,6 +20,16 @@ internal static class HistoryDepthScenario
         await using var progress = new Progress($"depth {server.Kind}");
         await using var writer = await server.ConnectAsync($"depth-writer{run}", cancellationToken);
         LatencySummary? shallow = null;
+
+        // Warm the send path first (JIT, pools, storage) so the first depth measured is not the cold one.
+        var warm = $"depth-warm-{run}-{Guid.NewGuid():N}"[..24];
+        await writer.JoinAsync(warm);
+        await FillAsync(writer, warm, Math.Min(options.Samples, 1000), options.MessageSize, progress, cancellationToken);
+        for (var i = 0; i < Math.Min(options.Samples, 500); i++)
+        {
+            await writer.SendAsync(warm, Clock.Stamp(options.MessageSize));
+        }
+
         foreach (var depth in new[] { 100, options.Depth })
         {
             var room = $"depth-{depth}-{run}-{Guid.NewGuid():N}"[..24];

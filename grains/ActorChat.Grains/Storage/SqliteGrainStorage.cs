@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
@@ -11,8 +12,10 @@ namespace ActorChat.Grains.Storage;
 /// survives a crash or power loss), and an integer ETag per record so that a stale writer gets an
 /// <see cref="InconsistentStateException"/> instead of overwriting a newer state.
 /// </summary>
-public sealed partial class SqliteGrainStorage : IGrainStorage
+public sealed partial class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
 {
+    private const int MaxBatch = 512;
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS grain_state (
             state_name TEXT NOT NULL,
@@ -26,6 +29,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage
     private readonly string _connectionString;
     private readonly Serializer _serializer;
     private readonly ILogger _logger;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
 
     public SqliteGrainStorage(string path, Serializer serializer, ILogger<SqliteGrainStorage> logger)
     {
@@ -50,6 +55,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage
         Execute(connection, Schema);
         var fullPath = Path.GetFullPath(path);
         LogOpened(_logger, fullPath);
+        _writer = Task.Run(WriteLoopAsync);
     }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.Run(() =>
@@ -72,36 +78,14 @@ public sealed partial class SqliteGrainStorage : IGrainStorage
         grainState.RecordExists = true;
     });
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         // Serialized here, on the caller's turn: a reentrant grain may change its state while the write runs.
         var payload = _serializer.SerializeToArray(grainState.State);
-        return Task.Run(() => Write(stateName, grainId, grainState, payload));
-    }
-
-    private void Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState, byte[] payload)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.Parameters.AddWithValue("$name", stateName);
-        command.Parameters.AddWithValue("$id", grainId.ToString());
-        command.Parameters.AddWithValue("$payload", payload);
-        long next;
-        if (grainState.ETag is null)
-        {
-            command.CommandText = "INSERT INTO grain_state (state_name, grain_id, etag, payload) VALUES ($name, $id, 1, $payload) ON CONFLICT DO NOTHING;";
-            next = 1;
-        }
-        else
-        {
-            var expected = long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-            command.CommandText = "UPDATE grain_state SET etag = $next, payload = $payload WHERE state_name = $name AND grain_id = $id AND etag = $etag;";
-            command.Parameters.AddWithValue("$etag", expected);
-            command.Parameters.AddWithValue("$next", expected + 1);
-            next = expected + 1;
-        }
-
-        if (command.ExecuteNonQuery() != 1)
+        var expected = grainState.ETag is null ? (long?)null : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
+        var write = new PendingWrite(stateName, grainId.ToString(), expected, payload);
+        await _writes.Writer.WriteAsync(write);
+        if (!await write.Done.Task)
         {
             throw new InconsistentStateException(
                 $"State '{stateName}' of {grainId} was changed by another writer since it was read.",
@@ -109,8 +93,76 @@ public sealed partial class SqliteGrainStorage : IGrainStorage
                 currentEtag: grainState.ETag ?? "none");
         }
 
-        grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
+        grainState.ETag = ((expected ?? 0) + 1).ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer;
+    }
+
+    /// <summary>
+    /// The one writer: it takes every write waiting, of any grain, and commits them in one transaction, so many
+    /// grains share one fsync (group commit). A stale ETag fails only its own write.
+    /// </summary>
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            try
+            {
+                using var connection = Open();
+                using var transaction = connection.BeginTransaction();
+                var applied = batch.Select(write => Apply(connection, transaction, write)).ToList();
+                transaction.Commit();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult(applied[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var write in batch)
+                {
+                    write.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private static bool Apply(SqliteConnection connection, SqliteTransaction transaction, PendingWrite write)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$name", write.StateName);
+        command.Parameters.AddWithValue("$id", write.GrainId);
+        command.Parameters.AddWithValue("$payload", write.Payload);
+        if (write.ExpectedETag is not { } expected)
+        {
+            command.CommandText = "INSERT INTO grain_state (state_name, grain_id, etag, payload) VALUES ($name, $id, 1, $payload) ON CONFLICT DO NOTHING;";
+        }
+        else
+        {
+            command.CommandText = "UPDATE grain_state SET etag = $next, payload = $payload WHERE state_name = $name AND grain_id = $id AND etag = $etag;";
+            command.Parameters.AddWithValue("$etag", expected);
+            command.Parameters.AddWithValue("$next", expected + 1);
+        }
+
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    private sealed record PendingWrite(string StateName, string GrainId, long? ExpectedETag, byte[] Payload)
+    {
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.Run(() =>

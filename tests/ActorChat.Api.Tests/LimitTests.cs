@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace ActorChat.Api.Tests;
+
+public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer>
+{
+    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..16];
+
+    [Fact]
+    public async Task Requests_beyond_the_burst_are_rate_limited_with_a_retry_hint_and_nothing_is_done()
+    {
+        var room = $"flood-{Guid.NewGuid():N}"[..20];
+        await using var client = await server.ConnectAsync(NewUser("flood"));
+        await client.OkAsync("join", ("room", room));
+
+        // The burst is 5 (the join took one) and the budget refills at one per ten seconds.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => client.RequestAsync("send", ("room", room), ("text", $"f{i}"))));
+
+        var accepted = replies.Count(r => r.Type() == "ok");
+        var limited = replies.Where(r => r.Type() == "error").ToList();
+        Assert.Equal(4, accepted);
+        Assert.Equal(6, limited.Count);
+        Assert.All(limited, r => Assert.Equal("rate_limited", r.Str("code")));
+        Assert.All(limited, r => Assert.True(r.GetProperty("retryAfterMs").GetInt64() > 0));
+
+        // Only accepted sends were stored.
+        await using var other = await server.ConnectAsync(NewUser("count"));
+        var joined = await other.OkAsync("join", ("room", room));
+        Assert.Equal(accepted, joined.GetProperty("lastSeq").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_client_that_keeps_flooding_after_being_limited_is_closed_with_1008()
+    {
+        await using var client = await server.ConnectAsync(NewUser("flooder"));
+        for (var i = 0; i < 40; i++)
+        {
+            await client.SendTextAsync("""{"type":"ping"}""");
+        }
+
+        var status = await client.Closed.Task.WaitAsync(ChatClient.Deadline);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
+    }
+
+    [Fact]
+    public async Task A_user_over_the_per_user_socket_limit_gets_429_before_the_upgrade()
+    {
+        var user = NewUser("many");
+        await using var first = await server.ConnectAsync(user);
+        await using var second = await server.ConnectAsync(user);
+
+        using var third = new ClientWebSocket();
+        third.Options.SetRequestHeader("Authorization", $"Bearer {await server.TokenAsync(user)}");
+        third.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => third.ConnectAsync(server.SocketAddress, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.HttpStatusCode);
+
+        // A place frees up when a socket closes.
+        await second.DisposeAsync();
+        await WaitForSocketsAsync(user, first);
+    }
+
+    private async Task WaitForSocketsAsync(string user, ChatClient stillOpen)
+    {
+        using var deadline = new CancellationTokenSource(ChatClient.Deadline);
+        while (true)
+        {
+            try
+            {
+                await using var again = await server.ConnectAsync(user);
+                await stillOpen.OkAsync("ping");
+                return;
+            }
+            catch (WebSocketException) when (!deadline.IsCancellationRequested)
+            {
+                // The server releases the place when it has finished closing the socket.
+                await Task.Delay(50, deadline.Token);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace ActorChat.Bench.Tests;
+
+/// <summary>
+/// Runs every benchmark scenario once at a tiny size against every server, so the tool keeps working. No timing is
+/// asserted: only that each run finishes and reports its metrics.
+/// </summary>
+public sealed class BenchSmokeTests
+{
+    public static TheoryData<string, string, string[]> Scenarios => new()
+    {
+        { "fanout", "actorchat,signalr,raw", ["--subscribers", "5", "--publishers", "2", "--step-seconds", "0.3"] },
+        { "rooms", "actorchat,signalr,raw", ["--rooms", "3", "--members", "2", "--rate", "5", "--seconds", "1"] },
+        { "idle", "actorchat,signalr,raw", ["--sockets", "20"] },
+        { "poll-vs-push", "actorchat", ["--clients", "5", "--rate", "5", "--seconds", "1.5"] },
+        { "history-depth", "actorchat", ["--depth", "300", "--samples", "20"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task The_scenario_runs_at_a_tiny_size_and_reports_every_server(string scenario, string servers, string[] size)
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"bench-{scenario}-{Guid.NewGuid():N}.json");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { BenchAssembly(), scenario, "--servers", servers, "--json", json, "--max-seconds", "120" }.Concat(size))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await stderr}");
+        Assert.Contains("metric", await stdout);
+        await using var file = File.OpenRead(json);
+        using var results = await JsonDocument.ParseAsync(file);
+        var reported = results.RootElement.EnumerateArray().Select(r => r.GetProperty("Server").GetString()).Distinct().ToList();
+        Assert.Equal(servers.Split(',').Order(), reported.Order());
+        File.Delete(json);
+    }
+
+    private static string BenchAssembly()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = here.Parent!.Name;
+        var root = here;
+        while (!File.Exists(Path.Combine(root!.FullName, "ActorChat.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return Path.Combine(root.FullName, "bench", "ActorChat.Bench", "bin", configuration, "net10.0", "ActorChat.Bench.dll");
+    }
+}
