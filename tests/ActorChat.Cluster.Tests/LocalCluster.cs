@@ -186,6 +186,7 @@ public sealed class LocalCluster : IAsyncDisposable
             "--urls", $"http://127.0.0.1:{http}",
             "--ActorChat:Hosting:Mode", "Client",
             "--ActorChat:Auth:SigningKey", SigningKey,
+            "--ActorChat:Auth:DevLogin", "true",
             "--ActorChat:Relay:CheckInterval", "00:00:01",
             "--ActorChat:Sockets:RequestsPerSecond", "1000",
             "--ActorChat:Sockets:RequestBurst", "1000",

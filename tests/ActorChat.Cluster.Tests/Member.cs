@@ -49,8 +49,10 @@ internal sealed class Member(LocalCluster cluster, string user, string room, int
 
     public async Task ConnectAsync()
     {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         while (true)
         {
+            deadline.Token.ThrowIfCancellationRequested();
             var node = LiveFrontEnd();
             try
             {

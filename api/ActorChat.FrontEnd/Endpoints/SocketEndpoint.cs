@@ -1,9 +1,9 @@
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Sockets;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd.Endpoints;
 

@@ -59,7 +59,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                          "--ActorChat:Cluster:GatewayPort", gateway.ToString(CultureInfo.InvariantCulture),
                          "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings()]);
                     server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
-                        ["--urls", server.BaseAddress.ToString(), "--ActorChat:Hosting:Mode", "Client",
+                        ["--urls", server.BaseAddress.ToString(), "--ActorChat:Hosting:Mode", "Client", "--ActorChat:Auth:DevLogin", "true",
                          "--ActorChat:Cluster:Gateways:0", $"127.0.0.1:{gateway}", .. ActorChatBenchSettings()]);
                     break;
                 case "signalr":
