@@ -13,6 +13,17 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Join")]
     Task<JoinResult> Join(string user);
 
+    /// <summary>
+    /// Like <see cref="Join"/>, but a room that does not exist yet is created private: only members and those they
+    /// invite may join, read or send, and the room is not listed.
+    /// </summary>
+    [Alias("JoinPrivate")]
+    Task<JoinResult> JoinPrivate(string user);
+
+    /// <summary>A member lets <paramref name="invitee"/> join this private room.</summary>
+    [Alias("Invite")]
+    Task Invite(string inviter, string invitee);
+
     /// <summary>Ends the user's membership; false when the user was not a member.</summary>
     [Alias("Leave")]
     Task<bool> Leave(string user);

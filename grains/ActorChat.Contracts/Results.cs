@@ -45,7 +45,8 @@ public sealed record RoomInfo(
     [property: Id(1)] bool Exists,
     [property: Id(2)] bool IsDirect,
     [property: Id(3)] int MemberCount,
-    [property: Id(4)] long LastSeq);
+    [property: Id(4)] long LastSeq,
+    [property: Id(5)] bool IsPrivate = false);
 
 [GenerateSerializer]
 [Alias("ActorChat.RoomListing")]

@@ -63,10 +63,41 @@ internal sealed partial class RoomGrain(
 
 
 
-    public async Task<JoinResult> Join(string user)
+    public Task<JoinResult> Join(string user) => JoinAs(user, createPrivate: false);
+
+    public Task<JoinResult> JoinPrivate(string user) => JoinAs(user, createPrivate: true);
+
+    public async Task Invite(string inviter, string invitee)
+    {
+        EnsureValidRoom();
+        EnsureMember(inviter);
+        if (_direct is not null)
+        {
+            throw new ChatException(ChatErrorCode.Forbidden, "A direct conversation has exactly its two participants.");
+        }
+
+        if (MemberSet.Contains(invitee) || !membership.State.Invited.Add(invitee))
+        {
+            return;
+        }
+
+        await WriteMembership(() => membership.State.Invited.Remove(invitee));
+    }
+
+    private async Task<JoinResult> JoinAs(string user, bool createPrivate)
     {
         EnsureValidRoom();
         EnsureParticipant(user);
+        if (!membership.State.Created && createPrivate && _direct is null)
+        {
+            membership.State.IsPrivate = true;
+        }
+        else if (membership.State.IsPrivate && !MemberSet.Contains(user) && !membership.State.Invited.Contains(user))
+        {
+            throw new ChatException(ChatErrorCode.Forbidden, "This room admits its members and those they invite.");
+        }
+
+        membership.State.Invited.Remove(user);
         await AddMember(user);
         return new JoinResult(_durableSeq, MemberSet.Count, log.State.FirstAvailableSeq);
     }
@@ -251,6 +282,11 @@ internal sealed partial class RoomGrain(
             throw new ChatException(ChatErrorCode.NotFound, "No such room.");
         }
 
+        if (membership.State.IsPrivate && !MemberSet.Contains(user))
+        {
+            throw new ChatException(ChatErrorCode.NotMember, "Join the room first.");
+        }
+
         limit = Math.Clamp(limit, 1, _limits.MaxMembersPage);
         IEnumerable<string> view = after switch
         {
@@ -296,7 +332,7 @@ internal sealed partial class RoomGrain(
     public Task<bool> IsMember(string user) => Task.FromResult(MemberSet.Contains(user));
 
     public Task<RoomInfo> Info() =>
-        Task.FromResult(new RoomInfo(_room, membership.State.Created, _direct is not null, MemberSet.Count, _durableSeq));
+        Task.FromResult(new RoomInfo(_room, membership.State.Created, _direct is not null, MemberSet.Count, _durableSeq, membership.State.IsPrivate));
 
     public async Task PresenceChanged(string user, bool online)
     {
@@ -351,7 +387,8 @@ internal sealed partial class RoomGrain(
 
     private void UpdateDirectory()
     {
-        if (_direct is null)
+        // Private and direct rooms are never listed.
+        if (_direct is null && !membership.State.IsPrivate)
         {
             GrainFactory.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).Update(_room, MemberSet.Count).Ignore();
         }

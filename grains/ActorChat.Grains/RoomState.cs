@@ -11,6 +11,14 @@ public sealed class RoomMembership
     /// <summary>True once anyone has joined; a room that never had a member does not exist.</summary>
     [Id(1)]
     public bool Created { get; set; }
+
+    /// <summary>Private rooms admit members and those a member invited; they are not listed.</summary>
+    [Id(2)]
+    public bool IsPrivate { get; set; }
+
+    /// <summary>Users a member invited who have not joined yet.</summary>
+    [Id(3)]
+    public SortedSet<string> Invited { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>

@@ -18,6 +18,7 @@ internal static class RoomsApi
         rooms.MapGet("/{room}", GetRoom).WithName("GetRoom").WithSummary("One room.");
         rooms.MapGet("/{room}/messages", GetMessages).WithName("GetMessages").WithSummary("Messages after or before a sequence (members only).");
         rooms.MapPost("/{room}/messages", PostMessage).WithName("PostMessage").WithSummary("Send a message (members only).");
+        rooms.MapPost("/{room}/invites", PostInvite).WithName("InviteToRoom").WithSummary("Let a user join a private room (members only).");
         return app;
     }
 
@@ -36,9 +37,13 @@ internal static class RoomsApi
     private static Task<IResult> GetRoom(string room, HttpContext context, IGrainFactory grains) => ChatProblems.Guard(async () =>
     {
         var id = RequestRules.JoinableRoom(room, context.ChatUser());
-        var info = await grains.GetGrain<IRoomGrain>(id).Info();
-        return info.Exists
-            ? Results.Ok(new { id = info.Room, members = info.MemberCount, lastSeq = info.LastSeq, direct = info.IsDirect })
+        var grain = grains.GetGrain<IRoomGrain>(id);
+        var info = await grain.Info();
+
+        // A private room looks exactly like a missing one to anyone who is not in it.
+        var visible = info.Exists && (!info.IsPrivate || await grain.IsMember(context.ChatUser()));
+        return visible
+            ? Results.Ok(new { id = info.Room, members = info.MemberCount, lastSeq = info.LastSeq, direct = info.IsDirect, @private = info.IsPrivate })
             : ChatProblems.From(ChatErrorCode.NotFound, "No such room.");
     });
 
@@ -75,5 +80,16 @@ internal static class RoomsApi
             return Results.Created($"/api/rooms/{id}/messages?after={sent.Seq - 1}&limit=1", new { room = id, seq = sent.Seq, ts = sent.Ts });
         });
 
+    private static Task<IResult> PostInvite(string room, InviteRequest? body, HttpContext context, IGrainFactory grains) =>
+        ChatProblems.Guard(async () =>
+        {
+            var id = RequestRules.Room(room);
+            var user = RequestRules.User(body?.User, "user");
+            await grains.GetGrain<IRoomGrain>(id).Invite(context.ChatUser(), user);
+            return Results.NoContent();
+        });
+
     internal sealed record PostMessageRequest(string? Text, string? ClientMsgId);
+
+    internal sealed record InviteRequest(string? User);
 }

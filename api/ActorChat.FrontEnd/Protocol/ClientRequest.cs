@@ -71,6 +71,21 @@ internal sealed class ClientRequest
             : throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} must be a string.");
     }
 
+    public bool OptionalBool(string name)
+    {
+        if (!_root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        return element.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} must be true or false."),
+        };
+    }
+
     public long RequiredLong(string name, long min, long max) =>
         OptionalLong(name, min, max) ?? throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} is required.");
 

@@ -22,6 +22,7 @@ internal sealed class RequestHandler(
     {
         "join" => JoinAsync(connection, request),
         "leave" => LeaveAsync(connection, request),
+        "invite" => InviteAsync(connection, request),
         "members" => MembersAsync(connection, request),
         "send" => SendAsync(connection, request),
         "dm" => DirectAsync(connection, request),
@@ -43,7 +44,8 @@ internal sealed class RequestHandler(
             throw new ProtocolException(ChatErrorCode.Forbidden, $"A connection may follow at most {_socketOptions.MaxRoomsPerConnection} rooms.");
         }
 
-        var joined = await grains.GetGrain<IRoomGrain>(room).Join(connection.User);
+        var grain = grains.GetGrain<IRoomGrain>(room);
+        var joined = request.OptionalBool("private") ? await grain.JoinPrivate(connection.User) : await grain.Join(connection.User);
         var recovered = since is null || (since <= joined.LastSeq && since + 1 >= joined.FirstAvailableSeq);
         var ok = Frames.Ok(request.Id, w =>
         {
@@ -73,6 +75,18 @@ internal sealed class RequestHandler(
         }
 
         await Reply(connection, request, w => w.WriteString("room", room));
+    }
+
+    private async Task InviteAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var user = RequestRules.User(request.OptionalString("user"), "user");
+        await grains.GetGrain<IRoomGrain>(room).Invite(connection.User, user);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteString("user", user);
+        });
     }
 
     private async Task MembersAsync(ChatConnection connection, ClientRequest request)

@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ActorChat.Api.Tests;
+
+/// <summary>A server with generous rate limits whose warnings and errors are kept for the test to inspect.</summary>
+public sealed class FuzzServer() : ChatServer(new Dictionary<string, string>
+{
+    ["ActorChat:Sockets:RequestsPerSecond"] = "1000000",
+    ["ActorChat:Sockets:RequestBurst"] = "1000000",
+})
+{
+    public ConcurrentQueue<string> Problems { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new ProblemLog(Problems)));
+    }
+
+    private sealed class ProblemLog(ConcurrentQueue<string> problems) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, problems);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<string> problems) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    problems.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// 20,000 hostile frames (mutated valid requests, random JSON, random bytes, wrong types, huge numbers, odd
+/// unicode) against a running server: every frame answered or the socket closed with a documented code, no error
+/// in the server's log, and a private room the fuzzer may not touch unchanged.
+/// </summary>
+public sealed class FuzzTests(FuzzServer server) : IClassFixture<FuzzServer>
+{
+    private const int Frames = 20_000;
+    private static readonly WebSocketCloseStatus[] Documented =
+        [WebSocketCloseStatus.InvalidPayloadData, WebSocketCloseStatus.PolicyViolation, WebSocketCloseStatus.MessageTooBig];
+
+    [Fact]
+    public async Task Twenty_thousand_hostile_frames_are_each_answered_or_closed_with_a_documented_code()
+    {
+        var target = $"fuzz-target-{Guid.NewGuid():N}"[..24];
+        await using var owner = await server.ConnectAsync($"owner{target[^6..]}");
+        await owner.OkAsync("join", ("room", target), ("private", true));
+        await owner.OkAsync("send", ("room", target), ("text", "the only message"));
+
+        var random = new Random(20261126);
+        var generator = new FrameGenerator(random, target);
+        var user = $"fuzzer{target[^6..]}";
+        var token = await server.TokenAsync(user);
+        var socket = await ConnectAsync(token);
+        var closes = 0;
+        try
+        {
+            for (var i = 0; i < Frames; i++)
+            {
+                var frame = generator.Next();
+                var answers = await ExchangeAsync(socket, frame, $"probe-{i}");
+                if (answers is null)
+                {
+                    Assert.Contains(socket.CloseStatus ?? WebSocketCloseStatus.Empty, Documented);
+                    closes++;
+                    socket.Dispose();
+                    socket = await ConnectAsync(token);
+                    continue;
+                }
+
+                var silentAllowed = IsTypingWithoutId(frame);
+                Assert.True(answers == 1 || (silentAllowed && answers == 0), $"frame {i} got {answers} replies: {Encoding.UTF8.GetString(frame)}");
+            }
+        }
+        finally
+        {
+            socket.Abort();
+            socket.Dispose();
+        }
+
+        Assert.Empty(server.Problems);
+        var after = await owner.OkAsync("history", ("room", target));
+        Assert.Equal(["the only message"], after.GetProperty("messages").EnumerateArray().Select(m => m.Str("text")));
+        var members = await owner.OkAsync("members", ("room", target));
+        Assert.Single(members.GetProperty("members").EnumerateArray());
+        Assert.True(closes < Frames / 10, $"{closes} closes");
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync(string token)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        await socket.ConnectAsync(server.SocketAddress, CancellationToken.None);
+        var welcome = await ReceiveAsync(socket);
+        Assert.Equal("welcome", welcome?.Type());
+        return socket;
+    }
+
+    /// <summary>Sends the frame, then a ping; counts the replies (ok or error) that came before the ping's. Null: closed.</summary>
+    private static async Task<int?> ExchangeAsync(ClientWebSocket socket, byte[] frame, string probe)
+    {
+        try
+        {
+            await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
+            await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { id = probe, type = "ping" }), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+            await DrainAsync(socket);
+            return null;
+        }
+
+        var replies = 0;
+        while (true)
+        {
+            var next = await ReceiveAsync(socket);
+            if (next is not { } reply)
+            {
+                return null;
+            }
+
+            if (reply.Type() is not ("ok" or "error"))
+            {
+                continue;
+            }
+
+            if (reply.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == probe)
+            {
+                return replies;
+            }
+
+            replies++;
+        }
+    }
+
+    private static async Task<JsonElement?> ReceiveAsync(ClientWebSocket socket)
+    {
+        var buffer = new byte[256 * 1024];
+        var count = 0;
+        using var deadline = new CancellationTokenSource(ChatClient.Deadline);
+        try
+        {
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer.AsMemory(count), deadline.Token);
+                count += result.Count;
+            }
+            while (!result.EndOfMessage);
+
+            return result.MessageType == WebSocketMessageType.Close ? null : JsonDocument.Parse(buffer.AsMemory(0, count)).RootElement.Clone();
+        }
+        catch (WebSocketException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task DrainAsync(ClientWebSocket socket)
+    {
+        while (socket.State == WebSocketState.Open && await ReceiveAsync(socket) is not null)
+        {
+        }
+    }
+
+    private static bool IsTypingWithoutId(byte[] frame)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(frame);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "typing"
+                && (!root.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Hostile frames, reproducible from the seed.</summary>
+    private sealed class FrameGenerator(Random random, string target)
+    {
+        private static readonly string[] Types = ["join", "leave", "members", "send", "dm", "history", "typing", "read", "rooms", "ping", "refresh", "invite", "JOIN", "", "x"];
+        private static readonly string[] Fields = ["id", "type", "room", "text", "since", "before", "after", "limit", "seq", "to", "clientMsgId", "user", "private", "token"];
+        private static readonly string[] Odd = ["", " ", "\u0000", "\uFFFF", "\uD83D\uDE00", "e\u0301", "\u202E", "dm:a:b", "dm:", "a:b", "..", "-", new string('z', 70), "null", "true", "🦀🦀🦀"];
+
+        public byte[] Next() => random.Next(10) switch
+        {
+            0 => RandomBytes(),
+            1 => Encoding.UTF8.GetBytes(new string('[', random.Next(1, 200)) + new string(']', random.Next(0, 200))),
+            2 => Encoding.UTF8.GetBytes(RandomJsonValue(0)?.ToJsonString() ?? "null"),
+            _ => Encoding.UTF8.GetBytes(MutatedRequest()),
+        };
+
+        private byte[] RandomBytes()
+        {
+            var bytes = new byte[random.Next(1, 300)];
+            random.NextBytes(bytes);
+
+            // Mostly valid UTF-8 garbage, sometimes invalid (which must close the socket with 1007).
+            return random.Next(4) == 0 ? bytes : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes));
+        }
+
+        private string MutatedRequest()
+        {
+            var request = new Dictionary<string, object?>
+            {
+                ["type"] = Types[random.Next(Types.Length)],
+            };
+            if (random.Next(3) > 0)
+            {
+                request["id"] = random.Next(8) == 0 ? (object)random.Next() : $"f{random.Next()}";
+            }
+
+            foreach (var field in Fields)
+            {
+                if (random.Next(3) == 0)
+                {
+                    request[field] = RandomFieldValue(field);
+                }
+            }
+
+            return JsonSerializer.Serialize(request);
+        }
+
+        private object? RandomFieldValue(string field) => random.Next(9) switch
+        {
+            0 => null,
+            1 => random.NextInt64(long.MinValue, long.MaxValue),
+            2 => 1e308,
+            3 => Odd[random.Next(Odd.Length)],
+            4 => new[] { 1, 2, 3 },
+            5 => new Dictionary<string, object> { ["nested"] = new Dictionary<string, object> { ["deeper"] = field } },
+            6 => field is "room" ? (random.Next(2) == 0 ? target : $"r{random.Next(5)}") : $"v{random.Next(100)}",
+            7 => random.Next(2) == 0,
+            _ => new string((char)random.Next(32, 0xD7FF), random.Next(0, 5000)),
+        };
+
+        private System.Text.Json.Nodes.JsonNode? RandomJsonValue(int depth) => (depth > 20 ? random.Next(3) : random.Next(6)) switch
+        {
+            0 => System.Text.Json.Nodes.JsonValue.Create(random.NextDouble() * 1e12),
+            1 => System.Text.Json.Nodes.JsonValue.Create(Odd[random.Next(Odd.Length)]),
+            2 => null,
+            3 => new System.Text.Json.Nodes.JsonArray([.. Enumerable.Range(0, random.Next(4)).Select(_ => RandomJsonValue(depth + 1))]),
+            _ => new System.Text.Json.Nodes.JsonObject(Enumerable.Range(0, random.Next(4))
+                .Select(i => KeyValuePair.Create<string, System.Text.Json.Nodes.JsonNode?>(Fields[random.Next(Fields.Length)] + i, RandomJsonValue(depth + 1)))),
+        };
+    }
+}
