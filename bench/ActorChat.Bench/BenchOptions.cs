@@ -17,6 +17,9 @@ internal sealed class BenchOptions
 
     public int Publishers { get; init; } = 8;
 
+    /// <summary>fanout: extra subscribers that join and then never read (slow consumers).</summary>
+    public int Stalled { get; init; }
+
     public int Rooms { get; init; } = 500;
 
     public int MembersPerRoom { get; init; } = 4;
@@ -70,6 +73,7 @@ internal sealed class BenchOptions
             JsonPath = values.GetValueOrDefault("json"),
             Subscribers = Int("subscribers", defaults.Subscribers),
             Publishers = Int("publishers", defaults.Publishers),
+            Stalled = Int("stalled", defaults.Stalled),
             Rooms = Int("rooms", defaults.Rooms),
             MembersPerRoom = Int("members", defaults.MembersPerRoom),
             Sockets = Int("sockets", defaults.Sockets),

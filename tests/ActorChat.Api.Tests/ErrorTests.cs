@@ -41,6 +41,15 @@ public sealed class ErrorTests(ChatServer server)
         }
 
         await client.OkAsync("ping");
+
+        // And a well-behaved client on the same node still chats normally.
+        var room = NewRoom("after-bad");
+        await using var alice = await server.ConnectAsync(NewUser("alice"));
+        await using var bob = await server.ConnectAsync(NewUser("bob"));
+        await alice.OkAsync("join", ("room", room));
+        await bob.OkAsync("join", ("room", room));
+        await alice.OkAsync("send", ("room", room), ("text", "still fine"));
+        Assert.Equal("still fine", (await bob.MessagesAsync(room, 1))[0].Str("text"));
     }
 
     [Fact]

@@ -82,7 +82,11 @@ public sealed class FuzzTests(FuzzServer server) : IClassFixture<FuzzServer>
                 var answers = await ExchangeAsync(socket, frame, $"probe-{i}");
                 if (answers is null)
                 {
-                    Assert.Contains(socket.CloseStatus ?? WebSocketCloseStatus.Empty, Documented);
+                    // The server closed: only a frame that warrants it may cause that, with its documented code. When the
+                    // server closes right after its close frame, TCP may reset the connection before that frame is read.
+                    var expected = ExpectedClose(frame);
+                    Assert.True(expected is not null, $"frame {i} closed the socket: {Encoding.UTF8.GetString(frame)}");
+                    Assert.Contains(socket.CloseStatus ?? expected!.Value, Documented);
                     closes++;
                     socket.Dispose();
                     socket = await ConnectAsync(token);
@@ -181,6 +185,24 @@ public sealed class FuzzTests(FuzzServer server) : IClassFixture<FuzzServer>
     {
         while (socket.State == WebSocketState.Open && await ReceiveAsync(socket) is not null)
         {
+        }
+    }
+
+    private static WebSocketCloseStatus? ExpectedClose(byte[] frame)
+    {
+        if (frame.Length > 64 * 1024)
+        {
+            return WebSocketCloseStatus.MessageTooBig;
+        }
+
+        try
+        {
+            _ = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(frame);
+            return null;
+        }
+        catch (DecoderFallbackException)
+        {
+            return WebSocketCloseStatus.InvalidPayloadData;
         }
     }
 

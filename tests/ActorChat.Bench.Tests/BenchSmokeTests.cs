@@ -12,6 +12,8 @@ public sealed class BenchSmokeTests
     public static TheoryData<string, string, string[]> Scenarios => new()
     {
         { "fanout", "actorchat,signalr,raw", ["--subscribers", "5", "--publishers", "2", "--step-seconds", "0.3"] },
+        { "fanout", "actorchat-cluster", ["--subscribers", "5", "--publishers", "2", "--step-seconds", "0.3"] },
+        { "fanout", "actorchat,raw", ["--subscribers", "5", "--publishers", "2", "--step-seconds", "0.3", "--stalled", "1"] },
         { "rooms", "actorchat,signalr,raw", ["--rooms", "3", "--members", "2", "--rate", "5", "--seconds", "1"] },
         { "idle", "actorchat,signalr,raw", ["--sockets", "20"] },
         { "poll-vs-push", "actorchat", ["--clients", "5", "--rate", "5", "--seconds", "1.5"] },
@@ -47,8 +49,10 @@ public sealed class BenchSmokeTests
         Assert.Contains("metric", await stdout);
         await using var file = File.OpenRead(json);
         using var results = await JsonDocument.ParseAsync(file);
-        var reported = results.RootElement.EnumerateArray().Select(r => r.GetProperty("Server").GetString()).Distinct().ToList();
-        Assert.Equal(servers.Split(',').Order(), reported.Order());
+        var reported = results.RootElement.EnumerateArray().Select(r => r.GetProperty("Server").GetString()!).Distinct().ToList();
+        Assert.Equal(servers.Split(',').Length, reported.Count);
+        Assert.All(servers.Split(','), server => Assert.Contains(reported, r => r == server || r.StartsWith($"{server} +", StringComparison.Ordinal)));
+        Assert.DoesNotContain(results.RootElement.EnumerateArray(), r => r.GetProperty("Metric").GetString() == "failed");
         File.Delete(json);
     }
 

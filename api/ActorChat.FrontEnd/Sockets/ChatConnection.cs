@@ -35,6 +35,7 @@ internal sealed partial class ChatConnection : IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _abort.Token.Register(socket.Abort);
     }
 
     public string Id { get; }
@@ -171,7 +172,8 @@ internal sealed partial class ChatConnection : IDisposable
             await foreach (var frame in _outbox.Reader.ReadAllAsync(_abort.Token))
             {
                 Interlocked.Add(ref _queuedBytes, -frame.Length);
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+                // No token here: registering one per frame costs on the hottest path. An abort cancels the send instead.
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             }
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

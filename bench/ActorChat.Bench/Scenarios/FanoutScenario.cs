@@ -27,6 +27,16 @@ internal static class FanoutScenario
         }
 
         var publishers = await Connections.OpenAsync(server, options.Publishers, $"pub{run}-", _ => room, progress, cancellationToken);
+        var stalled = new List<System.Net.WebSockets.ClientWebSocket>();
+        if (options.Stalled > 0 && server.Kind != "signalr")
+        {
+            for (var i = 0; i < options.Stalled; i++)
+            {
+                stalled.Add(await server.StalledAsync($"stalled{run}-{i}", room, cancellationToken));
+            }
+        }
+
+        var label = stalled.Count > 0 ? $"{server.Kind} +{stalled.Count} stalled" : server.Kind;
         try
         {
             // Warm every code path (JIT, pools, caches) first; this step is not measured.
@@ -47,21 +57,26 @@ internal static class FanoutScenario
                 bestDelivered = delivered;
             }
 
-            results.Add(new Result("fanout", server.Kind, run, "max publish rate (p99<100ms)", best, "msg/s"));
-            results.Add(new Result("fanout", server.Kind, run, "max deliveries", bestDelivered, "msg/s"));
+            results.Add(new Result("fanout", label, run, "max publish rate (p99<100ms)", best, "msg/s"));
+            results.Add(new Result("fanout", label, run, "max deliveries", bestDelivered, "msg/s"));
             if (best > 0)
             {
                 var (delivered, latency, _) = await StepAsync(publishers, room, best / 2, TimeSpan.FromSeconds(options.StepSeconds * 2), options, step, progress, cancellationToken);
-                results.Add(new Result("fanout", server.Kind, run, "deliveries at half rate", delivered, "msg/s"));
-                results.Add(new Result("fanout", server.Kind, run, "p50 at half rate", latency.P50Ms, "ms"));
-                results.Add(new Result("fanout", server.Kind, run, "p99 at half rate", latency.P99Ms, "ms"));
-                results.Add(new Result("fanout", server.Kind, run, "p99.9 at half rate", latency.P999Ms, "ms"));
+                results.Add(new Result("fanout", label, run, "deliveries at half rate", delivered, "msg/s"));
+                results.Add(new Result("fanout", label, run, "p50 at half rate", latency.P50Ms, "ms"));
+                results.Add(new Result("fanout", label, run, "p99 at half rate", latency.P99Ms, "ms"));
+                results.Add(new Result("fanout", label, run, "p99.9 at half rate", latency.P999Ms, "ms"));
             }
         }
         finally
         {
             await Connections.CloseAsync(subscribers);
             await Connections.CloseAsync(publishers);
+            foreach (var socket in stalled)
+            {
+                socket.Abort();
+                socket.Dispose();
+            }
         }
     }
 

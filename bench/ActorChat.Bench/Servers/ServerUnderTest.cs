@@ -49,7 +49,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                     server._dataDirectory = Path.Combine(Path.GetTempPath(), $"actorchat-bench-{Guid.NewGuid():N}");
                     server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
                         ["--urls", server.BaseAddress.ToString(), "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
-                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings()]);
+                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings(options)]);
                     break;
                 case "actorchat-cluster":
                     var gateway = FreePort();
@@ -57,10 +57,10 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                     server.StartDotnet(Paths.Output("silo/ActorChat.Silo", "ActorChat.Silo.dll"),
                         ["--urls", $"http://127.0.0.1:{FreePort()}", "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
                          "--ActorChat:Cluster:GatewayPort", gateway.ToString(CultureInfo.InvariantCulture),
-                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings()]);
+                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings(options)]);
                     server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
                         ["--urls", server.BaseAddress.ToString(), "--ActorChat:Hosting:Mode", "Client", "--ActorChat:Auth:DevLogin", "true",
-                         "--ActorChat:Cluster:Gateways:0", $"127.0.0.1:{gateway}", .. ActorChatBenchSettings()]);
+                         "--ActorChat:Cluster:Gateways:0", $"127.0.0.1:{gateway}", .. ActorChatBenchSettings(options)]);
                     break;
                 case "signalr":
                     server.StartDotnet(Paths.Self, ["serve-signalr", "--port", port.ToString(CultureInfo.InvariantCulture)]);
@@ -135,17 +135,29 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
-    // Limits that protect a public server would throttle the load generator itself.
-    private static string[] ActorChatBenchSettings() =>
+    // Limits that protect a public server would throttle the load generator itself. With stalled clients the
+    // outbound queue keeps its default, since the point is to see slow consumers cut off.
+    private static string[] ActorChatBenchSettings(BenchOptions options) =>
     [
         "--ActorChat:Sockets:RequestsPerSecond", "1000000",
         "--ActorChat:Sockets:RequestBurst", "1000000",
-        "--ActorChat:Sockets:OutboundQueueMessages", "100000",
-        "--ActorChat:Sockets:OutboundQueueBytes", "268435456",
+        "--ActorChat:Sockets:MaxConnectionsPerUser", "1000000",
+        .. options.Stalled > 0 ? Array.Empty<string>() : ["--ActorChat:Sockets:OutboundQueueMessages", "100000", "--ActorChat:Sockets:OutboundQueueBytes", "268435456"],
         "--ActorChat:Rooms:PresenceMemberLimit", "100",
         "--Logging:LogLevel:Default", "Warning",
         "--Logging:LogLevel:ActorChat", "Warning",
     ];
+
+    /// <summary>A socket that joins <paramref name="room"/> and then never reads: a slow consumer.</summary>
+    public async Task<System.Net.WebSockets.ClientWebSocket> StalledAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        var query = SpeaksActorChat ? $"access_token={await TokenAsync(user)}" : $"user={user}";
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await socket.ConnectAsync(new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws", Query = query }.Uri, cancellationToken);
+        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { id = "stalled", type = "join", room }), System.Net.WebSockets.WebSocketMessageType.Text, true, cancellationToken);
+        return socket;
+    }
 
     private static long ReadProc(Process? process, string file, Func<string, long> parse) =>
         process is null || process.HasExited ? 0 : parse(File.ReadAllText($"/proc/{process.Id}/{file}"));
