@@ -82,6 +82,14 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureLogging(logging => logging.ClearProviders());
     }
 
+    /// <summary>A REST request carrying a bearer token.</summary>
+    public static HttpRequestMessage Authorized(HttpMethod method, string path, string token)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

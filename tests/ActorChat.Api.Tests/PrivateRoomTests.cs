@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -36,10 +35,10 @@ public sealed class PrivateRoomTests(ChatServer server)
 
         // Over REST it does not even exist for the stranger, and it is never listed.
         var strangerToken = await server.TokenAsync(strangerId);
-        using var info = Authorized(HttpMethod.Get, $"/api/rooms/{room}", strangerToken);
+        using var info = ChatServer.Authorized(HttpMethod.Get, $"/api/rooms/{room}", strangerToken);
         using var infoResponse = await server.Http.SendAsync(info);
         Assert.Equal(HttpStatusCode.NotFound, infoResponse.StatusCode);
-        using var list = Authorized(HttpMethod.Get, $"/api/rooms?after={room[..^1]}&limit=500", strangerToken);
+        using var list = ChatServer.Authorized(HttpMethod.Get, $"/api/rooms?after={room[..^1]}&limit=500", strangerToken);
         using var listResponse = await server.Http.SendAsync(list);
         var listed = await listResponse.Content.ReadFromJsonAsync<JsonElement>();
         Assert.DoesNotContain(listed.GetProperty("rooms").EnumerateArray(), r => r.GetProperty("id").GetString() == room);
@@ -64,7 +63,7 @@ public sealed class PrivateRoomTests(ChatServer server)
         await using var owner = await server.ConnectAsync(ownerId);
         await owner.OkAsync("join", ("room", room), ("private", true));
 
-        using var invite = Authorized(HttpMethod.Post, $"/api/rooms/{room}/invites", await server.TokenAsync(ownerId));
+        using var invite = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{room}/invites", await server.TokenAsync(ownerId));
         invite.Content = JsonContent.Create(new { user = guestId });
         using var response = await server.Http.SendAsync(invite);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
@@ -72,12 +71,5 @@ public sealed class PrivateRoomTests(ChatServer server)
         await using var guest = await server.ConnectAsync(guestId);
         var joined = await guest.OkAsync("join", ("room", room));
         Assert.Equal(2, joined.GetProperty("memberCount").GetInt32());
-    }
-
-    private static HttpRequestMessage Authorized(HttpMethod method, string path, string token)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -22,7 +21,7 @@ public sealed class RestTests(ChatServer server)
         await using var listener = await server.ConnectAsync(NewUser("listener"));
         await listener.OkAsync("join", ("room", room));
 
-        using var request = Authorized(HttpMethod.Post, $"/api/rooms/{room}/messages", await server.TokenAsync(botId));
+        using var request = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{room}/messages", await server.TokenAsync(botId));
         request.Content = JsonContent.Create(new { text = "from the backend", clientMsgId = "job-7" });
         using var response = await server.Http.SendAsync(request);
 
@@ -46,7 +45,7 @@ public sealed class RestTests(ChatServer server)
         }
 
         var token = await server.TokenAsync(userId);
-        using var request = Authorized(HttpMethod.Get, $"/api/rooms/{room}/messages?after=3", token);
+        using var request = ChatServer.Authorized(HttpMethod.Get, $"/api/rooms/{room}/messages?after=3", token);
         using var response = await server.Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -64,7 +63,7 @@ public sealed class RestTests(ChatServer server)
         await user.OkAsync("send", ("room", room), ("text", "one"));
         var token = await server.TokenAsync(userId);
 
-        using var one = Authorized(HttpMethod.Get, $"/api/rooms/{room}", token);
+        using var one = ChatServer.Authorized(HttpMethod.Get, $"/api/rooms/{room}", token);
         using var oneResponse = await server.Http.SendAsync(one);
         var info = await oneResponse.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((room, 1, 1L), (info.GetProperty("id").GetString(), info.GetProperty("members").GetInt32(), info.GetProperty("lastSeq").GetInt64()));
@@ -73,7 +72,7 @@ public sealed class RestTests(ChatServer server)
         JsonElement listed = default;
         for (var attempt = 0; attempt < 50 && listed.ValueKind == JsonValueKind.Undefined; attempt++)
         {
-            using var all = Authorized(HttpMethod.Get, $"/api/rooms?after={room[..^1]}&limit=500", token);
+            using var all = ChatServer.Authorized(HttpMethod.Get, $"/api/rooms?after={room[..^1]}&limit=500", token);
             using var allResponse = await server.Http.SendAsync(all);
             var body = await allResponse.Content.ReadFromJsonAsync<JsonElement>();
             listed = body.GetProperty("rooms").EnumerateArray().FirstOrDefault(r => r.GetProperty("id").GetString() == room);
@@ -86,20 +85,20 @@ public sealed class RestTests(ChatServer server)
     public async Task Rest_errors_are_problem_details_with_the_protocol_code()
     {
         var token = await server.TokenAsync(NewUser("rest"));
-        using var missing = Authorized(HttpMethod.Get, "/api/rooms/no-such-room-here", token);
+        using var missing = ChatServer.Authorized(HttpMethod.Get, "/api/rooms/no-such-room-here", token);
         using var missingResponse = await server.Http.SendAsync(missing);
         Assert.Equal(HttpStatusCode.NotFound, missingResponse.StatusCode);
         Assert.Equal("application/problem+json", missingResponse.Content.Headers.ContentType?.MediaType);
         var problem = await missingResponse.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("not_found", problem.GetProperty("code").GetString());
 
-        using var badRoom = Authorized(HttpMethod.Post, "/api/rooms/BAD!/messages", token);
+        using var badRoom = ChatServer.Authorized(HttpMethod.Post, "/api/rooms/BAD!/messages", token);
         badRoom.Content = JsonContent.Create(new { text = "x" });
         using var badResponse = await server.Http.SendAsync(badRoom);
         Assert.Equal(HttpStatusCode.BadRequest, badResponse.StatusCode);
         Assert.Equal("bad_room", (await badResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
 
-        using var notMember = Authorized(HttpMethod.Post, $"/api/rooms/{NewRoom("x")}/messages", token);
+        using var notMember = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{NewRoom("x")}/messages", token);
         notMember.Content = JsonContent.Create(new { text = "x" });
         using var notMemberResponse = await server.Http.SendAsync(notMember);
         Assert.Equal(HttpStatusCode.NotFound, notMemberResponse.StatusCode);
@@ -125,12 +124,5 @@ public sealed class RestTests(ChatServer server)
         using var response = await server.Http.PostAsJsonAsync("/api/auth/token", new { user = "no spaces allowed" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("bad_request", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-    }
-
-    private static HttpRequestMessage Authorized(HttpMethod method, string path, string token)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
     }
 }

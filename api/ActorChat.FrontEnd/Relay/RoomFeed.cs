@@ -93,20 +93,7 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
         try
         {
             var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(Room));
-            var existing = await stream.GetAllSubscriptionHandles();
-            if (existing.Count > 0)
-            {
-                _handle = await existing[0].ResumeAsync(this);
-                foreach (var extra in existing.Skip(1))
-                {
-                    await extra.UnsubscribeAsync();
-                }
-            }
-            else
-            {
-                _handle = await stream.SubscribeAsync(this);
-            }
-
+            _handle = await stream.ResumeOrSubscribeAsync(this);
             await CatchUpLockedAsync((await Grain.Info()).LastSeq);
         }
         finally

@@ -49,19 +49,7 @@ internal sealed partial class UserFeed : IAsyncObserver<UserEvent>
     public async Task ResubscribeAsync()
     {
         var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<UserEvent>(ChatStreams.ForUser(User));
-        var existing = await stream.GetAllSubscriptionHandles();
-        if (existing.Count > 0)
-        {
-            _handle = await existing[0].ResumeAsync(this);
-            foreach (var extra in existing.Skip(1))
-            {
-                await extra.UnsubscribeAsync();
-            }
-        }
-        else
-        {
-            _handle = await stream.SubscribeAsync(this);
-        }
+        _handle = await stream.ResumeOrSubscribeAsync(this);
     }
 
     public async Task StopAsync()
