@@ -15,34 +15,41 @@ public sealed class FuzzServer() : ChatServer(new Dictionary<string, string>
     ["ActorChat:Sockets:RequestBurst"] = "1000000",
 })
 {
+    /// <summary>Log lines at Error and above.</summary>
     public ConcurrentQueue<string> Problems { get; } = new();
+
+    /// <summary>Every log line, at every level.</summary>
+    public ConcurrentQueue<string> Lines { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new ProblemLog(Problems)));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new ProblemLog(Problems, Lines)));
     }
 
-    private sealed class ProblemLog(ConcurrentQueue<string> problems) : ILoggerProvider
+    private sealed class ProblemLog(ConcurrentQueue<string> problems, ConcurrentQueue<string> lines) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, problems);
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, problems, lines);
 
         public void Dispose()
         {
         }
 
-        private sealed class Logger(string category, ConcurrentQueue<string> problems) : ILogger
+        private sealed class Logger(string category, ConcurrentQueue<string> problems, ConcurrentQueue<string> lines) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state)
                 where TState : notnull => null;
 
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+            public bool IsEnabled(LogLevel logLevel) => true;
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
-                if (IsEnabled(logLevel))
+                var line = $"{category}: {formatter(state, exception)} {exception}";
+                lines.Enqueue(line);
+                if (logLevel >= LogLevel.Error)
                 {
-                    problems.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+                    problems.Enqueue(line);
                 }
             }
         }
@@ -104,6 +111,11 @@ public sealed class FuzzTests(FuzzServer server) : IClassFixture<FuzzServer>
         }
 
         Assert.Empty(server.Problems);
+
+        // Nothing secret reached the log, at any level: not the signing key, not a token, not message text.
+        Assert.DoesNotContain(server.Lines, line => line.Contains(ChatServer.SigningKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(server.Lines, line => line.Contains(token, StringComparison.Ordinal));
+        Assert.DoesNotContain(server.Lines, line => line.Contains("the only message", StringComparison.Ordinal));
         var after = await owner.OkAsync("history", ("room", target));
         Assert.Equal(["the only message"], after.GetProperty("messages").EnumerateArray().Select(m => m.Str("text")));
         var members = await owner.OkAsync("members", ("room", target));

@@ -61,6 +61,45 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
         await WaitForSocketsAsync(user, first);
     }
 
+    [Fact]
+    public async Task A_node_over_its_socket_limit_gets_503_before_the_upgrade()
+    {
+        var open = new List<ChatClient>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                open.Add(await server.ConnectAsync(NewUser("node")));
+            }
+
+            using var fifth = new ClientWebSocket();
+            fifth.Options.SetRequestHeader("Authorization", $"Bearer {await server.TokenAsync(NewUser("late"))}");
+            fifth.Options.CollectHttpResponseDetails = true;
+            await Assert.ThrowsAsync<WebSocketException>(() => fifth.ConnectAsync(server.SocketAddress, CancellationToken.None));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, fifth.HttpStatusCode);
+        }
+        finally
+        {
+            foreach (var client in open)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_may_follow_only_so_many_rooms()
+    {
+        await using var client = await server.ConnectAsync(NewUser("rooms"));
+        for (var i = 0; i < 3; i++)
+        {
+            await client.OkAsync("join", ("room", $"cap-{i}-{Guid.NewGuid():N}"[..16]));
+        }
+
+        var fourth = await client.RequestAsync("join", ("room", $"cap-x-{Guid.NewGuid():N}"[..16]));
+        Assert.Equal("forbidden", fourth.Str("code"));
+    }
+
     private async Task WaitForSocketsAsync(string user, ChatClient stillOpen)
     {
         using var deadline = new CancellationTokenSource(ChatClient.Deadline);

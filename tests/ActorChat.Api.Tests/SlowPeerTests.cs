@@ -27,6 +27,8 @@ public sealed class LimitsServer() : ChatServer(new Dictionary<string, string>
     ["ActorChat:Sockets:RequestBurst"] = "5",
     ["ActorChat:Sockets:FloodCloseAfter"] = "30",
     ["ActorChat:Sockets:MaxConnectionsPerUser"] = "2",
+    ["ActorChat:Sockets:MaxConnectionsPerNode"] = "4",
+    ["ActorChat:Sockets:MaxRoomsPerConnection"] = "3",
 });
 
 public sealed class SlowPeerTests(SlowPeerServer server) : IClassFixture<SlowPeerServer>
