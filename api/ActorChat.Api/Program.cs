@@ -5,9 +5,11 @@ using Orleans.Dashboard;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorChatOrleans();
 builder.AddActorChatFrontEnd();
+builder.AddActorChatTelemetry();
 
 var app = builder.Build();
 app.MapActorChatFrontEnd();
+app.MapActorChatTelemetry();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.Run();
 

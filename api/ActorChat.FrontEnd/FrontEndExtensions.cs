@@ -13,6 +13,9 @@ namespace ActorChat.FrontEnd;
 
 public static class FrontEndExtensions
 {
+    /// <summary>The name of ActorChat's own meter, for whoever collects metrics.</summary>
+    public const string MeterName = ChatMetrics.MeterName;
+
     /// <summary>Registers the socket front end: options, authentication, relay, sessions and health checks.</summary>
     public static IHostApplicationBuilder AddActorChatFrontEnd(this IHostApplicationBuilder builder)
     {
@@ -23,6 +26,8 @@ public static class FrontEndExtensions
         services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatLimits>, ChatLimitsValidator>());
         services.AddChatAuthentication();
+        services.AddMetrics();
+        services.AddSingleton<ChatMetrics>();
         services.AddSingleton<ChatRelay>();
         services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>();

@@ -70,13 +70,14 @@ internal static class RoomsApi
             });
         });
 
-    private static Task<IResult> PostMessage(string room, PostMessageRequest? body, HttpContext context, IGrainFactory grains, IOptions<ChatLimits> limits) =>
+    private static Task<IResult> PostMessage(string room, PostMessageRequest? body, HttpContext context, IGrainFactory grains, IOptions<ChatLimits> limits, ChatMetrics metrics) =>
         ChatProblems.Guard(async () =>
         {
             var id = RequestRules.JoinableRoom(room, context.ChatUser());
             var text = RequestRules.Text(body?.Text, limits.Value);
             var clientMsgId = RequestRules.ClientMsgId(body?.ClientMsgId, limits.Value);
             var sent = await grains.GetGrain<IRoomGrain>(id).Send(context.ChatUser(), text, clientMsgId);
+            metrics.Received();
             return Results.Created($"/api/rooms/{id}/messages?after={sent.Seq - 1}&limit=1", new { room = id, seq = sent.Seq, ts = sent.Ts });
         });
 

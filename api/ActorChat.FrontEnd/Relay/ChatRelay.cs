@@ -7,11 +7,22 @@ namespace ActorChat.FrontEnd.Relay;
 /// Holds at most one stream subscription per room and per user on this node, counted by the local
 /// connections that use it; the last one to leave ends the subscription.
 /// </summary>
-internal sealed class ChatRelay(IClusterClient client, ILogger<ChatRelay> logger)
+internal sealed class ChatRelay
 {
+    private readonly IClusterClient client;
+    private readonly ILogger<ChatRelay> logger;
+    private readonly ChatMetrics? metrics;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RoomFeed> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UserFeed> _users = new(StringComparer.Ordinal);
+
+    public ChatRelay(IClusterClient client, ILogger<ChatRelay> logger, ChatMetrics? metrics = null)
+    {
+        this.client = client;
+        this.logger = logger;
+        this.metrics = metrics;
+        metrics?.ObserveRooms(() => RoomCount);
+    }
 
     /// <summary>Rooms with a live subscription on this node.</summary>
     public int RoomCount
@@ -54,7 +65,7 @@ internal sealed class ChatRelay(IClusterClient client, ILogger<ChatRelay> logger
         {
             if (!_rooms.TryGetValue(room, out feed!))
             {
-                feed = new RoomFeed(room, client, logger);
+                feed = new RoomFeed(room, client, logger, metrics);
                 _rooms[room] = feed;
             }
 

@@ -21,11 +21,14 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
     private readonly HashSet<RoomSubscription> _live = [];
     private StreamSubscriptionHandle<RoomEvent>? _handle;
 
-    public RoomFeed(string room, IClusterClient client, ILogger logger)
+    private readonly ChatMetrics? _metrics;
+
+    public RoomFeed(string room, IClusterClient client, ILogger logger, ChatMetrics? metrics = null)
     {
         Room = room;
         _client = client;
         _logger = logger;
+        _metrics = metrics;
         Ready = new Lazy<Task>(StartAsync);
     }
 
@@ -94,6 +97,7 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
         {
             var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(Room));
             _handle = await stream.ResumeOrSubscribeAsync(this);
+            _metrics?.Resubscribed();
             await CatchUpLockedAsync((await Grain.Info()).LastSeq);
         }
         finally
@@ -209,6 +213,7 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
             }
 
             LogGapRepaired(_logger, Room, LastSeq + 1, missing.Messages[^1].Seq);
+            _metrics?.Backfilled(missing.Messages.Count);
             foreach (var repaired in missing.Messages)
             {
                 Fan(repaired);
@@ -225,6 +230,7 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
 
         LastSeq = message.Seq;
         byte[]? frame = null;
+        var delivered = 0;
         foreach (var subscription in _live)
         {
             if (message.Seq <= subscription.Cursor)
@@ -234,8 +240,13 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
 
             subscription.Cursor = message.Seq;
             frame ??= Frames.Message(message);
-            subscription.Connection.TrySend(frame);
+            if (subscription.Connection.TrySend(frame))
+            {
+                delivered++;
+            }
         }
+
+        _metrics?.Delivered(delivered);
     }
 
     private void DeliverSignal(RoomEvent item)

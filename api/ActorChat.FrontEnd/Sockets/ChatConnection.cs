@@ -23,8 +23,11 @@ internal sealed partial class ChatConnection : IDisposable
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = string.Empty;
 
-    internal ChatConnection(string id, string user, WebSocket socket, SocketOptions options, ILogger logger)
+    private readonly ChatMetrics? _metrics;
+
+    internal ChatConnection(string id, string user, WebSocket socket, SocketOptions options, ILogger logger, ChatMetrics? metrics = null)
     {
+        _metrics = metrics;
         Id = id;
         User = user;
         _socket = socket;
@@ -139,6 +142,7 @@ internal sealed partial class ChatConnection : IDisposable
         }
 
         LogSlowConsumer(_logger, Id, User);
+        _metrics?.SlowConsumerClosed();
         _closeStatus = CloseCodes.SlowConsumer;
         _closeReason = "slow consumer";
         _outbox.Writer.TryComplete();

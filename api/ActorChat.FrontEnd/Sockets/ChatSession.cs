@@ -19,6 +19,7 @@ internal sealed partial class ChatSession(
     IOptions<SocketOptions> socketOptions,
     IOptions<ChatLimits> limits,
     TimeProvider time,
+    ChatMetrics metrics,
     ILogger<ChatSession> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
@@ -27,7 +28,7 @@ internal sealed partial class ChatSession(
 
     public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
     {
-        var connection = new ChatConnection(NewConnectionId(), user, socket, _options, logger);
+        var connection = new ChatConnection(NewConnectionId(), user, socket, _options, logger, metrics);
         connection.ExpireAt(expiresAt, time);
         var writer = connection.RunWriterAsync();
         registry.Add(connection);
@@ -115,6 +116,7 @@ internal sealed partial class ChatSession(
             if (!bucket.TryTake(out var retryAfter))
             {
                 var retryMs = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
+                metrics.Rejected(ChatErrorCode.RateLimited);
                 await connection.SendAsync(Frames.Error(id, ChatErrorCode.RateLimited, "Too many requests; nothing was done.", w => w.WriteNumber("retryAfterMs", retryMs)));
                 if (++connection.RateLimitStrikes >= _options.FloodCloseAfter)
                 {
@@ -131,21 +133,27 @@ internal sealed partial class ChatSession(
         }
         catch (JsonException)
         {
-            await connection.SendAsync(Frames.Error(id, ChatErrorCode.BadRequest, "The frame is not a valid JSON object."));
+            await RejectAsync(connection, id, ChatErrorCode.BadRequest, "The frame is not a valid JSON object.");
         }
         catch (ProtocolException ex)
         {
-            await connection.SendAsync(Frames.Error(id, ex.Code, ex.Message));
+            await RejectAsync(connection, id, ex.Code, ex.Message);
         }
         catch (ChatException ex)
         {
-            await connection.SendAsync(Frames.Error(id, ex.Code, ex.Message));
+            await RejectAsync(connection, id, ex.Code, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRequestFailed(logger, ex, connection.Id);
-            await connection.SendAsync(Frames.Error(id, ChatErrorCode.Internal, "The request failed; it may be retried."));
+            await RejectAsync(connection, id, ChatErrorCode.Internal, "The request failed; it may be retried.");
         }
+    }
+
+    private ValueTask RejectAsync(ChatConnection connection, string? id, ChatErrorCode code, string message)
+    {
+        metrics.Rejected(code);
+        return connection.SendAsync(Frames.Error(id, code, message));
     }
 
     private async Task ReleaseAsync(ChatConnection connection)

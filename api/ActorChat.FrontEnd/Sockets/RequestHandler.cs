@@ -13,6 +13,7 @@ internal sealed class RequestHandler(
     IOptions<ChatLimits> limits,
     IOptions<SocketOptions> socketOptions,
     Auth.TokenValidator tokens,
+    ChatMetrics metrics,
     TimeProvider time)
 {
     private readonly ChatLimits _limits = limits.Value;
@@ -117,7 +118,10 @@ internal sealed class RequestHandler(
         var room = RequestRules.Room(request.OptionalString("room"));
         var text = RequestRules.Text(request.OptionalString("text"), _limits);
         var clientMsgId = RequestRules.ClientMsgId(request.OptionalString("clientMsgId"), _limits);
+        var started = time.GetTimestamp();
         var sent = await grains.GetGrain<IRoomGrain>(room).Send(connection.User, text, clientMsgId);
+        metrics.Received();
+        metrics.SendCompleted(time.GetElapsedTime(started));
         await ReplySent(connection, request, room, sent);
     }
 
@@ -127,7 +131,10 @@ internal sealed class RequestHandler(
         var text = RequestRules.Text(request.OptionalString("text"), _limits);
         var clientMsgId = RequestRules.ClientMsgId(request.OptionalString("clientMsgId"), _limits);
         var room = ChatIds.Direct(connection.User, to);
+        var started = time.GetTimestamp();
         var sent = await grains.GetGrain<IRoomGrain>(room).Send(connection.User, text, clientMsgId);
+        metrics.Received();
+        metrics.SendCompleted(time.GetElapsedTime(started));
         await ReplySent(connection, request, room, sent);
     }
 

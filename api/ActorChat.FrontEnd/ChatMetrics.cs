@@ -1,0 +1,53 @@
+using System.Diagnostics.Metrics;
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Sockets;
+
+namespace ActorChat.FrontEnd;
+
+/// <summary>ActorChat's own meter, <c>ActorChat</c>; every instrument is listed in docs/operations.md.</summary>
+internal sealed class ChatMetrics : IDisposable
+{
+    public const string MeterName = "ActorChat";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _slowConsumers;
+    private readonly Counter<long> _resubscriptions;
+    private readonly Counter<long> _backfilled;
+    private readonly Histogram<double> _sendDuration;
+
+    public ChatMetrics(IMeterFactory meters, ConnectionRegistry registry)
+    {
+        _meter = meters.Create(MeterName);
+        _meter.CreateObservableUpDownCounter("actorchat.sockets.open", () => registry.Count, "{socket}", "Open WebSocket connections on this node.");
+        _received = _meter.CreateCounter<long>("actorchat.messages.received", "{message}", "Messages accepted from clients (socket and REST).");
+        _delivered = _meter.CreateCounter<long>("actorchat.messages.delivered", "{frame}", "Message frames handed to local sockets by the relay (fan-out deliveries).");
+        _rejected = _meter.CreateCounter<long>("actorchat.requests.rejected", "{request}", "Requests answered with an error, by error code.");
+        _slowConsumers = _meter.CreateCounter<long>("actorchat.sockets.slow_consumer_closes", "{socket}", "Sockets closed with 4008 because their outbound queue filled.");
+        _resubscriptions = _meter.CreateCounter<long>("actorchat.relay.resubscriptions", "{subscription}", "Stream subscriptions re-established after a lost cluster connection.");
+        _backfilled = _meter.CreateCounter<long>("actorchat.relay.backfilled", "{message}", "Messages the relay fetched from a room grain to fill a gap in its stream.");
+        _sendDuration = _meter.CreateHistogram<double>("actorchat.send.duration", "ms", "Time from a send request to its ok (stored and published).");
+    }
+
+    /// <summary>The relay reports its room count this way, since it is built after the meter.</summary>
+    public void ObserveRooms(Func<int> rooms) =>
+        _meter.CreateObservableUpDownCounter("actorchat.relay.rooms", rooms, "{room}", "Rooms this node holds a stream subscription for (one per room with local sockets).");
+
+    public void Received() => _received.Add(1);
+
+    public void Delivered(int frames) => _delivered.Add(frames);
+
+    public void Rejected(ChatErrorCode code) => _rejected.Add(1, new KeyValuePair<string, object?>("code", code.WireName()));
+
+    public void SlowConsumerClosed() => _slowConsumers.Add(1);
+
+    public void Resubscribed() => _resubscriptions.Add(1);
+
+    public void Backfilled(int messages) => _backfilled.Add(messages);
+
+    public void SendCompleted(TimeSpan elapsed) => _sendDuration.Record(elapsed.TotalMilliseconds);
+
+    public void Dispose() => _meter.Dispose();
+}

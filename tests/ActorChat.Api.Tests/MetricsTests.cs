@@ -1,0 +1,44 @@
+namespace ActorChat.Api.Tests;
+
+[Collection(ServerCollection.Name)]
+public sealed class MetricsTests(ChatServer server)
+{
+    [Fact]
+    public async Task Metrics_are_exposed_for_prometheus_and_count_what_happened()
+    {
+        var room = $"metrics-{Guid.NewGuid():N}"[..20];
+        await using var alice = await server.ConnectAsync($"m-alice{room[^6..]}");
+        await using var bob = await server.ConnectAsync($"m-bob{room[^6..]}");
+        await alice.OkAsync("join", ("room", room));
+        await bob.OkAsync("join", ("room", room));
+        var before = await ScrapeAsync();
+        await alice.OkAsync("send", ("room", room), ("text", "counted"));
+        await bob.MessagesAsync(room, 1);
+        await alice.MessagesAsync(room, 1);
+        var refused = await alice.RequestAsync("send", ("room", "Not A Room"), ("text", "x"));
+        Assert.Equal("bad_room", refused.Str("code"));
+
+        var after = await ScrapeAsync();
+        Assert.True(Value(after, "actorchat_messages_received") >= Value(before, "actorchat_messages_received") + 1, after);
+        Assert.True(Value(after, "actorchat_messages_delivered") >= Value(before, "actorchat_messages_delivered") + 2, after);
+        Assert.True(Value(after, "actorchat_sockets_open") >= 2, after);
+        Assert.True(Value(after, "actorchat_relay_rooms") >= 1, after);
+        Assert.Contains("actorchat_requests_rejected", after, StringComparison.Ordinal);
+        Assert.Contains("code=\"bad_room\"", after, StringComparison.Ordinal);
+        Assert.Contains("actorchat_send_duration", after, StringComparison.Ordinal);
+    }
+
+    private async Task<string> ScrapeAsync()
+    {
+        using var response = await server.Http.GetAsync("/metrics");
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The sum of every sample of a metric family (all label sets), 0 when absent.</summary>
+    private static double Value(string exposition, string family) => exposition
+        .Split('\n')
+        .Where(line => line.StartsWith(family, StringComparison.Ordinal) && !line.StartsWith('#'))
+        .Where(line => line.Length > family.Length && (line[family.Length] is ' ' or '{' || line[family.Length..].StartsWith("_total", StringComparison.Ordinal)))
+        .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+}
