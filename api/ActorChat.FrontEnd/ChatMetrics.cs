@@ -17,6 +17,9 @@ internal sealed class ChatMetrics : IDisposable
     private readonly Counter<long> _resubscriptions;
     private readonly Counter<long> _backfilled;
     private readonly Histogram<double> _sendDuration;
+    private long _receivedTotal;
+    private long _deliveredTotal;
+    private long _slowConsumerTotal;
 
     public ChatMetrics(IMeterFactory meters, ConnectionRegistry registry)
     {
@@ -35,13 +38,31 @@ internal sealed class ChatMetrics : IDisposable
     public void ObserveRooms(Func<int> rooms) =>
         _meter.CreateObservableUpDownCounter("actorchat.relay.rooms", rooms, "{room}", "Rooms this node holds a stream subscription for (one per room with local sockets).");
 
-    public void Received() => _received.Add(1);
+    public long ReceivedTotal => Interlocked.Read(ref _receivedTotal);
 
-    public void Delivered(int frames) => _delivered.Add(frames);
+    public long DeliveredTotal => Interlocked.Read(ref _deliveredTotal);
+
+    public long SlowConsumerTotal => Interlocked.Read(ref _slowConsumerTotal);
+
+    public void Received()
+    {
+        _received.Add(1);
+        Interlocked.Increment(ref _receivedTotal);
+    }
+
+    public void Delivered(int frames)
+    {
+        _delivered.Add(frames);
+        Interlocked.Add(ref _deliveredTotal, frames);
+    }
 
     public void Rejected(ChatErrorCode code) => _rejected.Add(1, new KeyValuePair<string, object?>("code", code.WireName()));
 
-    public void SlowConsumerClosed() => _slowConsumers.Add(1);
+    public void SlowConsumerClosed()
+    {
+        _slowConsumers.Add(1);
+        Interlocked.Increment(ref _slowConsumerTotal);
+    }
 
     public void Resubscribed() => _resubscriptions.Add(1);
 

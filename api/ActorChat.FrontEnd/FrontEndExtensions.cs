@@ -38,7 +38,9 @@ public static class FrontEndExtensions
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<ChatSession>();
         services.AddHostedService<SocketShutdown>();
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<DrainingHealthCheck>("draining", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 
@@ -59,6 +61,7 @@ public static class FrontEndExtensions
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapChatHealth();
+        app.MapStatsApi();
         return app;
     }
 }

@@ -28,6 +28,23 @@ public sealed class MetricsTests(ChatServer server)
         Assert.Contains("actorchat_send_duration", after, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Live_figures_are_served_as_json()
+    {
+        var room = $"stats-{Guid.NewGuid():N}"[..20];
+        await using var alice = await server.ConnectAsync($"s-alice{room[^6..]}");
+        await alice.OkAsync("join", ("room", room));
+        await alice.OkAsync("send", ("room", room), ("text", "one"));
+        await alice.MessagesAsync(room, 1);
+
+        using var response = await server.Http.GetAsync("/api/stats");
+        var stats = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+        Assert.True(stats.GetProperty("sockets").GetInt32() >= 1);
+        Assert.True(stats.GetProperty("rooms").GetInt32() >= 1);
+        Assert.True(stats.GetProperty("messagesReceived").GetInt64() >= 1);
+        Assert.True(stats.GetProperty("messagesDelivered").GetInt64() >= 1);
+    }
+
     private async Task<string> ScrapeAsync()
     {
         using var response = await server.Http.GetAsync("/metrics");

@@ -1,0 +1,28 @@
+using ActorChat.FrontEnd.Relay;
+using ActorChat.FrontEnd.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ActorChat.FrontEnd.Endpoints;
+
+/// <summary>This node's live figures in plain JSON, for people who do not read Prometheus.</summary>
+internal static class StatsApi
+{
+    public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/stats", (ConnectionRegistry sockets, ChatRelay relay, ChatMetrics metrics) => Results.Ok(new
+        {
+            sockets = sockets.Count,
+            rooms = relay.RoomCount,
+            messagesReceived = metrics.ReceivedTotal,
+            messagesDelivered = metrics.DeliveredTotal,
+            slowConsumerCloses = metrics.SlowConsumerTotal,
+        }))
+            .AllowAnonymous()
+            .WithName("Stats")
+            .WithSummary("Live figures of this node: sockets, followed rooms, messages.")
+            .WithTags("operations");
+        return app;
+    }
+}
