@@ -12,6 +12,11 @@ internal static class SiloHosting
             .AddActorChatGrains(builder.Configuration)
             .AddDashboard());
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
+        if (builder.Configuration.GetValue<MembershipProvider>($"{ChatClusterOptions.Section}:Membership") == MembershipProvider.Redis)
+        {
+            // In a real cluster, one JSON object per log line for the log collector.
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
         return builder;
     }
 }

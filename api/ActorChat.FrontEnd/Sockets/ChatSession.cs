@@ -32,6 +32,9 @@ internal sealed partial class ChatSession(
         connection.ExpireAt(expiresAt, time);
         var writer = connection.RunWriterAsync();
         registry.Add(connection);
+
+        // Every line logged while this socket is served carries its connection id and user.
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = connection.Id, ["User"] = user });
         LogOpened(logger, connection.Id, user);
         var closeStatus = WebSocketCloseStatus.NormalClosure;
         try
@@ -52,7 +55,9 @@ internal sealed partial class ChatSession(
             registry.Remove(connection);
             await ReleaseAsync(connection);
             connection.Dispose();
-            LogClosed(logger, connection.Id, user, (int)(socket.CloseStatus ?? closeStatus));
+            var code = (int)(socket.CloseStatus ?? closeStatus);
+            var reason = socket.CloseStatusDescription ?? CloseReason(closeStatus);
+            LogClosed(logger, connection.Id, user, code, reason);
         }
     }
 
@@ -181,8 +186,8 @@ internal sealed partial class ChatSession(
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} opened")]
     private static partial void LogOpened(ILogger logger, string connectionId, string user);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} closed with {CloseCode}")]
-    private static partial void LogClosed(ILogger logger, string connectionId, string user, int closeCode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} closed with {CloseCode} {CloseReason}")]
+    private static partial void LogClosed(ILogger logger, string connectionId, string user, int closeCode, string closeReason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} of {User} kept flooding after rate limiting; closing it with 1008")]
     private static partial void LogFlooding(ILogger logger, string connectionId, string user);
