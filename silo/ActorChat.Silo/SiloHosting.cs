@@ -7,10 +7,18 @@ internal static class SiloHosting
 {
     public static WebApplicationBuilder AddActorChatSilo(this WebApplicationBuilder builder)
     {
-        builder.UseOrleans(silo => silo
-            .UseActorChatCluster(builder.Configuration)
-            .AddActorChatGrains(builder.Configuration)
-            .AddDashboard());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseActorChatCluster(builder.Configuration)
+                .AddActorChatGrains(builder.Configuration)
+                .AddDashboard();
+
+            // In a pod: cluster ids, endpoints and pod lifecycle from the Kubernetes API (deploy/kubernetes).
+            if (builder.Configuration.GetValue<bool>($"{ChatClusterOptions.Section}:Kubernetes"))
+            {
+                silo.UseKubernetesHosting();
+            }
+        });
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
         if (builder.Configuration.GetValue<MembershipProvider>($"{ChatClusterOptions.Section}:Membership") == MembershipProvider.Redis)
         {

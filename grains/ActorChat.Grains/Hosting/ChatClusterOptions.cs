@@ -33,6 +33,9 @@ public sealed class ChatClusterOptions
     /// <summary>Development membership: <c>ip:port</c> of the primary silo's silo port; empty on the primary itself.</summary>
     public string? PrimarySiloEndpoint { get; set; }
 
+    /// <summary>Silos in Kubernetes pods: take cluster ids and endpoints from the pod (Microsoft.Orleans.Hosting.Kubernetes).</summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>Clients with development membership: the gateways as <c>host:port</c>.</summary>
     public List<string> Gateways { get; set; } = [];
 }
