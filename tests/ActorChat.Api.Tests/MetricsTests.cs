@@ -11,16 +11,17 @@ public sealed class MetricsTests(ChatServer server)
         await using var bob = await server.ConnectAsync($"m-bob{room[^6..]}");
         await alice.OkAsync("join", ("room", room));
         await bob.OkAsync("join", ("room", room));
-        var before = await ScrapeAsync();
         await alice.OkAsync("send", ("room", room), ("text", "counted"));
         await bob.MessagesAsync(room, 1);
         await alice.MessagesAsync(room, 1);
         var refused = await alice.RequestAsync("send", ("room", "Not A Room"), ("text", "x"));
         Assert.Equal("bad_room", refused.Str("code"));
 
+        // The test process hosts several servers at once and a meter listener hears every meter of the same name,
+        // so the exposition is checked for its families and labels; exact per-node counts are checked in /api/stats.
         var after = await ScrapeAsync();
-        Assert.True(Value(after, "actorchat_messages_received") >= Value(before, "actorchat_messages_received") + 1, after);
-        Assert.True(Value(after, "actorchat_messages_delivered") >= Value(before, "actorchat_messages_delivered") + 2, after);
+        Assert.True(Value(after, "actorchat_messages_received") >= 1, after);
+        Assert.True(Value(after, "actorchat_messages_delivered") >= 2, after);
         Assert.True(Value(after, "actorchat_sockets_open") >= 2, after);
         Assert.True(Value(after, "actorchat_relay_rooms") >= 1, after);
         Assert.Contains("actorchat_requests_rejected", after, StringComparison.Ordinal);
@@ -41,8 +42,15 @@ public sealed class MetricsTests(ChatServer server)
         var stats = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
         Assert.True(stats.GetProperty("sockets").GetInt32() >= 1);
         Assert.True(stats.GetProperty("rooms").GetInt32() >= 1);
-        Assert.True(stats.GetProperty("messagesReceived").GetInt64() >= 1);
-        Assert.True(stats.GetProperty("messagesDelivered").GetInt64() >= 1);
+        var received = stats.GetProperty("messagesReceived").GetInt64();
+        var delivered = stats.GetProperty("messagesDelivered").GetInt64();
+
+        await alice.OkAsync("send", ("room", room), ("text", "two"));
+        await alice.MessagesAsync(room, 1);
+        using var again = await server.Http.GetAsync("/api/stats");
+        var later = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(again.Content);
+        Assert.True(later.GetProperty("messagesReceived").GetInt64() >= received + 1);
+        Assert.True(later.GetProperty("messagesDelivered").GetInt64() >= delivered + 1);
     }
 
     private async Task<string> ScrapeAsync()
