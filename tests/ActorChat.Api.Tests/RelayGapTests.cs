@@ -20,82 +20,52 @@ public sealed class RelayGapTests(ChatServer server)
     [Fact]
     public async Task A_feed_that_misses_stream_events_fetches_them_from_the_room_before_delivering_newer_ones()
     {
-        var room = $"gap-{Guid.NewGuid():N}"[..20];
-        var client = server.Services.GetRequiredService<IClusterClient>();
-        var grain = client.GetGrain<IRoomGrain>(room);
-        await grain.Join("author");
-
-        await using var pair = await SocketPair.CreateAsync();
-        var connection = new ChatConnection("c-gap", "reader", pair.Server, new SocketOptions(), NullLogger.Instance);
-        var writer = connection.RunWriterAsync();
-
-        // A feed that never subscribed hears only what the test hands it, as if the stream had dropped the rest.
-        var feed = new RoomFeed(room, client, NullLogger.Instance);
-        await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
-
+        await using var harness = await FeedHarness.StartAsync(server, "gap");
         var stored = new List<ChatMessage>();
         for (var i = 1; i <= 7; i++)
         {
-            var sent = await grain.Send("author", $"m{i}", null);
-            stored.Add(new ChatMessage(room, sent.Seq, "author", $"m{i}", sent.Ts, null));
+            var sent = await harness.Grain.Send("author", $"m{i}", null);
+            stored.Add(new ChatMessage(harness.Room, sent.Seq, "author", $"m{i}", sent.Ts, null));
         }
 
-        await feed.OnNextAsync(new MessagePosted(stored[4]));
-        await feed.OnNextAsync(new MessagePosted(stored[2]));
-        await feed.OnNextAsync(new MessagePosted(stored[6]));
-        connection.Close(WebSocketCloseStatus.NormalClosure, "done");
-        await writer;
+        await harness.Feed.OnNextAsync(new MessagePosted(stored[4]));
+        await harness.Feed.OnNextAsync(new MessagePosted(stored[2]));
+        await harness.Feed.OnNextAsync(new MessagePosted(stored[6]));
+        harness.Connection.Close(WebSocketCloseStatus.NormalClosure, "done");
+        await harness.Writer;
 
-        var frames = await pair.ReadAllTextAsync();
+        var frames = await harness.Pair.ReadAllTextAsync();
         Assert.Equal([1L, 2, 3, 4, 5, 6, 7], frames.Select(f => f.GetProperty("seq").GetInt64()));
         Assert.Equal(stored.Select(m => m.Text), frames.Select(f => f.GetProperty("text").GetString()));
-        Assert.Equal(7, feed.LastSeq);
-        connection.Dispose();
+        Assert.Equal(7, harness.Feed.LastSeq);
     }
 
     [Fact]
     public async Task The_periodic_check_delivers_a_lost_last_message_when_nothing_newer_reveals_the_gap()
     {
-        var room = $"check-{Guid.NewGuid():N}"[..20];
-        var client = server.Services.GetRequiredService<IClusterClient>();
-        var grain = client.GetGrain<IRoomGrain>(room);
-        await grain.Join("author");
-        await using var pair = await SocketPair.CreateAsync();
-        var connection = new ChatConnection("c-check", "reader", pair.Server, new SocketOptions(), NullLogger.Instance);
-        var writer = connection.RunWriterAsync();
-        var feed = new RoomFeed(room, client, NullLogger.Instance);
-        await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
+        await using var harness = await FeedHarness.StartAsync(server, "check");
 
-        await grain.Send("author", "only", null);
-        await grain.Send("author", "and last", null);
-        await feed.CheckAsync();
-        await feed.CheckAsync();
-        connection.Close(WebSocketCloseStatus.NormalClosure, "done");
-        await writer;
+        await harness.Grain.Send("author", "only", null);
+        await harness.Grain.Send("author", "and last", null);
+        await harness.Feed.CheckAsync();
+        await harness.Feed.CheckAsync();
+        harness.Connection.Close(WebSocketCloseStatus.NormalClosure, "done");
+        await harness.Writer;
 
-        var frames = await pair.ReadAllTextAsync();
+        var frames = await harness.Pair.ReadAllTextAsync();
         Assert.Equal(["only", "and last"], frames.Select(f => f.GetProperty("text").GetString()));
-        connection.Dispose();
     }
 
     [Fact]
     public async Task Resubscribing_backfills_what_was_published_while_the_subscription_was_gone_then_follows_live()
     {
-        var room = $"resub-{Guid.NewGuid():N}"[..20];
-        var client = server.Services.GetRequiredService<IClusterClient>();
-        var grain = client.GetGrain<IRoomGrain>(room);
-        await grain.Join("author");
-        await using var pair = await SocketPair.CreateAsync();
-        var connection = new ChatConnection("c-resub", "reader", pair.Server, new SocketOptions(), NullLogger.Instance);
-        var writer = connection.RunWriterAsync();
-        var feed = new RoomFeed(room, client, NullLogger.Instance);
-        await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
+        await using var harness = await FeedHarness.StartAsync(server, "resub");
 
         // Published while this node had no subscription (as after a lost gateway connection).
-        await grain.Send("author", "during the outage 1", null);
-        await grain.Send("author", "during the outage 2", null);
-        await feed.ResubscribeAsync();
-        await grain.Send("author", "after it", null);
+        await harness.Grain.Send("author", "during the outage 1", null);
+        await harness.Grain.Send("author", "during the outage 2", null);
+        await harness.Feed.ResubscribeAsync();
+        await harness.Grain.Send("author", "after it", null);
 
         var frames = new List<JsonElement>();
         var buffer = new byte[64 * 1024];
@@ -103,7 +73,7 @@ public sealed class RelayGapTests(ChatServer server)
         while (frames.Count < 3)
         {
             // The stream may also hand over the author's earlier presence event; only messages matter here.
-            var result = await pair.Client.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+            var result = await harness.Pair.Client.ReceiveAsync(buffer.AsMemory(), timeout.Token);
             var frame = JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone();
             if (frame.GetProperty("type").GetString() == "message")
             {
@@ -113,10 +83,48 @@ public sealed class RelayGapTests(ChatServer server)
 
         Assert.Equal([1L, 2, 3], frames.Select(f => f.GetProperty("seq").GetInt64()));
         Assert.Equal("after it", frames[2].GetProperty("text").GetString());
-        await feed.StopAsync();
-        connection.Close(WebSocketCloseStatus.NormalClosure, "done");
-        await writer;
-        connection.Dispose();
+        await harness.Feed.StopAsync();
+        harness.Connection.Close(WebSocketCloseStatus.NormalClosure, "done");
+        await harness.Writer;
+    }
+
+    /// <summary>A room with one member, a feed that never subscribed (so it hears only what the test hands it, as if
+    /// the stream had dropped the rest) and one connection attached to it over a real socket.</summary>
+    private sealed class FeedHarness : IAsyncDisposable
+    {
+        public required string Room { get; init; }
+
+        public required IRoomGrain Grain { get; init; }
+
+        public required RoomFeed Feed { get; init; }
+
+        public required ChatConnection Connection { get; init; }
+
+        public required SocketPair Pair { get; init; }
+
+        public required Task Writer { get; init; }
+
+        public static async Task<FeedHarness> StartAsync(ChatServer server, string prefix)
+        {
+            var room = $"{prefix}-{Guid.NewGuid():N}"[..20];
+            var client = server.Services.GetRequiredService<IClusterClient>();
+            var grain = client.GetGrain<IRoomGrain>(room);
+            await grain.Join("author");
+            var pair = await SocketPair.CreateAsync();
+            var connection = new ChatConnection($"c-{prefix}", "reader", pair.Server, new SocketOptions(), NullLogger.Instance);
+            var writer = connection.RunWriterAsync();
+            var feed = new RoomFeed(room, client, NullLogger.Instance);
+            await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
+            return new FeedHarness { Room = room, Grain = grain, Feed = feed, Connection = connection, Pair = pair, Writer = writer };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Connection.Close(WebSocketCloseStatus.NormalClosure, "done");
+            await Writer;
+            Connection.Dispose();
+            await Pair.DisposeAsync();
+        }
     }
 
     /// <summary>Two ends of a real loopback TCP connection speaking WebSocket framing.</summary>
