@@ -1,6 +1,5 @@
 using ActorChat.Api;
 using ActorChat.FrontEnd;
-using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorChatOrleans();
@@ -10,7 +9,7 @@ builder.AddActorChatTelemetry();
 var app = builder.Build();
 app.MapActorChatFrontEnd();
 app.MapActorChatTelemetry();
-app.MapOrleansDashboard(routePrefix: "/dashboard");
+app.MapActorChatDashboard();
 app.Run();
 
 /// <summary>Visible to the functional tests' <c>WebApplicationFactory</c>.</summary>
