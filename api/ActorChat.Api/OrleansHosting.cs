@@ -20,6 +20,7 @@ internal static class OrleansHosting
             builder.UseOrleansClient(client => client
                 .UseActorChatCluster(configuration)
                 .UseConnectionRetryFilter<ConnectRetryFilter>()
+                .AddActivityPropagation()
                 .AddMemoryStreams(ChatProviders.Streams)
                 .AddDashboard());
         }

@@ -1,5 +1,6 @@
 using ActorChat.FrontEnd;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace ActorChat.Api;
 
@@ -12,7 +13,17 @@ internal static class Telemetry
     public static WebApplicationBuilder AddActorChatTelemetry(this WebApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        var telemetry = builder.Services.AddOpenTelemetry();
+        telemetry.WithTracing(tracing =>
+        {
+            tracing.AddSource(ChatTracing.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation();
+            if (otlp)
+            {
+                tracing.AddOtlpExporter();
+            }
+        });
+        telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(FrontEndExtensions.MeterName, "Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()

@@ -11,7 +11,9 @@ public abstract record RoomEvent
 [GenerateSerializer]
 [Alias("ActorChat.MessagePosted")]
 [Immutable]
-public sealed record MessagePosted([property: Id(0)] ChatMessage Message) : RoomEvent
+public sealed record MessagePosted(
+    [property: Id(0)] ChatMessage Message,
+    [property: Id(1)] string? TraceParent = null) : RoomEvent
 {
     public override string Room => Message.Room;
 }

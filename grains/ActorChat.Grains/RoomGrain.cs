@@ -172,7 +172,8 @@ internal sealed partial class RoomGrain(
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending.Enqueue(new PendingSend(message, done));
+        // The sender's trace travels with the event, so the relays' delivery joins the same trace.
+        _pending.Enqueue(new PendingSend(message, done, System.Diagnostics.Activity.Current?.Id));
         _pendingBySeq[message.Seq] = done;
         if (!_committing)
         {
@@ -216,7 +217,7 @@ internal sealed partial class RoomGrain(
                 }
 
                 _durableSeq = Math.Max(_durableSeq, batch[^1].Message.Seq);
-                await Publish(batch.Select(b => (RoomEvent)new MessagePosted(b.Message)).ToList());
+                await Publish(batch.Select(b => (RoomEvent)new MessagePosted(b.Message, b.TraceParent)).ToList());
                 if (_direct is { } participants)
                 {
                     foreach (var sent in batch)

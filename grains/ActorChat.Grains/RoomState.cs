@@ -65,4 +65,4 @@ public sealed record DedupEntry(
     [property: Id(3)] DateTimeOffset Ts);
 
 /// <summary>A send appended to the log and waiting for the write that makes it durable.</summary>
-internal sealed record PendingSend(Contracts.ChatMessage Message, TaskCompletionSource Done);
+internal sealed record PendingSend(Contracts.ChatMessage Message, TaskCompletionSource Done, string? TraceParent);

@@ -56,6 +56,10 @@ internal sealed class ClientRequest
         return new ClientRequest(root, id, typeElement.GetString()!);
     }
 
+    /// <summary>The <c>room</c> field if it is a string, for tagging; never throws.</summary>
+    public string? TryRoom() =>
+        _root.TryGetProperty("room", out var room) && room.ValueKind == JsonValueKind.String ? room.GetString() : null;
+
     public string RequiredString(string name) =>
         OptionalString(name) ?? throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} is required.");
 

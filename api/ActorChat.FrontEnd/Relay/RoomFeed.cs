@@ -148,6 +148,11 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
         {
             if (item is MessagePosted posted)
             {
+                using var activity = posted.TraceParent is null
+                    ? null
+                    : ChatTracing.Source.StartActivity("chat relay", System.Diagnostics.ActivityKind.Consumer, posted.TraceParent);
+                activity?.SetTag("chat.room", Room);
+                activity?.SetTag("chat.seq", posted.Message.Seq);
                 await DeliverMessageAsync(posted.Message);
             }
             else

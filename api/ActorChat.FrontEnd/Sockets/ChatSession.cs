@@ -118,6 +118,9 @@ internal sealed partial class ChatSession(
         {
             using var document = JsonDocument.Parse(frame, JsonOptions);
             var request = ClientRequest.Parse(document, _limits.MaxIdLength, out id);
+            using var activity = ChatTracing.Source.StartActivity($"chat {request.Type}", System.Diagnostics.ActivityKind.Server);
+            activity?.SetTag("chat.connection", connection.Id);
+            activity?.SetTag("chat.room", request.TryRoom());
             if (!bucket.TryTake(out var retryAfter))
             {
                 var retryMs = (long)Math.Ceiling(retryAfter.TotalMilliseconds);

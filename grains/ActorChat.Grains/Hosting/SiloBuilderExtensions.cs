@@ -49,6 +49,9 @@ public static class SiloBuilderExtensions
                 break;
         }
 
+        // Grain calls carry the caller's trace (a socket request, a REST call) so one send is one trace.
+        silo.AddActivityPropagation();
+
         var streams = configuration.Read(ChatStreamOptions.Section, new ChatStreamOptionsValidator());
         silo.AddMemoryStreams(ChatProviders.Streams, stream =>
         {
