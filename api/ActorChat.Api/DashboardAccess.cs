@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Orleans.Dashboard;
 
-namespace ActorChat.Api;
+namespace ActorChat.Hosting;
 
 /// <summary>
 /// The Orleans dashboard at <c>/dashboard</c>, behind a key when <c>ActorChat:Dashboard:Key</c> is set: open it once

@@ -1,5 +1,6 @@
 using ActorChat.Api;
 using ActorChat.FrontEnd;
+using ActorChat.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorChatOrleans();

@@ -1,6 +1,6 @@
+using ActorChat.Hosting;
 using ActorChat.Silo;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorChatSilo();
@@ -8,5 +8,5 @@ builder.AddActorChatSilo();
 var app = builder.Build();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-app.MapOrleansDashboard(routePrefix: "/dashboard");
+app.MapActorChatDashboard();
 app.Run();
