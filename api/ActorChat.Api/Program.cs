@@ -5,7 +5,7 @@ using ActorChat.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorChatOrleans();
 builder.AddActorChatFrontEnd();
-builder.AddActorChatTelemetry();
+builder.AddActorChatTelemetry(meters: [FrontEndExtensions.MeterName], sources: [ChatTracing.SourceName]);
 
 var app = builder.Build();
 app.MapActorChatFrontEnd();

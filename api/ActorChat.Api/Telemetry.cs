@@ -1,22 +1,22 @@
-using ActorChat.FrontEnd;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace ActorChat.Api;
+namespace ActorChat.Hosting;
 
 /// <summary>
-/// Metrics through OpenTelemetry: ActorChat's meter, Orleans', ASP.NET Core's and the runtime's, scraped at
-/// <c>/metrics</c> (Prometheus) and pushed over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// Metrics and traces through OpenTelemetry, for front ends and silo hosts alike: Orleans', ASP.NET Core's and the
+/// runtime's, plus the meters and activity sources the host names; metrics scraped at <c>/metrics</c>
+/// (Prometheus), and both pushed over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 internal static class Telemetry
 {
-    public static WebApplicationBuilder AddActorChatTelemetry(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddActorChatTelemetry(this WebApplicationBuilder builder, string[] meters, string[] sources)
     {
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry();
         telemetry.WithTracing(tracing =>
         {
-            tracing.AddSource(ChatTracing.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+            tracing.AddSource([.. sources, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"])
                 .AddAspNetCoreInstrumentation();
             if (otlp)
             {
@@ -25,7 +25,7 @@ internal static class Telemetry
         });
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(FrontEndExtensions.MeterName, "Microsoft.Orleans")
+            metrics.AddMeter([.. meters, "Microsoft.Orleans"])
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);

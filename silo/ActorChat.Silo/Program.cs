@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorChatSilo();
+builder.AddActorChatTelemetry(meters: [], sources: []);
 
 var app = builder.Build();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapActorChatDashboard();
+app.MapActorChatTelemetry();
 app.Run();

@@ -12,6 +12,17 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     {
         await using var cluster = await LocalCluster.StartAsync(silos: 2, frontEnds: 2);
         const string room = "handover";
+
+        // Every process of the cluster exposes its metrics for Prometheus.
+        using (var http = new HttpClient())
+        {
+            foreach (var node in cluster.Silos.Concat(cluster.FrontEnds))
+            {
+                var metrics = await http.GetStringAsync(new Uri(node.Http, "/metrics"));
+                Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+            }
+        }
+
         var frontEnd = cluster.FrontEnds[1];
         await using var alice = await ChatClient.ConnectAsync(frontEnd.Socket, await cluster.TokenAsync(frontEnd, "alice"));
         await alice.OkAsync("join", ("room", room));
