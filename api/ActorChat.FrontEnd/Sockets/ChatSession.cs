@@ -23,6 +23,7 @@ internal sealed partial class ChatSession(
     ILogger<ChatSession> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
+    private static readonly Func<ILogger, string, IDisposable?> RoomScope = LoggerMessage.DefineScope<string>("Room {Room}");
     private readonly SocketOptions _options = socketOptions.Value;
     private readonly ChatLimits _limits = limits.Value;
 
@@ -120,7 +121,9 @@ internal sealed partial class ChatSession(
             var request = ClientRequest.Parse(document, _limits.MaxIdLength, out id);
             using var activity = ChatTracing.Source.StartActivity($"chat {request.Type}", System.Diagnostics.ActivityKind.Server);
             activity?.SetTag("chat.connection", connection.Id);
-            activity?.SetTag("chat.room", request.TryRoom());
+            var room = request.TryRoom();
+            activity?.SetTag("chat.room", room);
+            using var scope = room is null ? null : RoomScope(logger, room);
             if (!bucket.TryTake(out var retryAfter))
             {
                 var retryMs = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
