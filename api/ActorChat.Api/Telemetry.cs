@@ -14,15 +14,16 @@ internal static class Telemetry
     {
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry();
-        telemetry.WithTracing(tracing =>
+
+        // Spans cost on every request and grain call, so they are recorded only when there is somewhere to send them.
+        if (otlp)
         {
-            tracing.AddSource([.. sources, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"])
-                .AddAspNetCoreInstrumentation();
-            if (otlp)
-            {
-                tracing.AddOtlpExporter();
-            }
-        });
+            telemetry.WithTracing(tracing => tracing
+                .AddSource([.. sources, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"])
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter());
+        }
+
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter([.. meters, "Microsoft.Orleans"])
