@@ -22,9 +22,6 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Rooms")]
     Task<IReadOnlyList<UserRoom>> Rooms();
 
-    [Alias("RoomCount")]
-    Task<int> RoomCount();
-
     /// <summary>Called by a room grain when membership starts.</summary>
     [Alias("AddRoom")]
     Task AddRoom(string room);

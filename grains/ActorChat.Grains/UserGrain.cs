@@ -45,8 +45,6 @@ internal sealed partial class UserGrain(
     public Task<IReadOnlyList<UserRoom>> Rooms() =>
         Task.FromResult<IReadOnlyList<UserRoom>>([.. user.State.Rooms.Select(r => new UserRoom(r.Key, r.Value))]);
 
-    public Task<int> RoomCount() => Task.FromResult(user.State.Rooms.Count);
-
     public async Task AddRoom(string room)
     {
         if (user.State.Rooms.TryAdd(room, 0))

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChat.Api.Tests;
@@ -43,9 +42,6 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         BaseAddress = Http.BaseAddress!;
         return Task.CompletedTask;
     }
-
-    /// <summary>Sockets open on the server now.</summary>
-    public int OpenSockets => Services.GetRequiredService<ActorChat.FrontEnd.Sockets.ConnectionRegistry>().Count;
 
     public new async Task DisposeAsync()
     {

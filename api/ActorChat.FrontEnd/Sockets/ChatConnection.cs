@@ -53,13 +53,9 @@ internal sealed partial class ChatConnection : IDisposable
     /// <summary>Requests refused as rate limited in a row.</summary>
     public int RateLimitStrikes { get; set; }
 
-    /// <summary>When the token behind this connection expires; the connection closes with 4001 then.</summary>
-    public DateTimeOffset? ExpiresAt { get; private set; }
-
     /// <summary>Sets (or, after a <c>refresh</c>, moves) the moment this connection's token expires.</summary>
     public void ExpireAt(DateTimeOffset? at, TimeProvider time)
     {
-        ExpiresAt = at;
         if (at is null)
         {
             return;

@@ -5,22 +5,16 @@ internal sealed class LatencyRecorder(int capacity)
 {
     private readonly long[] _samples = new long[capacity];
     private int _count;
-    private long _dropped;
 
     public int Count => Math.Min(Volatile.Read(ref _count), _samples.Length);
-
-    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Record(long microseconds)
     {
         var index = Interlocked.Increment(ref _count) - 1;
+        // Past capacity a sample is not kept; capacities are sized from the expected count.
         if (index < _samples.Length)
         {
             _samples[index] = microseconds;
-        }
-        else
-        {
-            Interlocked.Increment(ref _dropped);
         }
     }
 
