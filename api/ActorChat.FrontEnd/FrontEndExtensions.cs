@@ -37,6 +37,7 @@ public static class FrontEndExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<ChatSession>();
+        services.AddSingleton<Sse.RoomEventStream>();
         services.AddHostedService<SocketShutdown>();
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag])

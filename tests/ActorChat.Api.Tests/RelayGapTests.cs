@@ -111,7 +111,7 @@ public sealed class RelayGapTests(ChatServer server)
             var grain = client.GetGrain<IRoomGrain>(room);
             await grain.Join("author");
             var pair = await SocketPair.CreateAsync();
-            var connection = new ChatConnection($"c-{prefix}", "reader", pair.Server, new SocketOptions(), NullLogger.Instance);
+            var connection = new ChatConnection($"c-{prefix}", "reader", new WebSocketTransport(pair.Server), new SocketOptions(), NullLogger.Instance);
             var writer = connection.RunWriterAsync();
             var feed = new RoomFeed(room, client, NullLogger.Instance);
             await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));

@@ -62,4 +62,8 @@ internal static class AuthExtensions
     /// <summary>The authenticated user id: the token's subject, never anything the client sends.</summary>
     public static string ChatUser(this HttpContext context) =>
         context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? throw new InvalidOperationException("No authenticated user.");
+
+    /// <summary>When the caller's token expires, so a long-lived connection can end then.</summary>
+    public static DateTimeOffset? TokenExpiry(this HttpContext context) =>
+        long.TryParse(context.User.FindFirst("exp")?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

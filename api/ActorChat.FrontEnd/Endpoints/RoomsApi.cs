@@ -1,6 +1,7 @@
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Protocol;
+using ActorChat.FrontEnd.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,6 +19,8 @@ internal static class RoomsApi
         rooms.MapGet("/{room}", GetRoom).WithName("GetRoom").WithSummary("One room.");
         rooms.MapGet("/{room}/messages", GetMessages).WithName("GetMessages").WithSummary("Messages after or before a sequence (members only).");
         rooms.MapPost("/{room}/messages", PostMessage).WithName("PostMessage").WithSummary("Send a message (members only).");
+        rooms.MapGet("/{room}/events", (HttpContext context, string room, RoomEventStream stream) => stream.RunAsync(context, room))
+            .WithName("RoomEvents").WithSummary("The room's events as Server-Sent Events; resumes from Last-Event-ID.");
         rooms.MapPost("/{room}/invites", PostInvite).WithName("InviteToRoom").WithSummary("Let a user join a private room (members only).");
         return app;
     }

@@ -43,14 +43,11 @@ internal static class SocketEndpoint
         try
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await session.RunAsync(socket, user, TokenExpiry(context), context.RequestAborted);
+            await session.RunAsync(socket, user, context.TokenExpiry(), context.RequestAborted);
         }
         finally
         {
             registry.Release(user);
         }
     }
-
-    private static DateTimeOffset? TokenExpiry(HttpContext context) =>
-        long.TryParse(context.User.FindFirst("exp")?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

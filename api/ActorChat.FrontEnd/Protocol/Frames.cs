@@ -36,6 +36,16 @@ internal static class Frames
         extra?.Invoke(w);
     });
 
+    /// <summary>First event of a Server-Sent Events stream: what the <c>join</c> reply says on a socket.</summary>
+    public static byte[] Ready(string room, long lastSeq, int memberCount, bool recovered) => Build(w =>
+    {
+        w.WriteString("type", "ready");
+        w.WriteString("room", room);
+        w.WriteNumber("lastSeq", lastSeq);
+        w.WriteNumber("memberCount", memberCount);
+        w.WriteBoolean("recovered", recovered);
+    });
+
     public static byte[] Message(ChatMessage message) => Build(w =>
     {
         w.WriteString("type", "message");

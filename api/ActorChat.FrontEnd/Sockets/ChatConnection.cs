@@ -7,12 +7,12 @@ using Microsoft.Extensions.Logging;
 namespace ActorChat.FrontEnd.Sockets;
 
 /// <summary>
-/// One open socket: its identity, the rooms it follows and a bounded outbound queue drained by a single writer
+/// One open connection (a WebSocket or an SSE stream): its identity, the rooms it follows and a bounded outbound queue drained by a single writer
 /// loop, so that whoever hands it a frame (the relay, above all) never waits on this socket.
 /// </summary>
 internal sealed partial class ChatConnection : IDisposable
 {
-    private readonly WebSocket _socket;
+    private readonly IFrameTransport _transport;
     private readonly Channel<byte[]> _outbox;
     private readonly SocketOptions _options;
     private readonly ILogger _logger;
@@ -25,12 +25,12 @@ internal sealed partial class ChatConnection : IDisposable
 
     private readonly ChatMetrics? _metrics;
 
-    internal ChatConnection(string id, string user, WebSocket socket, SocketOptions options, ILogger logger, ChatMetrics? metrics = null)
+    internal ChatConnection(string id, string user, IFrameTransport transport, SocketOptions options, ILogger logger, ChatMetrics? metrics = null)
     {
         _metrics = metrics;
         Id = id;
         User = user;
-        _socket = socket;
+        _transport = transport;
         _options = options;
         _logger = logger;
         _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.OutboundQueueMessages)
@@ -38,7 +38,7 @@ internal sealed partial class ChatConnection : IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _abort.Token.Register(socket.Abort);
+        _abort.Token.Register(transport.Abort);
     }
 
     public string Id { get; }
@@ -172,18 +172,14 @@ internal sealed partial class ChatConnection : IDisposable
             await foreach (var frame in _outbox.Reader.ReadAllAsync(_abort.Token))
             {
                 Interlocked.Add(ref _queuedBytes, -frame.Length);
-                // No token here: registering one per frame costs on the hottest path. An abort cancels the send instead.
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                await _transport.WriteAsync(frame);
             }
 
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-                timeout.CancelAfter(_options.CloseTimeout);
-                await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
-            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+            timeout.CancelAfter(_options.CloseTimeout);
+            await _transport.CloseAsync(_closeStatus, _closeReason, timeout.Token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
         {
             // The peer went away or the close timed out: nothing left to deliver to.
         }

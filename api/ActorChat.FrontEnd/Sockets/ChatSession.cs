@@ -29,7 +29,7 @@ internal sealed partial class ChatSession(
 
     public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
     {
-        var connection = new ChatConnection(NewConnectionId(), user, socket, _options, logger, metrics);
+        var connection = new ChatConnection(NewConnectionId(), user, new WebSocketTransport(socket), _options, logger, metrics);
         connection.ExpireAt(expiresAt, time);
         var writer = connection.RunWriterAsync();
         registry.Add(connection);
@@ -187,7 +187,7 @@ internal sealed partial class ChatSession(
         _ => string.Empty,
     };
 
-    private static string NewConnectionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    internal static string NewConnectionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} opened")]
     private static partial void LogOpened(ILogger logger, string connectionId, string user);

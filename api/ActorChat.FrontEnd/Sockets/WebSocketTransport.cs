@@ -1,0 +1,20 @@
+using System.Net.WebSockets;
+
+namespace ActorChat.FrontEnd.Sockets;
+
+/// <summary>Frames as WebSocket text messages; closing performs the close handshake with the connection's status.</summary>
+internal sealed class WebSocketTransport(WebSocket socket) : IFrameTransport
+{
+    // No token here: registering one per frame costs on the hottest path. An abort cancels the send instead.
+    public ValueTask WriteAsync(byte[] frame) => socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await socket.CloseOutputAsync(status, reason, cancellationToken);
+        }
+    }
+
+    public void Abort() => socket.Abort();
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Endpoints;
+using ActorChat.FrontEnd.Protocol;
+using ActorChat.FrontEnd.Relay;
+using ActorChat.FrontEnd.Sockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Sse;
+
+/// <summary>
+/// <c>GET /api/rooms/{room}/events</c>: one room's events as Server-Sent Events for followers that never send.
+/// It rides the same relay, queue and limits as a socket that joined the room.
+/// </summary>
+internal sealed partial class RoomEventStream(
+    IGrainFactory grains,
+    ChatRelay relay,
+    ConnectionRegistry registry,
+    IOptions<SocketOptions> socketOptions,
+    TimeProvider time,
+    ChatMetrics metrics,
+    ILogger<RoomEventStream> logger)
+{
+    private readonly SocketOptions _options = socketOptions.Value;
+
+    public async Task RunAsync(HttpContext context, string room)
+    {
+        var user = context.ChatUser();
+        string id;
+        long? since;
+        JoinResult joined;
+        try
+        {
+            id = RequestRules.JoinableRoom(room, user);
+            since = Since(context.Request);
+        }
+        catch (ProtocolException ex)
+        {
+            await ChatProblems.From(ex.Code, ex.Message).ExecuteAsync(context);
+            return;
+        }
+
+        switch (registry.TryAdmit(user, _options.MaxConnectionsPerUser, _options.MaxConnectionsPerNode))
+        {
+            case Admission.UserFull:
+                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too_many_connections",
+                    detail: $"At most {_options.MaxConnectionsPerUser} connections per user.").ExecuteAsync(context);
+                return;
+            case Admission.NodeFull:
+                context.Response.Headers.RetryAfter = "5";
+                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "node_full",
+                    detail: "This node holds as many connections as it may; retry (another node may take it).").ExecuteAsync(context);
+                return;
+        }
+
+        try
+        {
+            try
+            {
+                // Joining is what gives the right to follow a room, as on the socket.
+                joined = await grains.GetGrain<IRoomGrain>(id).Join(user);
+            }
+            catch (ChatException ex)
+            {
+                await ChatProblems.From(ex.Code, ex.Message).ExecuteAsync(context);
+                return;
+            }
+
+            await StreamAsync(context, user, id, since, joined);
+        }
+        finally
+        {
+            registry.Release(user);
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, string user, string room, long? since, JoinResult joined)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var connection = new ChatConnection(ChatSession.NewConnectionId(), user, new SseTransport(context), _options, logger, metrics);
+        connection.ExpireAt(context.TokenExpiry(), time);
+        var writer = connection.RunWriterAsync();
+        registry.Add(connection);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = connection.Id, ["User"] = user, ["Room"] = room });
+        LogOpened(logger, connection.Id, user, room, since);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, connection.Aborted);
+        var heartbeat = BeatAsync(connection, stop.Token);
+        try
+        {
+            var recovered = since is null || (since <= joined.LastSeq && since + 1 >= joined.FirstAvailableSeq);
+            var ready = Frames.Ready(room, joined.LastSeq, joined.MemberCount, recovered);
+            var cursor = since is { } s ? Math.Min(s, joined.LastSeq) : joined.LastSeq;
+            await relay.FollowRoomAsync(connection, room, cursor, () => connection.SendAsync(ready).AsTask());
+
+            // Runs until the client goes away or the connection is closed (shutdown, slow consumer, token expiry).
+            await writer.WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogFailed(logger, ex, connection.Id);
+        }
+        finally
+        {
+            connection.Close(WebSocketCloseStatus.NormalClosure, string.Empty);
+            await stop.CancelAsync();
+            await writer;
+            await heartbeat;
+            registry.Remove(connection);
+            try
+            {
+                await relay.UnfollowRoomAsync(connection, room);
+            }
+            catch (Exception ex)
+            {
+                LogFailed(logger, ex, connection.Id);
+            }
+
+            connection.Dispose();
+            LogClosed(logger, connection.Id, user, room);
+        }
+    }
+
+    private async Task BeatAsync(ChatConnection connection, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.KeepAliveInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop) && !connection.IsClosing)
+            {
+                connection.TrySend(SseTransport.Heartbeat);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary><c>Last-Event-ID</c> (an <c>EventSource</c> reconnecting) wins over <c>?since=</c> (a first connect).</summary>
+    private static long? Since(HttpRequest request)
+    {
+        var raw = request.Headers["Last-Event-ID"].ToString();
+        if (string.IsNullOrEmpty(raw))
+        {
+            raw = request.Query["since"].ToString();
+        }
+
+        if (string.IsNullOrEmpty(raw))
+        {
+            return null;
+        }
+
+        return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var since)
+            ? since
+            : throw new ProtocolException(ChatErrorCode.BadRequest, "Last-Event-ID and since must be a sequence number (an integer >= 0).");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event stream {ConnectionId} of {User} opened on room {Room} since {Since}")]
+    private static partial void LogOpened(ILogger logger, string connectionId, string user, string room, long? since);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event stream {ConnectionId} of {User} on room {Room} closed")]
+    private static partial void LogClosed(ILogger logger, string connectionId, string user, string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event stream {ConnectionId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string connectionId);
+}

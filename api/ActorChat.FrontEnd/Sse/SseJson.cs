@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace ActorChat.FrontEnd.Sse;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(CloseEvent))]
+internal sealed partial class SseJson : JsonSerializerContext;

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ActorChat.Api.Tests;
+
+[Collection(ServerCollection.Name)]
+public sealed class SseTests(ChatServer server)
+{
+    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
+
+    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..16];
+
+    [Fact]
+    public async Task A_dropped_stream_resumes_from_Last_Event_ID_with_exactly_the_missed_messages()
+    {
+        var room = NewRoom("sse");
+        await using var writer = await server.ConnectAsync(NewUser("writer"));
+        await writer.OkAsync("join", ("room", room));
+        for (var i = 1; i <= 3; i++)
+        {
+            await writer.OkAsync("send", ("room", room), ("text", $"m{i}"));
+        }
+
+        var token = await server.TokenAsync(NewUser("ticker"));
+        var (response, first) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events?since=0", token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        string? lastId;
+        await using (first)
+        {
+            var ready = await first!.NextAsync("ready");
+            Assert.Equal((room, 3L, true), (ready.Data.Str("room"), ready.Data.GetProperty("lastSeq").GetInt64(), ready.Data.GetProperty("recovered").GetBoolean()));
+            var replayed = new List<SseEvent>();
+            for (var i = 0; i < 3; i++)
+            {
+                replayed.Add(await first.NextAsync("message"));
+            }
+
+            Assert.Equal(["1", "2", "3"], replayed.Select(e => e.Id));
+            Assert.Equal(["m1", "m2", "m3"], replayed.Select(e => e.Data.Str("text")));
+            lastId = replayed[^1].Id;
+        }
+
+        // While the follower is away, three more arrive.
+        for (var i = 4; i <= 6; i++)
+        {
+            await writer.OkAsync("send", ("room", room), ("text", $"m{i}"));
+        }
+
+        var (_, second) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events", token, lastEventId: lastId);
+        await using (second)
+        {
+            var ready = await second!.NextAsync("ready");
+            Assert.True(ready.Data.GetProperty("recovered").GetBoolean());
+            var resumed = new List<SseEvent>();
+            for (var i = 0; i < 3; i++)
+            {
+                resumed.Add(await second.NextAsync("message"));
+            }
+
+            // Then a live one: nothing from before Last-Event-ID came again, nothing was skipped.
+            await writer.OkAsync("send", ("room", room), ("text", "m7"));
+            resumed.Add(await second.NextAsync("message"));
+            Assert.Equal(["4", "5", "6", "7"], resumed.Select(e => e.Id));
+            Assert.Equal(["m4", "m5", "m6", "m7"], resumed.Select(e => e.Data.Str("text")));
+        }
+    }
+
+    [Fact]
+    public async Task The_stream_carries_presence_and_typing_and_takes_the_token_from_the_query()
+    {
+        var room = NewRoom("sse-live");
+        var followerId = NewUser("follower");
+        await using var talker = await server.ConnectAsync(NewUser("talker"));
+        await talker.OkAsync("join", ("room", room));
+
+        // EventSource cannot set headers, so the browser passes the token as access_token.
+        var token = await server.TokenAsync(followerId);
+        var (_, stream) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events?access_token={token}", token: null);
+        await using (stream)
+        {
+            var ready = await stream!.NextAsync("ready");
+            Assert.Equal(2, ready.Data.GetProperty("memberCount").GetInt32());
+
+            await talker.RequestAsync("typing", ("room", room));
+            var typing = await stream.NextAsync("typing");
+            Assert.Null(typing.Id);
+            await talker.OkAsync("send", ("room", room), ("text", "<b>hi</b>\nthere"));
+            var message = await stream.NextAsync("message");
+            Assert.Equal(("1", "<b>hi</b>\nthere"), (message.Id, message.Data.Str("text")));
+        }
+    }
+
+    [Theory]
+    [InlineData("Bad_Room", null, HttpStatusCode.BadRequest, "bad_room")]
+    [InlineData("fine-room", "not-a-number", HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("fine-room", "-1", HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("dm:aaa:zzz", null, HttpStatusCode.Forbidden, "forbidden")]
+    public async Task Bad_requests_are_refused_with_problem_details_before_the_stream_starts(string room, string? lastEventId, HttpStatusCode status, string code)
+    {
+        var token = await server.TokenAsync(NewUser("bad"));
+        var (response, stream) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{Uri.EscapeDataString(room)}/events", token, lastEventId);
+        using (response)
+        {
+            Assert.Null(stream);
+            Assert.Equal(status, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(code, problem.GetProperty("code").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_private_room_is_refused_to_strangers_and_a_missing_token_gets_401()
+    {
+        var room = NewRoom("sse-priv");
+        await using var owner = await server.ConnectAsync(NewUser("owner"));
+        await owner.OkAsync("join", ("room", room), ("private", true));
+
+        var (forbidden, _) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events", await server.TokenAsync(NewUser("stranger")));
+        var (anonymous, _) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events", token: null);
+        using (forbidden)
+        using (anonymous)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+    }
+}
