@@ -1,0 +1,429 @@
+// ActorChat client library: one WebSocket, protocol v1 (docs/protocol.md), reconnect and resume built in.
+// A plain ES module with no dependencies; runs in browsers and in Node (pass `WebSocket` from the `ws` package).
+
+/** A refusal from the server (`code` is a protocol error code) or from the library (`timeout`, `disconnected`, `closed`). */
+export class ActorChatError extends Error {
+  constructor(code, message, details = {}) {
+    super(message);
+    this.name = 'ActorChatError';
+    this.code = code;
+    Object.assign(this, details);
+  }
+}
+
+/** Connection states, as reported by the `state` event. */
+export const State = Object.freeze({
+  idle: 'idle',
+  connecting: 'connecting',
+  open: 'open',
+  reconnecting: 'reconnecting',
+  closed: 'closed',
+});
+
+const defaults = {
+  requestTimeoutMs: 15000,
+  backoff: { initialMs: 500, maxMs: 30000, factor: 2 },
+  random: Math.random,
+};
+
+/**
+ * Delay before reconnect attempt `attempt` (0-based): exponential, capped, with "equal jitter" so that a
+ * thousand clients cut off at once do not all come back in the same millisecond.
+ */
+export function backoffDelay(attempt, { initialMs, maxMs, factor }, random = Math.random) {
+  const ceiling = Math.min(maxMs, initialMs * Math.pow(factor, attempt));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * A chat connection. Rooms joined through it are re-joined after every reconnect with `since` set to the
+ * highest sequence seen, and messages are passed on at most once per (room, seq), so a listener sees each
+ * message exactly once, in order, across any number of reconnects.
+ */
+export class ActorChat {
+  /**
+   * @param {object} options
+   * @param {string} options.url  WebSocket address, e.g. `ws://localhost:5080/ws`.
+   * @param {string | (() => string | Promise<string>)} options.token  A token, or a function called on every (re)connect for a fresh one.
+   * @param {typeof WebSocket} [options.WebSocket]  Defaults to the global WebSocket.
+   * @param {number} [options.requestTimeoutMs]  How long a request waits for its reply.
+   * @param {{initialMs:number,maxMs:number,factor:number}} [options.backoff]  Reconnect delays.
+   */
+  constructor(options) {
+    if (!options?.url) throw new TypeError('options.url is required');
+    if (!options.token) throw new TypeError('options.token is required');
+    this.options = { ...defaults, ...options, backoff: { ...defaults.backoff, ...options.backoff } };
+    this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
+    if (!this.WebSocket) throw new TypeError('No WebSocket implementation: pass options.WebSocket');
+    this.state = State.idle;
+    this.user = null;
+    this.attempt = 0;
+    this.socket = null;
+    this.nextId = 1;
+    this.pending = new Map();    // request id -> {request, resolve, reject, timer, onOk, retry}
+    this.outbox = [];            // idempotent requests waiting for the connection
+    this.cursors = new Map();    // room -> highest seq passed on
+    this.joined = new Map();     // room -> join options, re-joined on reconnect
+    this.listeners = new Map();
+    this.following = new Map();  // room -> join promise on the current socket
+    this.resuming = false;
+    this.reconnectTimer = null;
+  }
+
+  // ---- events -------------------------------------------------------------------------------------------
+
+  /**
+   * Listens to `message`, `presence`, `typing`, `read`, `state`, `welcome`, `resumed`, `error`.
+   * Returns a function that removes the listener.
+   */
+  on(type, listener) {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type).add(listener);
+    return () => this.listeners.get(type)?.delete(listener);
+  }
+
+  emit(type, payload) {
+    for (const listener of this.listeners.get(type) ?? []) {
+      try {
+        listener(payload);
+      } catch (err) {
+        if (type !== 'error') this.emit('error', err);
+      }
+    }
+  }
+
+  // ---- connection ---------------------------------------------------------------------------------------
+
+  /** Opens the connection; resolves once the server said welcome and every joined room is resumed. Reconnects by itself until `close()`. */
+  connect() {
+    if (this.state === State.idle) this.open();
+    return this.whenOpen();
+  }
+
+  /** Resolves when the connection is (next) open; rejects if the client is closed first. */
+  whenOpen() {
+    if (this.state === State.open) return Promise.resolve(this);
+    if (this.state === State.closed) return Promise.reject(new ActorChatError('closed', 'The client was closed.'));
+    return new Promise((resolve, reject) => {
+      const off = this.on('state', ({ state }) => {
+        if (state === State.open) {
+          off();
+          resolve(this);
+        } else if (state === State.closed) {
+          off();
+          reject(new ActorChatError('closed', 'The client was closed.'));
+        }
+      });
+    });
+  }
+
+  /** Stops reconnecting, closes the socket and fails whatever is still waiting. */
+  close() {
+    if (this.state === State.closed) return;
+    clearTimeout(this.reconnectTimer);
+    this.setState(State.closed);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket && socket.readyState <= 1) socket.close(1000, 'bye');
+    this.failAll(new ActorChatError('closed', 'The client was closed.'), true);
+  }
+
+  /** Highest sequence seen in `room` (0 if none). */
+  lastSeq(room) {
+    return this.cursors.get(room) ?? 0;
+  }
+
+  setState(state, details = {}) {
+    this.state = state;
+    this.emit('state', { state, ...details });
+  }
+
+  async open() {
+    this.setState(this.attempt === 0 ? State.connecting : State.reconnecting, { attempt: this.attempt });
+    let token;
+    try {
+      token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    } catch (err) {
+      this.emit('error', err);
+      this.scheduleReconnect(null);
+      return;
+    }
+    if (this.state === State.closed) return;
+
+    const url = new URL(this.options.url);
+    url.searchParams.set('access_token', token);
+    let socket;
+    try {
+      socket = new this.WebSocket(url.toString());
+    } catch (err) {
+      this.emit('error', err);
+      this.scheduleReconnect(null);
+      return;
+    }
+    this.socket = socket;
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.dropped(event.code, event.reason);
+    };
+    socket.onerror = () => { /* a close event follows and decides */ };
+  }
+
+  dropped(code, reason) {
+    // Requests that cannot be repeated safely fail; sends with a clientMsgId wait and go again after resuming.
+    this.following.clear();
+    this.resuming = false;
+    this.failAll(new ActorChatError('disconnected', `The connection closed (${code}).`), false);
+    if (this.state === State.closed) return;
+    this.scheduleReconnect(code, reason);
+  }
+
+  scheduleReconnect(code, reason) {
+    const delayMs = backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    this.attempt++;
+    this.setState(State.reconnecting, { attempt: this.attempt, delayMs, code, reason });
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => this.open(), delayMs);
+  }
+
+  async welcomed(frame) {
+    this.user = frame.user;
+    this.emit('welcome', frame);
+    this.resuming = true;
+    // Re-join every room with since = the last seq passed on: the server replays exactly what was missed.
+    const results = await Promise.allSettled([...this.joined.keys()].map((room) => this.follow(room, true)));
+    for (const failed of results.filter((r) => r.status === 'rejected')) this.emit('error', failed.reason);
+    this.resuming = false;
+    if (this.state === State.closed || !this.socket) return;
+    this.attempt = 0;
+    this.setState(State.open);
+    for (const entry of this.outbox.splice(0)) this.transmit(entry);
+  }
+
+  // ---- frames -------------------------------------------------------------------------------------------
+
+  receive(data) {
+    let frame;
+    try {
+      frame = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+    } catch (err) {
+      this.emit('error', err);
+      return;
+    }
+    switch (frame.type) {
+      case 'welcome':
+        this.welcomed(frame);
+        break;
+      case 'ok':
+      case 'error':
+        this.reply(frame);
+        break;
+      case 'message':
+        this.deliver(frame);
+        break;
+      case 'presence':
+      case 'typing':
+      case 'read':
+        this.emit(frame.type, frame);
+        break;
+      default:
+        // Unknown events come from newer servers; ignoring them keeps old clients working.
+        break;
+    }
+  }
+
+  deliver(message) {
+    const seen = this.cursors.get(message.room) ?? 0;
+    if (message.seq <= seen) return;
+    this.cursors.set(message.room, message.seq);
+    // A direct message can arrive without a join; its room is resumed after a reconnect like a joined one.
+    if (message.room.startsWith('dm:') && !this.joined.has(message.room)) this.joined.set(message.room, {});
+    this.emit('message', message);
+  }
+
+  reply(frame) {
+    const entry = this.pending.get(frame.id);
+    if (!entry) return;
+    this.pending.delete(frame.id);
+    clearTimeout(entry.timer);
+    if (frame.type === 'ok') {
+      // Runs before the room's replayed messages are read, so the cursor is right when they arrive.
+      entry.onOk?.(frame);
+      entry.resolve(frame);
+    } else {
+      const { code, message, ...details } = frame;
+      entry.reject(new ActorChatError(code, message, details));
+    }
+  }
+
+  failAll(error, includeRetries) {
+    for (const [id, entry] of this.pending) {
+      if (entry.retry && !includeRetries) {
+        clearTimeout(entry.timer);
+        this.outbox.push(entry);
+      } else {
+        clearTimeout(entry.timer);
+        entry.reject(error);
+      }
+      this.pending.delete(id);
+    }
+    if (includeRetries) {
+      for (const entry of this.outbox.splice(0)) entry.reject(error);
+    }
+  }
+
+  // ---- requests -----------------------------------------------------------------------------------------
+
+  /**
+   * Sends any protocol request and resolves with its `ok` frame (rejects with ActorChatError on `error`).
+   * `retry: true` keeps a request across reconnects; use it only for requests that are safe to repeat.
+   */
+  request(type, fields = {}, { retry = false, onOk } = {}) {
+    if (this.state === State.closed) return Promise.reject(new ActorChatError('closed', 'The client was closed.'));
+    return new Promise((resolve, reject) => {
+      const entry = { frame: { type, ...fields }, resolve, reject, retry, onOk, timer: null };
+      if (this.state === State.open || (this.resuming && type === 'join')) {
+        this.transmit(entry);
+      } else if (retry) {
+        this.outbox.push(entry);
+      } else {
+        reject(new ActorChatError('disconnected', 'Not connected.'));
+      }
+    });
+  }
+
+  transmit(entry) {
+    const id = String(this.nextId++);
+    entry.timer = setTimeout(() => {
+      if (this.pending.delete(id)) entry.reject(new ActorChatError('timeout', `No reply to ${entry.frame.type} within ${this.options.requestTimeoutMs} ms.`));
+    }, this.options.requestTimeoutMs);
+    this.pending.set(id, entry);
+    try {
+      this.socket.send(JSON.stringify({ id, ...entry.frame }));
+    } catch (err) {
+      this.pending.delete(id);
+      clearTimeout(entry.timer);
+      if (entry.retry) this.outbox.push(entry); else entry.reject(err);
+    }
+  }
+
+  /**
+   * Becomes a member and follows the room; it is resumed after every reconnect. `since` asks for the messages
+   * after that seq first (the first time only: later the library resumes from what it has seen).
+   */
+  async join(room, { since, private: isPrivate } = {}) {
+    this.joined.set(room, omitUndefined({ since, private: isPrivate ? true : undefined }));
+    if (this.state !== State.open) await this.connect();
+    return this.following.get(room) ?? this.follow(room, false);
+  }
+
+  follow(room, resuming) {
+    const options = this.joined.get(room) ?? {};
+    const fields = { room };
+    if (options.private) fields.private = true;
+    if (this.cursors.has(room)) fields.since = this.cursors.get(room);
+    else if (options.since !== undefined) fields.since = options.since;
+    const joining = this.request('join', fields, {
+      onOk: (ok) => {
+        // Without since the server sends what follows lastSeq; with since it replays (since, lastSeq] first.
+        if (!this.cursors.has(room)) this.cursors.set(room, fields.since === undefined ? ok.lastSeq : Math.min(fields.since, ok.lastSeq));
+        if (resuming) this.emit('resumed', { room, recovered: ok.recovered, lastSeq: ok.lastSeq });
+      },
+    });
+    this.following.set(room, joining);
+    joining.catch(() => {
+      if (this.following.get(room) === joining) this.following.delete(room);
+    });
+    return joining;
+  }
+
+  /** Ends membership and stops following the room. */
+  leave(room) {
+    this.joined.delete(room);
+    this.following.delete(room);
+    return this.request('leave', { room });
+  }
+
+  /** Posts a message. Retried after a reconnect with the same clientMsgId, so it is stored exactly once. */
+  send(room, text, { clientMsgId = newClientMsgId() } = {}) {
+    return this.request('send', { room, text, clientMsgId }, { retry: true });
+  }
+
+  /** A direct message; its room (`dm:a:b`) is followed from then on, and resumed like a joined room. */
+  async dm(to, text, { clientMsgId = newClientMsgId() } = {}) {
+    const ok = await this.request('dm', { to, text, clientMsgId }, { retry: true });
+    if (!this.joined.has(ok.room)) {
+      this.joined.set(ok.room, {});
+    }
+    return ok;
+  }
+
+  /** A page of history, oldest first: the newest page, or the one before `before`. */
+  history(room, { before, limit } = {}) {
+    return this.request('history', omitUndefined({ room, before, limit }), { retry: true });
+  }
+
+  members(room, { after, limit } = {}) {
+    return this.request('members', omitUndefined({ room, after, limit }), { retry: true });
+  }
+
+  invite(room, user) {
+    return this.request('invite', { room, user }, { retry: true });
+  }
+
+  /** Tells the others in the room that this user is typing. Fire and forget: no reply is asked for. */
+  typing(room) {
+    if (this.state !== State.open || !this.socket) return;
+    this.socket.send(JSON.stringify({ type: 'typing', room }));
+  }
+
+  /** Moves the read pointer forward. */
+  read(room, seq) {
+    return this.request('read', { room, seq }, { retry: true });
+  }
+
+  /** Memberships with unread counts. */
+  rooms() {
+    return this.request('rooms', {}, { retry: true });
+  }
+
+  ping() {
+    return this.request('ping');
+  }
+
+  /** Hands the connection a fresh token before the current one expires. */
+  refresh(token) {
+    return this.request('refresh', { token });
+  }
+}
+
+/**
+ * Signs in with the development login (`POST /api/auth/token`) and returns `{token, user, expiresAt}`.
+ * `base` is the server's HTTP address, e.g. `http://localhost:5080`.
+ */
+export async function devLogin(base, user, fetchImpl = globalThis.fetch) {
+  const response = await fetchImpl(new URL('/api/auth/token', base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ActorChatError(body.code ?? 'bad_request', body.detail ?? `Login failed (${response.status}).`);
+  return body;
+}
+
+/** The WebSocket address of a server given its HTTP address. */
+export function socketUrl(base) {
+  const url = new URL('/ws', base);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+function newClientMsgId() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function omitUndefined(object) {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,229 @@
+// Tests of the client library's reconnect, resume and de-duplication against a scripted server double
+// (the `ws` package on 127.0.0.1, a port the OS picks). Run: npm test (in clients/js).
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { WebSocketServer, WebSocket } from 'ws';
+import { ActorChat, ActorChatError, State, backoffDelay } from '../actorchat.js';
+
+/** A server double: records every connection and frame, and lets each test script its replies. */
+async function serverDouble(onRequest) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await once(wss, 'listening');
+  const connections = [];
+  const waiters = [];
+  wss.on('connection', (socket, request) => {
+    const connection = {
+      socket,
+      token: new URL(request.url, 'http://x').searchParams.get('access_token'),
+      frames: [],
+      send: (frame) => socket.send(JSON.stringify(frame)),
+    };
+    connections.push(connection);
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString());
+      connection.frames.push(frame);
+      onRequest(connection, frame);
+    });
+    connection.send({ type: 'welcome', user: 'alice', connection: `c${connections.length}`, protocol: 1 });
+    for (const waiter of waiters.splice(0)) waiter(connection);
+  });
+  return {
+    url: `ws://127.0.0.1:${wss.address().port}/ws`,
+    connections,
+    /** The next connection to arrive (or the n-th, if it is already here). */
+    connection(n) {
+      if (connections.length >= n) return Promise.resolve(connections[n - 1]);
+      return new Promise((resolve) => {
+        const wait = (c) => (connections.length >= n ? resolve(connections[n - 1]) : waiters.push(wait));
+        waiters.push(wait);
+      });
+    },
+    async close() {
+      for (const c of connections) c.socket.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    },
+  };
+}
+
+function client(url, extra = {}) {
+  return new ActorChat({ url, token: 't0', WebSocket, backoff: { initialMs: 5, maxMs: 20, factor: 2 }, requestTimeoutMs: 5000, ...extra });
+}
+
+function message(room, seq, text = `m${seq}`) {
+  return { type: 'message', room, seq, from: 'bob', text, ts: new Date(0).toISOString() };
+}
+
+/** Resolves with the next event of `type` the client emits. */
+function next(chat, type) {
+  return collect(chat, type, 1).then(([event]) => event);
+}
+
+/** Resolves with the first `count` events of `type` the client emits. */
+function collect(chat, type, count) {
+  const seen = [];
+  return new Promise((resolve) => {
+    const off = chat.on(type, (event) => {
+      seen.push(event);
+      if (seen.length === count) {
+        off();
+        resolve(seen);
+      }
+    });
+  });
+}
+
+test('a dropped socket is reopened, the room resumed with since, and overlapping replays are shown once', async () => {
+  const server = await serverDouble((connection, frame) => {
+    if (frame.type !== 'join') return;
+    if (frame.since === undefined) {
+      connection.send({ type: 'ok', id: frame.id, room: frame.room, lastSeq: 0, memberCount: 2, recovered: true });
+      for (let seq = 1; seq <= 3; seq++) connection.send(message(frame.room, seq));
+    } else {
+      // A server that replays more than asked (seq 2 and 3 again) must not make the client show them twice.
+      connection.send({ type: 'ok', id: frame.id, room: frame.room, lastSeq: 5, memberCount: 2, recovered: true });
+      for (let seq = 2; seq <= 5; seq++) connection.send(message(frame.room, seq));
+    }
+  });
+  const chat = client(server.url);
+  try {
+    const firstThree = collect(chat, 'message', 3);
+    await chat.join('lobby');
+    await firstThree;
+
+    const resumed = next(chat, 'resumed');
+    const nextTwo = collect(chat, 'message', 2);
+    (await server.connection(1)).socket.terminate();
+    const second = await server.connection(2);
+    await nextTwo;
+
+    const join = second.frames.find((f) => f.type === 'join');
+    assert.deepEqual({ room: join.room, since: join.since }, { room: 'lobby', since: 3 });
+    assert.equal(chat.lastSeq('lobby'), 5);
+    assert.ok((await resumed).recovered);
+    const seqs = [...(await firstThree), ...(await nextTwo)].map((m) => m.seq);
+    assert.deepEqual(seqs, [1, 2, 3, 4, 5]);
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('a send in flight when the socket drops is sent again with the same clientMsgId and resolves once', async () => {
+  let sends = 0;
+  const server = await serverDouble((connection, frame) => {
+    if (frame.type !== 'send') return;
+    sends++;
+    // The first attempt is stored but its reply is lost with the socket; the retry gets the first seq back.
+    if (sends === 1) connection.socket.terminate();
+    else connection.send({ type: 'ok', id: frame.id, room: frame.room, seq: 7, ts: new Date(0).toISOString() });
+  });
+  const chat = client(server.url);
+  try {
+    await chat.connect();
+    const ok = await chat.send('lobby', 'hello');
+    const attempts = server.connections.flatMap((c) => c.frames).filter((f) => f.type === 'send');
+    assert.equal(ok.seq, 7);
+    assert.equal(attempts.length, 2);
+    assert.equal(attempts[0].clientMsgId, attempts[1].clientMsgId);
+    assert.ok(attempts[0].clientMsgId.length > 0);
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('a request that is not safe to repeat fails with disconnected when the socket drops', async () => {
+  const server = await serverDouble((connection, frame) => {
+    if (frame.type === 'ping') connection.socket.terminate();
+  });
+  const chat = client(server.url);
+  try {
+    await chat.connect();
+    await assert.rejects(chat.ping(), (err) => err instanceof ActorChatError && err.code === 'disconnected');
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('error replies reject with the protocol code and its details', async () => {
+  const server = await serverDouble((connection, frame) => {
+    connection.send({ type: 'error', id: frame.id, code: 'rate_limited', message: 'Too many requests.', retryAfterMs: 250 });
+  });
+  const chat = client(server.url);
+  try {
+    await chat.connect();
+    await assert.rejects(chat.history('lobby'), (err) => err.code === 'rate_limited' && err.retryAfterMs === 250 && err.message === 'Too many requests.');
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('a direct message room seen once is resumed after a reconnect', async () => {
+  const server = await serverDouble((connection, frame) => {
+    if (frame.type === 'join') connection.send({ type: 'ok', id: frame.id, room: frame.room, lastSeq: 2, memberCount: 2, recovered: true });
+  });
+  const chat = client(server.url);
+  try {
+    await chat.connect();
+    const first = next(chat, 'message');
+    (await server.connection(1)).send(message('dm:alice:bob', 1));
+    await first;
+    (await server.connection(1)).socket.terminate();
+    const resumed = await next(chat, 'resumed');
+    assert.equal(resumed.room, 'dm:alice:bob');
+    const join = (await server.connection(2)).frames.find((f) => f.type === 'join');
+    assert.deepEqual({ room: join.room, since: join.since }, { room: 'dm:alice:bob', since: 1 });
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('the token function is asked again for every reconnect', async () => {
+  const server = await serverDouble(() => {});
+  let issued = 0;
+  const chat = client(server.url, { token: async () => `t${++issued}` });
+  try {
+    await chat.connect();
+    (await server.connection(1)).socket.close(4001, 'token expired');
+    const second = await server.connection(2);
+    assert.deepEqual([server.connections[0].token, second.token], ['t1', 't2']);
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('close() stops reconnecting and fails what is waiting', async (t) => {
+  const server = await serverDouble(() => {});
+  const chat = client(server.url, { backoff: { initialMs: 1000, maxMs: 1000, factor: 2 } });
+  try {
+    await chat.connect();
+    const reconnecting = new Promise((resolve) => chat.on('state', (s) => s.state === State.reconnecting && resolve(s)));
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    (await server.connection(1)).socket.terminate();
+    await reconnecting;
+    const queued = chat.send('lobby', 'never sent');
+    chat.close();
+    t.mock.timers.tick(60_000);
+    await assert.rejects(queued, (err) => err.code === 'closed');
+    assert.equal(chat.state, State.closed);
+    assert.equal(server.connections.length, 1);
+    await assert.rejects(chat.connect(), (err) => err.code === 'closed');
+  } finally {
+    mock.timers.reset();
+    chat.close();
+    await server.close();
+  }
+});
+
+test('reconnect delays grow exponentially up to the cap, with jitter in the upper half', () => {
+  const backoff = { initialMs: 500, maxMs: 30000, factor: 2 };
+  assert.deepEqual([0, 1, 2, 3].map((a) => backoffDelay(a, backoff, () => 1)), [500, 1000, 2000, 4000]);
+  assert.equal(backoffDelay(20, backoff, () => 1), 30000);
+  assert.equal(backoffDelay(0, backoff, () => 0), 250);
+  assert.equal(backoffDelay(20, backoff, () => 0), 15000);
+});
