@@ -3,6 +3,8 @@ using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Endpoints;
 using ActorChat.FrontEnd.Relay;
 using ActorChat.FrontEnd.Sockets;
+using ActorChat.FrontEnd.Sse;
+using ActorChat.FrontEnd.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,7 +39,8 @@ public static class FrontEndExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<ChatSession>();
-        services.AddSingleton<Sse.RoomEventStream>();
+        services.AddSingleton<RoomEventStream>();
+        services.AddOptions<WebClientOptions>().BindConfiguration(WebClientOptions.Section);
         services.AddHostedService<SocketShutdown>();
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag])
@@ -45,7 +48,7 @@ public static class FrontEndExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/ws</c>, the REST API and the health endpoints.</summary>
+    /// <summary>Maps <c>/ws</c>, the REST API, the event streams, the health endpoints and the browser page.</summary>
     public static WebApplication MapActorChatFrontEnd(this WebApplication app)
     {
         var sockets = app.Services.GetRequiredService<IOptions<SocketOptions>>().Value;
@@ -63,6 +66,7 @@ public static class FrontEndExtensions
         app.MapRoomsApi();
         app.MapChatHealth();
         app.MapStatsApi();
+        app.MapClientAssets();
         return app;
     }
 }

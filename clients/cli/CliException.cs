@@ -1,0 +1,16 @@
+namespace ActorChat.Cli;
+
+/// <summary>A failure to report to the user and exit with: a server refusal (its protocol code) or a usage error.</summary>
+internal sealed class CliException(string code, string message, int exitCode = ExitCodes.Failed) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    public int ExitCode { get; } = exitCode;
+}
+
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+}

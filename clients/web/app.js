@@ -1,0 +1,430 @@
+// The ActorChat browser page: plain DOM over the client library. Every piece of user text goes into the page
+// through textContent (never innerHTML), so markup in a message is shown, not run.
+import { ActorChat, devLogin, socketUrl } from './actorchat.js';
+
+const SESSION_KEY = 'actorchat.session';
+const HISTORY_PAGE = 50;
+const TYPING_SEND_EVERY_MS = 2000;
+const TYPING_SHOWN_FOR_MS = 4000;
+
+const $ = (selector) => document.querySelector(selector);
+
+/** Builds an element; string children become text nodes, never markup. */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'className') node.className = value;
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === undefined || child === null) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const page = {
+  session: null,
+  chat: null,
+  current: null,
+  rooms: new Map(),      // room -> { id, unread, lastSeq, direct }
+  views: new Map(),      // room -> { items: Map seq -> li, oldest, hasMore, loading }
+  members: new Map(),    // user -> online (the current room)
+  typing: new Map(),     // user -> timer (the current room)
+  lastTypingSent: 0,
+};
+
+// ---- sign in / out ----------------------------------------------------------------------------------------
+
+function loadSession() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+async function signIn(user) {
+  const session = await devLogin(location.origin, user);
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+/** Called on every (re)connect: the stored token while it has a minute left, else a fresh sign-in. */
+async function currentToken() {
+  const expires = Date.parse(page.session.expiresAt);
+  if (Number.isFinite(expires) && expires - Date.now() < 60_000) {
+    page.session = await signIn(page.session.user);
+  }
+  return page.session.token;
+}
+
+function signOut() {
+  page.chat?.close();
+  page.chat = null;
+  sessionStorage.removeItem(SESSION_KEY);
+  location.hash = '';
+  location.reload();
+}
+
+// ---- connection -------------------------------------------------------------------------------------------
+
+function showState({ state, attempt, delayMs, code }) {
+  const node = $('#connection');
+  node.dataset.state = state;
+  node.textContent = {
+    idle: 'Not connected',
+    connecting: 'Connecting…',
+    open: 'Connected',
+    reconnecting: delayMs === undefined
+      ? `Reconnecting (attempt ${attempt})…`
+      : `Connection lost${code ? ` (${code})` : ''}; reconnecting in ${Math.max(1, Math.round(delayMs / 1000))} s…`,
+    closed: 'Offline',
+  }[state] ?? state;
+  // Sends made while reconnecting wait in the library and go out after resuming, so the composer stays usable.
+  $('#composer').disabled = page.current === null;
+  $('#send-button').disabled = page.current === null;
+}
+
+async function start(session) {
+  page.session = session;
+  $('#login-view').hidden = true;
+  $('#chat-view').hidden = false;
+  $('#whoami').hidden = false;
+  $('#me').textContent = session.user;
+
+  const chat = new ActorChat({ url: socketUrl(location.origin), token: currentToken });
+  page.chat = chat;
+  chat.on('state', showState);
+  chat.on('message', onMessage);
+  chat.on('presence', onPresence);
+  chat.on('typing', onTyping);
+  chat.on('resumed', ({ room, recovered }) => {
+    if (!recovered && room === page.current) note('Some older messages are no longer kept by the server.');
+  });
+  chat.on('state', ({ state }) => {
+    // Membership and unread counts may have moved while away; the messages themselves come through resume.
+    if (state === 'open' && page.loaded) {
+      refreshRooms().catch(showSidebarError);
+      refreshDirectory();
+    }
+  });
+
+  await chat.connect();
+  await refreshRooms();
+  page.loaded = true;
+  for (const room of page.rooms.keys()) chat.join(room).catch(showSidebarError);
+  await refreshDirectory();
+  const wanted = decodeURIComponent(location.hash.replace(/^#/, ''));
+  const first = wanted && page.rooms.has(wanted) ? wanted : page.rooms.keys().next().value;
+  if (first) await openRoom(first);
+}
+
+// ---- rooms ------------------------------------------------------------------------------------------------
+
+function isDirect(room) {
+  return room.startsWith('dm:');
+}
+
+function dmRoom(a, b) {
+  return `dm:${[a, b].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).join(':')}`;
+}
+
+function otherUser(room) {
+  const [, a, b] = room.split(':');
+  return a === page.session.user ? b : a;
+}
+
+function displayName(room) {
+  return isDirect(room) ? `@${otherUser(room)}` : `#${room}`;
+}
+
+function remember(room, fields = {}) {
+  const entry = page.rooms.get(room) ?? { id: room, unread: 0, lastSeq: 0, direct: isDirect(room) };
+  Object.assign(entry, fields);
+  page.rooms.set(room, entry);
+  return entry;
+}
+
+async function refreshRooms() {
+  const { rooms } = await page.chat.rooms();
+  for (const r of rooms) remember(r.room, { unread: r.room === page.current ? 0 : r.unread, lastSeq: r.lastSeq });
+  renderRooms();
+}
+
+function renderRooms() {
+  const mine = $('#my-rooms');
+  const dms = $('#my-dms');
+  mine.replaceChildren();
+  dms.replaceChildren();
+  const sorted = [...page.rooms.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const room of sorted) {
+    const item = el('li', { 'data-room': room.id, 'aria-current': room.id === page.current ? 'true' : undefined },
+      el('button', { type: 'button', onclick: () => openRoom(room.id) },
+        el('span', { className: 'name' }, displayName(room.id)),
+        room.unread > 0 ? el('span', { className: 'unread', 'aria-label': `${room.unread} unread` }, String(room.unread)) : null));
+    (room.direct ? dms : mine).append(item);
+  }
+}
+
+async function refreshDirectory() {
+  try {
+    const response = await fetch('/api/rooms?limit=100', { headers: { authorization: `Bearer ${page.session.token}` } });
+    if (!response.ok) throw new Error(`The room list failed (${response.status}).`);
+    const { rooms } = await response.json();
+    showSidebarError(null);
+    $('#public-rooms').replaceChildren(...rooms.map((room) => el('li', { 'data-room': room.id },
+      el('button', { type: 'button', onclick: () => joinRoom(room.id, false) },
+        el('span', { className: 'name' }, `#${room.id}`),
+        el('span', { className: 'count', 'aria-label': `${room.members} members` }, String(room.members))))));
+  } catch (err) {
+    showSidebarError(err);
+  }
+}
+
+async function joinRoom(room, isPrivate) {
+  showSidebarError(null);
+  try {
+    await page.chat.join(room, { private: isPrivate });
+    remember(room);
+    renderRooms();
+    await openRoom(room);
+    refreshDirectory();
+  } catch (err) {
+    showSidebarError(err);
+  }
+}
+
+function showSidebarError(err) {
+  $('#sidebar-error').textContent = err ? err.message ?? String(err) : '';
+}
+
+// ---- the open room ----------------------------------------------------------------------------------------
+
+function view(room) {
+  if (!page.views.has(room)) page.views.set(room, { items: new Map(), oldest: null, hasMore: false, loading: false, loaded: false });
+  return page.views.get(room);
+}
+
+async function openRoom(room) {
+  page.current = room;
+  location.hash = encodeURIComponent(room);
+  const entry = remember(room);
+  entry.unread = 0;
+  renderRooms();
+  $('#room-title').textContent = displayName(room);
+  $('#room-meta').textContent = '';
+  $('#room-error').textContent = '';
+  $('#typing').textContent = '';
+  page.typing.clear();
+  showState({ state: page.chat.state });
+
+  const list = $('#messages');
+  const current = view(room);
+  list.replaceChildren(...[...current.items.entries()].sort(([a], [b]) => a - b).map(([, item]) => item));
+  if (!current.loaded) await loadOlder(room);
+  list.scrollTop = list.scrollHeight;
+  await Promise.all([loadMembers(room), markRead(room)]);
+  $('#composer').focus();
+}
+
+async function loadOlder(room) {
+  const current = view(room);
+  if (current.loading || (current.loaded && !current.hasMore)) return;
+  current.loading = true;
+  const list = $('#messages');
+  const before = list.scrollHeight - list.scrollTop;
+  try {
+    const page_ = await page.chat.history(room, { before: current.oldest ?? undefined, limit: HISTORY_PAGE });
+    current.loaded = true;
+    current.hasMore = page_.hasMore;
+    for (const message of page_.messages) addMessage(message);
+    if (room === page.current) list.scrollTop = list.scrollHeight - before;
+  } catch (err) {
+    // A direct room nobody wrote in yet does not exist; anything else is worth showing.
+    current.loaded = true;
+    if (!(isDirect(room) && ['not_found', 'not_member'].includes(err.code))) $('#room-error').textContent = err.message;
+  } finally {
+    current.loading = false;
+  }
+}
+
+async function loadMembers(room) {
+  const list = $('#members');
+  page.members.clear();
+  list.replaceChildren();
+  try {
+    const result = await page.chat.members(room);
+    if (room !== page.current) return;
+    for (const member of result.members) page.members.set(member.user, member.online);
+    renderMembers();
+  } catch (err) {
+    if (!(isDirect(room) && ['not_found', 'not_member'].includes(err.code))) $('#room-error').textContent = err.message;
+  }
+}
+
+function renderMembers() {
+  $('#members').replaceChildren(...[...page.members.entries()].map(([user, online]) =>
+    el('li', { 'data-user': user, 'data-online': String(online) }, user, el('span', { className: 'visually-hidden' }, online ? ' (online)' : ' (offline)'))));
+  $('#room-meta').textContent = `${page.members.size} member${page.members.size === 1 ? '' : 's'}, ${[...page.members.values()].filter(Boolean).length} online`;
+}
+
+async function markRead(room) {
+  const entry = page.rooms.get(room);
+  const seq = Math.max(entry?.lastSeq ?? 0, page.chat.lastSeq(room));
+  if (seq > 0 && !isDirectEmpty(room)) {
+    await page.chat.read(room, seq).catch(() => {});
+  }
+}
+
+function isDirectEmpty(room) {
+  return isDirect(room) && view(room).items.size === 0;
+}
+
+/** Puts a message in its room's view, once per seq, in seq order. */
+function addMessage(message) {
+  const current = view(message.room);
+  if (current.items.has(message.seq)) return;
+  const mine = message.from === page.session.user;
+  const item = el('li', { 'data-seq': message.seq, className: mine ? 'mine' : undefined },
+    el('span', { className: 'from' }, message.from),
+    el('time', { datetime: message.ts, title: message.ts }, new Date(message.ts).toLocaleTimeString()),
+    el('p', { className: 'text' }, message.text));
+  current.items.set(message.seq, item);
+  current.oldest = current.oldest === null ? message.seq : Math.min(current.oldest, message.seq);
+  if (message.room !== page.current) return;
+
+  const list = $('#messages');
+  const following = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const later = [...list.querySelectorAll('li[data-seq]')].find((li) => Number(li.dataset.seq) > message.seq);
+  list.insertBefore(item, later ?? list.querySelector('li.pending'));
+  if (message.clientMsgId) list.querySelector(`li.pending[data-client-msg-id="${CSS.escape(message.clientMsgId)}"]`)?.remove();
+  if (following || mine) list.scrollTop = list.scrollHeight;
+}
+
+function note(text) {
+  $('#messages').append(el('li', { className: 'note' }, text));
+}
+
+function onMessage(message) {
+  const entry = remember(message.room);
+  entry.lastSeq = Math.max(entry.lastSeq, message.seq);
+  addMessage(message);
+  stopTyping(message.from);
+  if (message.room === page.current) {
+    if (document.visibilityState === 'visible') markRead(message.room);
+  } else if (message.from !== page.session.user) {
+    entry.unread++;
+  }
+  renderRooms();
+}
+
+function onPresence({ room, user, status }) {
+  if (room !== page.current) return;
+  if (status === 'left') page.members.delete(user);
+  else page.members.set(user, status !== 'offline');
+  renderMembers();
+}
+
+function onTyping({ room, user }) {
+  if (room !== page.current || user === page.session.user) return;
+  clearTimeout(page.typing.get(user));
+  page.typing.set(user, setTimeout(() => stopTyping(user), TYPING_SHOWN_FOR_MS));
+  renderTyping();
+}
+
+function stopTyping(user) {
+  if (!page.typing.has(user)) return;
+  clearTimeout(page.typing.get(user));
+  page.typing.delete(user);
+  renderTyping();
+}
+
+function renderTyping() {
+  const users = [...page.typing.keys()];
+  $('#typing').textContent = users.length === 0 ? ''
+    : users.length === 1 ? `${users[0]} is typing…`
+      : users.length <= 3 ? `${users.join(', ')} are typing…` : 'Several people are typing…';
+}
+
+async function send() {
+  const composer = $('#composer');
+  const text = composer.value;
+  const room = page.current;
+  if (!room || text.trim() === '') return;
+  composer.value = '';
+  page.lastTypingSent = 0;
+  const clientMsgId = crypto.randomUUID();
+  const pending = el('li', { className: 'pending mine', 'data-client-msg-id': clientMsgId },
+    el('span', { className: 'from' }, page.session.user), el('time', {}, 'sending…'), el('p', { className: 'text' }, text));
+  $('#messages').append(pending);
+  $('#messages').scrollTop = $('#messages').scrollHeight;
+  try {
+    if (isDirect(room)) await page.chat.dm(otherUser(room), text, { clientMsgId });
+    else await page.chat.send(room, text, { clientMsgId });
+  } catch (err) {
+    pending.className = 'failed mine';
+    pending.querySelector('time').textContent = `not sent: ${err.message}`;
+  }
+}
+
+// ---- wiring -----------------------------------------------------------------------------------------------
+
+function wire() {
+  $('#login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('#login-error').textContent = '';
+    try {
+      await start(await signIn($('#login-name').value.trim()));
+    } catch (err) {
+      $('#login-error').textContent = err.message;
+    }
+  });
+  $('#signout').addEventListener('click', signOut);
+  $('#join-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const room = $('#room-input').value.trim();
+    $('#room-input').value = '';
+    joinRoom(room, $('#room-private').checked);
+  });
+  $('#dm-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const other = $('#dm-input').value.trim();
+    $('#dm-input').value = '';
+    if (!other || other === page.session.user) return;
+    const room = dmRoom(page.session.user, other);
+    remember(room);
+    renderRooms();
+    openRoom(room);
+  });
+  $('#refresh-rooms').addEventListener('click', refreshDirectory);
+  $('#composer-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    send();
+  });
+  $('#composer').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  });
+  $('#composer').addEventListener('input', () => {
+    const now = Date.now();
+    if (page.current && now - page.lastTypingSent > TYPING_SEND_EVERY_MS) {
+      page.lastTypingSent = now;
+      page.chat.typing(page.current);
+    }
+  });
+  $('#messages').addEventListener('scroll', () => {
+    if ($('#messages').scrollTop < 40 && page.current) loadOlder(page.current);
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && page.current) markRead(page.current);
+  });
+}
+
+wire();
+const saved = loadSession();
+if (saved) start(saved).catch((err) => ($('#login-error').textContent = err.message));

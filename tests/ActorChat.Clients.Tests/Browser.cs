@@ -1,0 +1,112 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace ActorChat.Clients.Tests;
+
+/// <summary>Debian's Chromium, headless, driven through its own ChromeDriver (installed by ./test.sh).</summary>
+public sealed class Browser : IDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private const string ChromeDriver = "/usr/bin/chromedriver";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private readonly ChromeDriverService _service;
+
+    private Browser(ChromeDriverService service, ChromeDriver driver)
+    {
+        _service = service;
+        Driver = driver;
+    }
+
+    public ChromeDriver Driver { get; }
+
+    public static Browser Open(Uri page)
+    {
+        if (!File.Exists(Chromium) || !File.Exists(ChromeDriver))
+        {
+            throw new InvalidOperationException($"{Chromium} and {ChromeDriver} are needed (Debian packages chromium and chromium-driver); ./test.sh installs them.");
+        }
+
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        var options = new ChromeOptions { BinaryLocation = Chromium };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", "--window-size=1280,800");
+        var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        driver.Navigate().GoToUrl(page);
+        return new Browser(service, driver);
+    }
+
+    public IWebElement Find(string css) => Driver.FindElement(By.CssSelector(css));
+
+    public void Type(string css, string text) => Find(css).SendKeys(text);
+
+    /// <summary>Clicks the element once it is there; a list the page re-rendered meanwhile is looked up again.</summary>
+    public void Click(string css) => Until(d =>
+    {
+        d.FindElement(By.CssSelector(css)).Click();
+        return true;
+    }, $"a clickable {css}");
+
+    /// <summary>Waits until an element matching <paramref name="css"/> is on the page (the DOM is polled; the page has no other signal).</summary>
+    public IWebElement WaitFor(string css) => Until(d => d.FindElements(By.CssSelector(css)).FirstOrDefault(), css);
+
+    public IWebElement Until(Func<IWebDriver, IWebElement?> condition, string what) => Wait(d => condition(d)!, what);
+
+    public void Until(Func<IWebDriver, bool> condition, string what) => Wait(d => condition(d), what);
+
+    private T Wait<T>(Func<IWebDriver, T> condition, string what)
+    {
+        var wait = new WebDriverWait(Driver, Deadline);
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
+        try
+        {
+            return wait.Until(condition);
+        }
+        catch (WebDriverTimeoutException ex)
+        {
+            var state = Driver.FindElements(By.Id("connection")).FirstOrDefault()?.Text;
+            throw new TimeoutException($"Waited {Deadline.TotalSeconds} s for {what}; connection shows '{state}'.", ex);
+        }
+    }
+
+    /// <summary>Signs in through the page's form and waits until the socket is open.</summary>
+    public void SignIn(string user)
+    {
+        Type("#login-name", user);
+        Click("#login-button");
+        WaitFor("#connection[data-state='open']");
+    }
+
+    /// <summary>The seqs of the messages shown in the open room, top to bottom.</summary>
+    public IReadOnlyList<long> ShownSeqs() =>
+        [.. Driver.FindElements(By.CssSelector("#messages li[data-seq]")).Select(li => long.Parse(li.GetAttribute("data-seq")!, System.Globalization.CultureInfo.InvariantCulture))];
+
+    public void Screenshot(string name)
+    {
+        var directory = Path.Combine(ArtifactsDirectory(), "browser");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name + ".png");
+        Driver.GetScreenshot().SaveAsFile(path);
+        Console.WriteLine($"screenshot: {path}");
+    }
+
+    public void Dispose()
+    {
+        Driver.Quit();
+        Driver.Dispose();
+        _service.Dispose();
+    }
+
+    /// <summary><c>artifacts/</c> at the repository root (ignored by git), where CI can pick screenshots up.</summary>
+    private static string ArtifactsDirectory()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActorChat.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts");
+    }
+}

@@ -1,0 +1,109 @@
+using OpenQA.Selenium;
+
+namespace ActorChat.Clients.Tests;
+
+/// <summary>The chat page served at <c>/</c>, in a real headless Chromium, against the real server.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class BrowserTests(ChatServer server)
+{
+    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..12];
+
+    [Fact]
+    public void Two_people_chat_see_presence_and_typing_and_a_direct_message_arrives()
+    {
+        var room = NewRoom("browser");
+        var aliceId = NewUser("alice");
+        var bobId = NewUser("bob");
+        using var alice = Browser.Open(server.BaseAddress);
+        using var bob = Browser.Open(server.BaseAddress);
+
+        alice.SignIn(aliceId);
+        alice.Type("#room-input", room);
+        alice.Click("#join-button");
+        alice.WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
+
+        bob.SignIn(bobId);
+        bob.Click("#refresh-rooms");
+        bob.Click($"#public-rooms li[data-room='{room}'] button");
+        bob.WaitFor($"#members li[data-user='{aliceId}']");
+
+        // Alice sees Bob arrive and be online.
+        alice.WaitFor($"#members li[data-user='{bobId}'][data-online='true']");
+
+        // Markup and a very long unbroken word are shown as text and wrapped, never run or widening the page.
+        var hostile = "<img src=x onerror=alert(1)><b>bold?</b> " + new string('w', 600);
+        alice.Type("#composer", hostile + Keys.Enter);
+        var shown = bob.WaitFor("#messages li[data-seq='1'] .text");
+        Assert.Equal(hostile, shown.Text.Replace("\n", string.Empty, StringComparison.Ordinal));
+        Assert.Empty(bob.Driver.FindElements(By.CssSelector("#messages img, #messages b")));
+        var pageWidth = (long)bob.Driver.ExecuteScript("return document.documentElement.scrollWidth")!;
+        var viewport = (long)bob.Driver.ExecuteScript("return window.innerWidth")!;
+        Assert.True(pageWidth <= viewport, $"the page is {pageWidth}px wide in a {viewport}px window");
+
+        // Bob types: Alice sees it; Bob sends: Alice gets it, once.
+        bob.Type("#composer", "hello ");
+        alice.Until(d => d.FindElement(By.Id("typing")).Text.Contains($"{bobId} is typing", StringComparison.Ordinal), "the typing indicator");
+        bob.Type("#composer", "alice" + Keys.Enter);
+        Assert.Equal("hello alice", alice.WaitFor("#messages li[data-seq='2'] .text").Text);
+        Assert.Equal([1L, 2L], alice.ShownSeqs());
+
+        // A direct message: Bob is not looking at it, so it shows as unread, and opening it shows the text.
+        alice.Type("#dm-input", bobId);
+        alice.Click("#dm-button");
+        alice.WaitFor($"#my-dms li[aria-current='true']");
+        alice.Type("#composer", "just between us" + Keys.Enter);
+        var unread = bob.WaitFor("#my-dms li .unread");
+        Assert.Equal("1", unread.Text);
+        bob.Click("#my-dms li button");
+        Assert.Equal("just between us", bob.WaitFor("#messages li[data-seq='1'] .text").Text);
+        alice.Screenshot("alice-direct-message");
+        bob.Click($"#my-rooms li[data-room='{room}'] button");
+        bob.WaitFor("#messages li[data-seq='2']");
+        bob.Screenshot("bob-room");
+    }
+
+    [Fact]
+    public async Task After_the_connection_is_cut_the_page_reconnects_and_shows_every_message_exactly_once()
+    {
+        var room = NewRoom("cut");
+        var readerId = NewUser("reader");
+        await using var proxy = new CuttableProxy(server.BaseAddress);
+        await using var writer = await server.ConnectAsync(NewUser("writer"));
+        await writer.OkAsync("join", ("room", room));
+        await writer.OkAsync("send", ("room", room), ("text", "before 1"));
+        await writer.OkAsync("send", ("room", room), ("text", "before 2"));
+
+        using var reader = Browser.Open(proxy.Address);
+        reader.SignIn(readerId);
+        reader.Type("#room-input", room);
+        reader.Click("#join-button");
+        reader.WaitFor("#messages li[data-seq='2']");
+
+        // The network goes away: no close frame, and no way back until it is restored.
+        proxy.Sever();
+        reader.WaitFor("#connection[data-state='reconnecting']");
+        for (var i = 1; i <= 3; i++)
+        {
+            await writer.OkAsync("send", ("room", room), ("text", $"while away {i}"));
+        }
+
+        // Written while offline: it waits, then goes out once.
+        reader.Type("#composer", "sent while offline" + Keys.Enter);
+        reader.WaitFor("#messages li.pending");
+
+        proxy.Restore();
+        reader.WaitFor("#connection[data-state='open']");
+        var fromReader = await writer.NextEventAsync(e => e.Type() == "message" && e.Str("from") == readerId);
+        Assert.Equal("sent while offline", fromReader.Str("text"));
+        await writer.OkAsync("send", ("room", room), ("text", "after"));
+
+        reader.WaitFor("#messages li[data-seq='7']");
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L], reader.ShownSeqs());
+        Assert.Empty(reader.Driver.FindElements(By.CssSelector("#messages li.pending, #messages li.failed")));
+        var texts = reader.Driver.FindElements(By.CssSelector("#messages li[data-seq] .text")).Select(e => e.Text).ToList();
+        Assert.Equal(["before 1", "before 2", "while away 1", "while away 2", "while away 3", "sent while offline", "after"], texts);
+        reader.Screenshot("reader-after-reconnect");
+    }
+}
