@@ -6,12 +6,18 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Redis for the cluster tests (real processes): installed from Debian's packages when missing.
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "== installing redis-server"
+# What the tests need from Debian, installed when missing: Redis for the cluster tests (real processes),
+# Chromium and its ChromeDriver for the browser tests, Node.js for the client library's tests.
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing ${need[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 echo "== restore"
@@ -23,18 +29,24 @@ dotnet format ActorChat.sln --verify-no-changes --no-restore -v quiet
 echo "== build"
 dotnet build ActorChat.sln -c Release --no-restore --nologo -v quiet -clp:ErrorsOnly
 
-echo "== test"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+nodelog=$(mktemp)
+trap 'rm -f "$log" "$nodelog"' EXIT
 status=0
+
+echo "== client library tests (node)"
+(cd clients/js && npm ci --no-audit --no-fund --loglevel=error && node --test test/) 2>&1 | tee "$nodelog" || status=$?
+
+echo "== test"
 # Detailed console output shows what tests print (the fail-over counts, for one).
 dotnet test ActorChat.sln -c Release --no-build --nologo --logger "console;verbosity=detailed" "$@" 2>&1 | tee "$log" || status=$?
 
 # One closing line for the whole suite, summed over the test assemblies.
 count() { { grep -E "^ +$1 [A-Za-z_.]+" "$log" || true; } | wc -l; }
-passed=$(count Passed)
-failed=$(count Failed)
-skipped=$(count Skipped)
+nodecount() { { grep -E "^# $1 [0-9]+" "$nodelog" || echo "# $1 0"; } | tail -1 | awk '{print $3}'; }
+passed=$(( $(count Passed) + $(nodecount pass) ))
+failed=$(( $(count Failed) + $(nodecount fail) ))
+skipped=$(( $(count Skipped) + $(nodecount skipped) ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

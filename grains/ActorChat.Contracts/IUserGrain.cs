@@ -34,6 +34,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("AdvanceRead")]
     Task<long> AdvanceRead(string room, long seq);
 
+    /// <summary>Called by a room grain when the user sends: what one wrote oneself counts as read.</summary>
+    [Alias("MarkSent")]
+    Task MarkSent(string room, long seq);
+
     /// <summary>Publishes a direct message on the user's stream.</summary>
     [Alias("DeliverDirect")]
     Task DeliverDirect(ChatMessage message);

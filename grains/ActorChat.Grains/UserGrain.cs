@@ -78,6 +78,15 @@ internal sealed partial class UserGrain(
         return seq;
     }
 
+    public async Task MarkSent(string room, long seq)
+    {
+        if (user.State.Rooms.TryGetValue(room, out var current) && seq > current)
+        {
+            user.State.Rooms[room] = seq;
+            await user.WriteStateAsync();
+        }
+    }
+
     public async Task DeliverDirect(ChatMessage message)
     {
         if (_connections.Count > 0)

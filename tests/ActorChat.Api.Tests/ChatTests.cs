@@ -144,6 +144,11 @@ public sealed class ChatTests(ChatServer server)
         var rooms = await bobPhone.OkAsync("rooms");
         var dm = Assert.Single(rooms.GetProperty("rooms").EnumerateArray(), r => r.Str("room") == expectedRoom);
         Assert.Equal(1, dm.GetProperty("unread").GetInt64());
+
+        // What one wrote oneself is read: the sender's pointer moved with the send.
+        var aliceRooms = await alice.OkAsync("rooms");
+        var own = Assert.Single(aliceRooms.GetProperty("rooms").EnumerateArray(), r => r.Str("room") == expectedRoom);
+        Assert.Equal((1L, 0L), (own.GetProperty("lastRead").GetInt64(), own.GetProperty("unread").GetInt64()));
         var history = await bobLaptop.OkAsync("history", ("room", expectedRoom));
         Assert.Equal("psst", Assert.Single(history.GetProperty("messages").EnumerateArray()).Str("text"));
     }
