@@ -27,7 +27,7 @@ public sealed class DurableStorageTests : IDisposable
             await grain.Join("bob");
             for (var i = 1; i <= 40; i++)
             {
-                await grain.Send(i % 2 == 0 ? "alice" : "bob", $"message {i}", $"id-{i}");
+                await grain.Send("bob", $"message {i}", $"id-{i}");
             }
 
             await grain.Read("alice", 25);
@@ -47,8 +47,12 @@ public sealed class DurableStorageTests : IDisposable
         Assert.Equal(25, rooms.Single(r => r.Room == room).LastRead);
         Assert.Contains(rooms, r => r.Room == ChatIds.Direct("alice", "bob"));
 
+        // Sending moved the sender's own pointer, and that was stored too.
+        var bobRooms = await second.Client.GetGrain<IUserGrain>("bob").Rooms();
+        Assert.Equal(40, bobRooms.Single(r => r.Room == room).LastRead);
+
         // The de-duplication window survived too: a retry of an old send makes no new message.
-        var retry = await again.Send("alice", "message 40", "id-40");
+        var retry = await again.Send("bob", "message 40", "id-40");
         Assert.Equal((true, 40L), (retry.Duplicate, retry.Seq));
         var next = await again.Send("alice", "message 41", "id-41");
         Assert.Equal(41, next.Seq);

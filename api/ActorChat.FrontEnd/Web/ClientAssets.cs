@@ -16,6 +16,7 @@ namespace ActorChat.FrontEnd.Web;
 internal static class ClientAssets
 {
     private const string ResourcePrefix = "ActorChat.Web/";
+    private const string LibraryFile = "actorchat.js";
 
     // The page loads nothing but its own files and talks only to this server (same-origin fetch and WebSocket).
     private const string ContentSecurityPolicy =
@@ -39,7 +40,20 @@ internal static class ClientAssets
         var assets = Load();
         app.MapGet("/", (HttpContext context) => Serve(context, assets["index.html"])).ExcludeFromDescription();
         app.MapGet("/{file:regex(^[a-z0-9-]+\\.(html|js|css|svg)$)}", (string file, HttpContext context) =>
-            assets.TryGetValue(file, out var asset) ? Serve(context, asset) : Results.NotFound()).ExcludeFromDescription();
+        {
+            if (!assets.TryGetValue(file, out var asset))
+            {
+                return Results.NotFound();
+            }
+
+            // Other sites' pages may load the client library as a module (which needs CORS); it holds no secrets.
+            if (file == LibraryFile)
+            {
+                context.Response.Headers.AccessControlAllowOrigin = "*";
+            }
+
+            return Serve(context, asset);
+        }).ExcludeFromDescription();
         return app;
     }
 
