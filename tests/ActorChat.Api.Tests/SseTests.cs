@@ -125,4 +125,30 @@ public sealed class SseTests(ChatServer server)
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task A_server_that_stops_ends_the_stream_with_a_close_event_saying_1012()
+    {
+        var stopping = new ChatServer();
+        await stopping.InitializeAsync();
+        Task? stopped = null;
+        try
+        {
+            var token = await stopping.TokenAsync(NewUser("follower"));
+            using var http = new HttpClient { BaseAddress = stopping.BaseAddress };
+            var (_, stream) = await SseStream.OpenAsync(http, $"/api/rooms/{NewRoom("stop")}/events", token);
+            await using (stream)
+            {
+                await stream!.NextAsync("ready");
+                stopped = stopping.DisposeAsync();
+                var close = await stream.NextAsync("close");
+                Assert.Equal((1012, "server restarting"), (close.Data.GetProperty("code").GetInt32(), close.Data.Str("reason")));
+                Assert.Null(await stream.NextAsync());
+            }
+        }
+        finally
+        {
+            await (stopped ?? stopping.DisposeAsync());
+        }
+    }
 }

@@ -106,4 +106,32 @@ public sealed class BrowserTests(ChatServer server)
         Assert.Equal(["before 1", "before 2", "while away 1", "while away 2", "while away 3", "sent while offline", "after"], texts);
         reader.Screenshot("reader-after-reconnect");
     }
+
+    [Fact]
+    public async Task Scrolling_up_pages_back_through_history_without_gaps_or_repeats()
+    {
+        var room = NewRoom("history");
+        await using var writer = await server.ConnectAsync(NewUser("writer"));
+        await writer.OkAsync("join", ("room", room));
+        for (var i = 1; i <= 120; i++)
+        {
+            await writer.OkAsync("send", ("room", room), ("text", $"line {i}"));
+        }
+
+        using var reader = Browser.Open(server.BaseAddress);
+        reader.SignIn(NewUser("scroller"));
+        reader.Type("#room-input", room);
+        reader.Click("#join-button");
+        reader.WaitFor("#messages li[data-seq='120']");
+        Assert.Equal(Enumerable.Range(71, 50).Select(i => (long)i), reader.ShownSeqs());
+
+        foreach (var oldest in new[] { 21, 1 })
+        {
+            reader.Driver.ExecuteScript("document.getElementById('messages').scrollTop = 0;");
+            reader.WaitFor($"#messages li[data-seq='{oldest}']");
+            Assert.Equal(Enumerable.Range(oldest, 121 - oldest).Select(i => (long)i), reader.ShownSeqs());
+        }
+
+        Assert.Equal("line 1", reader.Find("#messages li[data-seq='1'] .text").Text);
+    }
 }
