@@ -1,0 +1,89 @@
+// Type declarations for actorchat.js (protocol v1, docs/protocol.md), for TypeScript and editors.
+
+export type ErrorCode =
+  | 'bad_request' | 'unknown_type' | 'bad_room' | 'not_member' | 'forbidden' | 'too_long'
+  | 'rate_limited' | 'not_found' | 'internal'
+  // raised by the library itself
+  | 'timeout' | 'disconnected' | 'closed';
+
+export class ActorChatError extends Error {
+  readonly code: ErrorCode | string;
+  /** Present on `rate_limited`. */
+  readonly retryAfterMs?: number;
+}
+
+export declare const State: Readonly<{
+  idle: 'idle'; connecting: 'connecting'; open: 'open'; reconnecting: 'reconnecting'; closed: 'closed';
+}>;
+export type ConnectionState = (typeof State)[keyof typeof State];
+
+export interface Backoff { initialMs: number; maxMs: number; factor: number }
+
+export interface ActorChatOptions {
+  /** WebSocket address, e.g. `ws://localhost:5080/ws`. */
+  url: string;
+  /** A token, or a function asked on every (re)connect. */
+  token: string | (() => string | Promise<string>);
+  /** Defaults to the global WebSocket; in Node pass `WebSocket` from the `ws` package. */
+  WebSocket?: unknown;
+  requestTimeoutMs?: number;
+  backoff?: Partial<Backoff>;
+}
+
+export interface ChatMessage { type: 'message'; room: string; seq: number; from: string; text: string; ts: string; clientMsgId?: string }
+export interface PresenceEvent { type: 'presence'; room: string; user: string; status: 'joined' | 'left' | 'online' | 'offline' }
+export interface TypingEvent { type: 'typing'; room: string; user: string }
+export interface ReadEvent { type: 'read'; room: string; user: string; seq: number }
+export interface StateEvent { state: ConnectionState; attempt?: number; delayMs?: number; code?: number; reason?: string }
+export interface WelcomeFrame { type: 'welcome'; user: string; connection: string; protocol: number }
+export interface ResumedEvent { room: string; recovered: boolean; lastSeq: number }
+
+export interface Ok { type: 'ok'; id: string }
+export interface JoinOk extends Ok { room: string; lastSeq: number; memberCount: number; recovered: boolean }
+export interface SendOk extends Ok { room: string; seq: number; ts: string }
+export interface HistoryOk extends Ok { room: string; messages: ChatMessage[]; hasMore: boolean }
+export interface MembersOk extends Ok { room: string; members: { user: string; online: boolean }[]; hasMore: boolean }
+export interface RoomsOk extends Ok { rooms: { room: string; lastSeq: number; lastRead: number; unread: number }[] }
+export interface ReadOk extends Ok { room: string; seq: number }
+export interface PingOk extends Ok { ts: string }
+export interface RefreshOk extends Ok { expiresAt: string }
+
+export interface Events {
+  message: ChatMessage;
+  presence: PresenceEvent;
+  typing: TypingEvent;
+  read: ReadEvent;
+  state: StateEvent;
+  welcome: WelcomeFrame;
+  resumed: ResumedEvent;
+  error: unknown;
+}
+
+export class ActorChat {
+  constructor(options: ActorChatOptions);
+  readonly state: ConnectionState;
+  /** The signed-in user, once the server said welcome. */
+  readonly user: string | null;
+  on<K extends keyof Events>(type: K, listener: (event: Events[K]) => void): () => void;
+  connect(): Promise<ActorChat>;
+  whenOpen(): Promise<ActorChat>;
+  close(): void;
+  lastSeq(room: string): number;
+  request(type: string, fields?: Record<string, unknown>, options?: { retry?: boolean }): Promise<Ok & Record<string, unknown>>;
+  join(room: string, options?: { since?: number; private?: boolean }): Promise<JoinOk>;
+  leave(room: string): Promise<Ok & { room: string }>;
+  send(room: string, text: string, options?: { clientMsgId?: string }): Promise<SendOk>;
+  dm(to: string, text: string, options?: { clientMsgId?: string }): Promise<SendOk>;
+  history(room: string, options?: { before?: number; limit?: number }): Promise<HistoryOk>;
+  members(room: string, options?: { after?: string; limit?: number }): Promise<MembersOk>;
+  invite(room: string, user: string): Promise<Ok & { room: string; user: string }>;
+  typing(room: string): void;
+  read(room: string, seq: number): Promise<ReadOk>;
+  rooms(): Promise<RoomsOk>;
+  ping(): Promise<PingOk>;
+  refresh(token: string): Promise<RefreshOk>;
+}
+
+export function backoffDelay(attempt: number, backoff: Backoff, random?: () => number): number;
+export function devLogin(base: string | URL, user: string, fetchImpl?: typeof fetch): Promise<{ token: string; user: string; expiresAt: string }>;
+export function socketUrl(base: string | URL): string;
