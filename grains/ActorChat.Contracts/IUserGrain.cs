@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace ActorChat.Contracts;
 
 /// <summary>
@@ -34,8 +36,12 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("AdvanceRead")]
     Task<long> AdvanceRead(string room, long seq);
 
-    /// <summary>Called by a room grain when the user sends: what one wrote oneself counts as read.</summary>
+    /// <summary>
+    /// Called by a room grain when the user sends: what one wrote oneself counts as read. One-way, so a send
+    /// never waits behind the user grain (which may be storing its state).
+    /// </summary>
     [Alias("MarkSent")]
+    [OneWay]
     Task MarkSent(string room, long seq);
 
     /// <summary>Publishes a direct message on the user's stream.</summary>

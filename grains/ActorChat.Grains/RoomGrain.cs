@@ -181,19 +181,8 @@ internal sealed partial class RoomGrain(
             _commitLoop = CommitLoopAsync();
         }
 
-        // The sender's read pointer moves alongside the commit, not after it, so a send waits for the slower of the two.
-        var marking = GrainFactory.GetGrain<IUserGrain>(user).MarkSent(_room, message.Seq);
         await done.Task;
-        try
-        {
-            await marking;
-        }
-        catch (Exception ex)
-        {
-            // The message is stored and published; a read pointer left behind only shows it as unread.
-            LogMarkSentFailed(logger, ex, _room, user);
-        }
-
+        GrainFactory.GetGrain<IUserGrain>(user).MarkSent(_room, message.Seq).Ignore();
         return new SendResult(message.Seq, message.Ts, Duplicate: false);
     }
 
@@ -593,9 +582,6 @@ internal sealed partial class RoomGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing state of room {Room} failed")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string room);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Moving the read pointer of {User} in room {Room} past their own message failed")]
-    private static partial void LogMarkSentFailed(ILogger logger, Exception exception, string room, string user);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing an event of room {Room} failed; relays repair gaps from storage")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string room);

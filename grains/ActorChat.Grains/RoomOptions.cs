@@ -29,4 +29,5 @@ public sealed class RoomOptions
     /// <summary>Drop sealed chunks whose newest message is older than this. Zero keeps everything.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "36500.00:00:00")]
     public TimeSpan RetainFor { get; set; } = TimeSpan.Zero;
+
 }
