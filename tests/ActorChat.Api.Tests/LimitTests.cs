@@ -62,6 +62,29 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
     }
 
     [Fact]
+    public async Task An_event_stream_counts_against_the_per_user_limit_like_a_socket()
+    {
+        var user = NewUser("mixed");
+        var room = $"limit-{Guid.NewGuid():N}"[..20];
+        var token = await server.TokenAsync(user);
+        await using var socket = await server.ConnectAsync(user);
+        var (_, stream) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events", token);
+        await using (stream)
+        {
+            await stream!.NextAsync("ready");
+            var (refused, none) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events", token);
+            using (refused)
+            {
+                Assert.Null(none);
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            }
+        }
+
+        // The stream's place is given back when it ends.
+        await WaitForSocketsAsync(user, socket);
+    }
+
+    [Fact]
     public async Task A_node_over_its_socket_limit_gets_503_before_the_upgrade()
     {
         var open = new List<ChatClient>();

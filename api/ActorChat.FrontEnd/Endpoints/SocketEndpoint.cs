@@ -27,17 +27,9 @@ internal static class SocketEndpoint
         }
 
         var user = context.ChatUser();
-        switch (registry.TryAdmit(user, options.Value.MaxConnectionsPerUser, options.Value.MaxConnectionsPerNode))
+        if (!await ConnectionAdmission.TryAdmitAsync(context, registry, user, options.Value))
         {
-            case Admission.UserFull:
-                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too_many_connections",
-                    detail: $"At most {options.Value.MaxConnectionsPerUser} sockets per user.").ExecuteAsync(context);
-                return;
-            case Admission.NodeFull:
-                context.Response.Headers.RetryAfter = "5";
-                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "node_full",
-                    detail: "This node holds as many sockets as it may; retry (another node may take it).").ExecuteAsync(context);
-                return;
+            return;
         }
 
         try

@@ -45,17 +45,9 @@ internal sealed partial class RoomEventStream(
             return;
         }
 
-        switch (registry.TryAdmit(user, _options.MaxConnectionsPerUser, _options.MaxConnectionsPerNode))
+        if (!await ConnectionAdmission.TryAdmitAsync(context, registry, user, _options))
         {
-            case Admission.UserFull:
-                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too_many_connections",
-                    detail: $"At most {_options.MaxConnectionsPerUser} connections per user.").ExecuteAsync(context);
-                return;
-            case Admission.NodeFull:
-                context.Response.Headers.RetryAfter = "5";
-                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "node_full",
-                    detail: "This node holds as many connections as it may; retry (another node may take it).").ExecuteAsync(context);
-                return;
+            return;
         }
 
         try
