@@ -6,6 +6,7 @@ const SESSION_KEY = 'actorchat.session';
 const HISTORY_PAGE = 50;
 const TYPING_SEND_EVERY_MS = 2000;
 const TYPING_SHOWN_FOR_MS = 4000;
+const READ_EVERY_MS = 1000;
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -220,6 +221,9 @@ async function openRoom(room) {
   $('#typing').textContent = '';
   page.typing.clear();
   showState({ state: page.chat.state });
+  $('#leave-button').hidden = isDirect(room);
+  $('#invite-form').hidden = true;
+  if (!isDirect(room)) showInviteIfPrivate(room);
 
   const list = $('#messages');
   const current = view(room);
@@ -228,6 +232,50 @@ async function openRoom(room) {
   list.scrollTop = list.scrollHeight;
   await Promise.all([loadMembers(room), markRead(room)]);
   $('#composer').focus();
+}
+
+async function showInviteIfPrivate(room) {
+  const response = await fetch(`/api/rooms/${encodeURIComponent(room)}`, { headers: { authorization: `Bearer ${page.session.token}` } });
+  if (!response.ok || room !== page.current) return;
+  const info = await response.json();
+  $('#invite-form').hidden = !info.private;
+}
+
+/** Lets the user in, then tells them by direct message: the protocol has no invitation event of its own. */
+async function invite(user) {
+  const room = page.current;
+  $('#room-error').textContent = '';
+  try {
+    await page.chat.invite(room, user);
+    await page.chat.dm(user, `I invited you to the private room #${room}: join it by name.`);
+    note(`${user} was invited.`);
+  } catch (err) {
+    $('#room-error').textContent = err.message;
+  }
+}
+
+async function leave() {
+  const room = page.current;
+  try {
+    await page.chat.leave(room);
+  } catch (err) {
+    $('#room-error').textContent = err.message;
+    return;
+  }
+  page.rooms.delete(room);
+  page.views.delete(room);
+  page.current = null;
+  $('#messages').replaceChildren();
+  $('#members').replaceChildren();
+  $('#room-title').textContent = 'Pick a room';
+  $('#room-meta').textContent = '';
+  $('#leave-button').hidden = true;
+  $('#invite-form').hidden = true;
+  showState({ state: page.chat.state });
+  renderRooms();
+  refreshDirectory();
+  const next = page.rooms.keys().next().value;
+  if (next) await openRoom(next);
 }
 
 async function loadOlder(room) {
@@ -279,6 +327,15 @@ async function markRead(room) {
   }
 }
 
+/** Read pointers move at most once a second per room: a busy room must not spend the connection's request budget. */
+function scheduleRead(room) {
+  if (page.readTimer) return;
+  page.readTimer = setTimeout(() => {
+    page.readTimer = null;
+    if (page.current === room) markRead(room);
+  }, READ_EVERY_MS);
+}
+
 function isDirectEmpty(room) {
   return isDirect(room) && view(room).items.size === 0;
 }
@@ -314,7 +371,7 @@ function onMessage(message) {
   addMessage(message);
   stopTyping(message.from);
   if (message.room === page.current) {
-    if (document.visibilityState === 'visible') markRead(message.room);
+    if (document.visibilityState === 'visible') scheduleRead(message.room);
   } else if (message.from !== page.session.user) {
     entry.unread++;
   }
@@ -400,6 +457,13 @@ function wire() {
     openRoom(room);
   });
   $('#refresh-rooms').addEventListener('click', refreshDirectory);
+  $('#leave-button').addEventListener('click', leave);
+  $('#invite-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const user = $('#invite-input').value.trim();
+    $('#invite-input').value = '';
+    if (user) invite(user);
+  });
   $('#composer-form').addEventListener('submit', (event) => {
     event.preventDefault();
     send();

@@ -134,4 +134,39 @@ public sealed class BrowserTests(ChatServer server)
 
         Assert.Equal("line 1", reader.Find("#messages li[data-seq='1'] .text").Text);
     }
+
+    [Fact]
+    public void A_private_room_admits_an_invited_user_who_can_then_leave()
+    {
+        var room = NewRoom("secret");
+        var ownerId = NewUser("owner");
+        var guestId = NewUser("guest");
+        using var owner = Browser.Open(server.BaseAddress);
+        using var guest = Browser.Open(server.BaseAddress);
+        owner.SignIn(ownerId);
+        guest.SignIn(guestId);
+
+        owner.Click("#room-private");
+        owner.Type("#room-input", room);
+        owner.Click("#join-button");
+        owner.WaitFor("#invite-form:not([hidden])");
+        owner.Type("#invite-input", guestId + Keys.Enter);
+        owner.Until(d => d.FindElement(By.Id("messages")).Text.Contains($"{guestId} was invited.", StringComparison.Ordinal), "the invitation note");
+
+        // The invitation arrives as a direct message naming the room, which is never listed publicly.
+        guest.Click("#my-dms li button");
+        Assert.Contains($"#{room}", guest.WaitFor("#messages li[data-seq='1'] .text").Text, StringComparison.Ordinal);
+        guest.Click("#refresh-rooms");
+        Assert.Empty(guest.Driver.FindElements(By.CssSelector($"#public-rooms li[data-room='{room}']")));
+        guest.Type("#room-input", room);
+        guest.Click("#join-button");
+        guest.WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
+        owner.WaitFor($"#members li[data-user='{guestId}']");
+        owner.Type("#composer", "welcome in" + Keys.Enter);
+        Assert.Equal("welcome in", guest.WaitFor("#messages li[data-seq='1'] .text").Text);
+
+        guest.Click("#leave-button");
+        guest.Until(d => d.FindElements(By.CssSelector($"#my-rooms li[data-room='{room}']")).Count == 0, "the room to leave the list");
+        owner.Until(d => d.FindElements(By.CssSelector($"#members li[data-user='{guestId}']")).Count == 0, "the guest to leave the member list");
+    }
 }
