@@ -17,6 +17,7 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
     public const int RequestBurst = 300;
 
     private readonly IReadOnlyDictionary<string, string> _overrides;
+    private readonly bool _ownsData;
 
     public ChatServer()
         : this(new Dictionary<string, string>())
@@ -24,9 +25,21 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A server with some settings changed, for tests of limits.</summary>
-    protected ChatServer(IReadOnlyDictionary<string, string> overrides) => _overrides = overrides;
+    protected ChatServer(IReadOnlyDictionary<string, string> overrides)
+    {
+        _overrides = overrides;
+        DataDirectory = Path.Combine(Path.GetTempPath(), $"actorchat-test-{Guid.NewGuid():N}");
+        _ownsData = true;
+    }
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"actorchat-test-{Guid.NewGuid():N}");
+    /// <summary>A server on a data directory the test owns, so a second server can start where this one stopped.</summary>
+    protected ChatServer(string dataDirectory)
+    {
+        _overrides = new Dictionary<string, string>();
+        DataDirectory = dataDirectory;
+    }
+
+    public string DataDirectory { get; }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -47,7 +60,10 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
     {
         Http.Dispose();
         await base.DisposeAsync();
-        Directory.Delete(DataDirectory, recursive: true);
+        if (_ownsData)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 
     public async Task<string> TokenAsync(string user)

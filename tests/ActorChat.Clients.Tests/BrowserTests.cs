@@ -169,4 +169,64 @@ public sealed class BrowserTests(ChatServer server)
         guest.Until(d => d.FindElements(By.CssSelector($"#my-rooms li[data-room='{room}']")).Count == 0, "the room to leave the list");
         owner.Until(d => d.FindElements(By.CssSelector($"#members li[data-user='{guestId}']")).Count == 0, "the guest to leave the member list");
     }
+
+    [Fact]
+    public async Task After_the_server_restarts_the_page_resumes_with_nothing_lost_or_doubled()
+    {
+        var room = NewRoom("restart");
+        var data = Directory.CreateTempSubdirectory("actorchat-restart-").FullName;
+        var first = new ServerOnData(data);
+        await first.InitializeAsync();
+        await using var proxy = new CuttableProxy(first.BaseAddress);
+        ServerOnData? second = null;
+        var firstStopped = false;
+        try
+        {
+            var writerId = NewUser("writer");
+            await using (var writer = await first.ConnectAsync(writerId))
+            {
+                await writer.OkAsync("join", ("room", room));
+                await writer.OkAsync("send", ("room", room), ("text", "before the restart"));
+            }
+
+            using var reader = Browser.Open(proxy.Address);
+            reader.SignIn(NewUser("reader"));
+            reader.Type("#room-input", room);
+            reader.Click("#join-button");
+            reader.WaitFor("#messages li[data-seq='1']");
+
+            // A graceful stop closes the page's socket with 1012; the page keeps trying until a server answers.
+            firstStopped = true;
+            await first.DisposeAsync();
+            reader.WaitFor("#connection[data-state='reconnecting']");
+            second = new ServerOnData(data);
+            await second.InitializeAsync();
+            proxy.Retarget(second.BaseAddress);
+
+            await using var writerAgain = await second.ConnectAsync(writerId);
+            await writerAgain.OkAsync("join", ("room", room));
+            await writerAgain.OkAsync("send", ("room", room), ("text", "while the page was away"));
+            reader.WaitFor("#connection[data-state='open']");
+            await writerAgain.OkAsync("send", ("room", room), ("text", "after it came back"));
+
+            reader.WaitFor("#messages li[data-seq='3']");
+            Assert.Equal([1L, 2L, 3L], reader.ShownSeqs());
+            var texts = reader.Driver.FindElements(By.CssSelector("#messages li[data-seq] .text")).Select(e => e.Text);
+            Assert.Equal(["before the restart", "while the page was away", "after it came back"], texts);
+            reader.Screenshot("reader-after-restart");
+        }
+        finally
+        {
+            if (!firstStopped)
+            {
+                await first.DisposeAsync();
+            }
+
+            await (second?.DisposeAsync() ?? Task.CompletedTask);
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>A server on a given data directory: the second one starts where the first stopped.</summary>
+    private sealed class ServerOnData(string dataDirectory) : ChatServer(dataDirectory);
 }

@@ -10,7 +10,7 @@ namespace ActorChat.Clients.Tests;
 public sealed class CuttableProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Uri _target;
+    private volatile Uri _target;
     private readonly List<TcpClient> _open = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
@@ -43,6 +43,9 @@ public sealed class CuttableProxy : IAsyncDisposable
     }
 
     public void Restore() => _severed = false;
+
+    /// <summary>Sends new connections to another server from now on (one that replaced the first).</summary>
+    public void Retarget(Uri target) => _target = target;
 
     public async ValueTask DisposeAsync()
     {
@@ -95,7 +98,8 @@ public sealed class CuttableProxy : IAsyncDisposable
 
         try
         {
-            await outbound.ConnectAsync(_target.Host, _target.Port, _stop.Token);
+            var target = _target;
+            await outbound.ConnectAsync(target.Host, target.Port, _stop.Token);
             var up = inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token);
             var down = outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token);
             await Task.WhenAny(up, down);
