@@ -24,7 +24,7 @@ internal sealed class ChatMetrics : IDisposable
     public ChatMetrics(IMeterFactory meters, ConnectionRegistry registry)
     {
         _meter = meters.Create(MeterName);
-        _meter.CreateObservableUpDownCounter("actorchat.sockets.open", () => registry.Count, "{socket}", "Open WebSocket connections on this node.");
+        _meter.CreateObservableUpDownCounter("actorchat.sockets.open", () => registry.Count, "{connection}", "Open connections on this node: WebSockets and Server-Sent Events streams.");
         _received = _meter.CreateCounter<long>("actorchat.messages.received", "{message}", "Messages accepted from clients (socket and REST).");
         _delivered = _meter.CreateCounter<long>("actorchat.messages.delivered", "{frame}", "Message frames handed to local sockets by the relay (fan-out deliveries).");
         _rejected = _meter.CreateCounter<long>("actorchat.requests.rejected", "{request}", "Requests answered with an error, by error code.");
