@@ -73,10 +73,6 @@ internal sealed class ChatLink : IAsyncDisposable
         }
     }
 
-    /// <summary>A request that asks for no reply (typing).</summary>
-    public Task NotifyAsync(string type, IReadOnlyDictionary<string, object?> fields, CancellationToken cancellationToken = default) =>
-        SendAsync(new Dictionary<string, object?>(fields) { ["type"] = type }, cancellationToken);
-
     public async ValueTask DisposeAsync()
     {
         try

@@ -14,9 +14,6 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
     private long? _cursor = since;
     private TaskCompletionSource<ChatLink> _open = NewOpen();
 
-    /// <summary>Highest seq printed so far.</summary>
-    public long? Cursor => _cursor;
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var attempt = 0;
@@ -90,14 +87,6 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
             {
                 // Wait for the follower to reconnect, then try again.
             }
-        }
-    }
-
-    public async Task TypingAsync(CancellationToken cancellationToken)
-    {
-        if (_open.Task.IsCompletedSuccessfully)
-        {
-            await _open.Task.Result.NotifyAsync("typing", new Dictionary<string, object?> { ["room"] = room }, cancellationToken);
         }
     }
 
