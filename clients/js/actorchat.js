@@ -192,8 +192,14 @@ export class ActorChat {
     this.emit('welcome', frame);
     this.resuming = true;
     // Re-join every room with since = the last seq passed on: the server replays exactly what was missed.
-    const results = await Promise.allSettled([...this.joined.keys()].map((room) => this.follow(room, true)));
-    for (const failed of results.filter((r) => r.status === 'rejected')) this.emit('error', failed.reason);
+    const rooms = [...this.joined.keys()];
+    const results = await Promise.allSettled(rooms.map((room) => this.follow(room, true)));
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      // A room that refuses for good (the user was removed from a private room, say) is not asked again.
+      if (['forbidden', 'not_member', 'bad_room', 'not_found'].includes(result.reason?.code)) this.joined.delete(rooms[i]);
+      this.emit('error', result.reason);
+    });
     this.resuming = false;
     if (this.state === State.closed || !this.socket) return;
     this.attempt = 0;

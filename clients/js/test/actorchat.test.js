@@ -182,6 +182,33 @@ test('a direct message room seen once is resumed after a reconnect', async () =>
   }
 });
 
+test('a room that refuses the resume for good is dropped from the resume list', async () => {
+  const server = await serverDouble((connection, frame) => {
+    if (frame.type !== 'join') return;
+    if (frame.room === 'gone' && connection !== server.connections[0]) {
+      connection.send({ type: 'error', id: frame.id, code: 'forbidden', message: 'Not invited.' });
+    } else {
+      connection.send({ type: 'ok', id: frame.id, room: frame.room, lastSeq: 0, memberCount: 1, recovered: true });
+    }
+  });
+  const chat = client(server.url);
+  try {
+    await chat.join('gone');
+    await chat.join('stays');
+    const refused = next(chat, 'error');
+    (await server.connection(1)).socket.terminate();
+    assert.equal((await refused).code, 'forbidden');
+    await chat.whenOpen();
+    (await server.connection(2)).socket.terminate();
+    const third = await server.connection(3);
+    await chat.whenOpen();
+    assert.deepEqual(third.frames.filter((f) => f.type === 'join').map((f) => f.room), ['stays']);
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
 test('the token function is asked again for every reconnect', async () => {
   const server = await serverDouble(() => {});
   let issued = 0;
