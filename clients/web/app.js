@@ -3,6 +3,7 @@
 import { ActorChat, devLogin, socketUrl } from './actorchat.js';
 
 const SESSION_KEY = 'actorchat.session';
+const SIGNED_OUT_KEY = 'actorchat.signedOut';
 const HISTORY_PAGE = 50;
 const TYPING_SEND_EVERY_MS = 2000;
 const TYPING_SHOWN_FOR_MS = 4000;
@@ -48,24 +49,49 @@ function loadSession() {
 }
 
 async function signIn(user) {
-  const session = await devLogin(location.origin, user);
+  const session = { ...(await devLogin(location.origin, user)), dev: true };
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
 }
 
-/** Called on every (re)connect: the stored token while it has a minute left, else a fresh sign-in. */
+/**
+ * A token from elsewhere (an OpenID Connect provider, say): the user is its subject. The server checks it; the
+ * page only reads the subject and expiry to show them and to know when to ask for a new one.
+ */
+function useToken(token) {
+  let claims;
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    claims = JSON.parse(atob(payload.padEnd(payload.length + ((4 - (payload.length % 4)) % 4), '=')));
+  } catch {
+    throw new Error('That is not a JSON Web Token.');
+  }
+  if (typeof claims.sub !== 'string') throw new Error('The token names no user (no sub claim).');
+  const expiresAt = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null;
+  if (expiresAt && Date.parse(expiresAt) <= Date.now()) throw new Error('The token has expired.');
+  const session = { token, user: claims.sub, expiresAt, dev: false };
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+/** Called on every (re)connect: the stored token while it has a minute left, else a fresh one if the page can get it. */
 async function currentToken() {
-  const expires = Date.parse(page.session.expiresAt);
+  const expires = Date.parse(page.session.expiresAt ?? '');
   if (Number.isFinite(expires) && expires - Date.now() < 60_000) {
+    if (!page.session.dev) {
+      signOut('Your token has expired: sign in again.');
+      throw new Error('token expired');
+    }
     page.session = await signIn(page.session.user);
   }
   return page.session.token;
 }
 
-function signOut() {
+function signOut(reason) {
   page.chat?.close();
   page.chat = null;
   sessionStorage.removeItem(SESSION_KEY);
+  if (reason) sessionStorage.setItem(SIGNED_OUT_KEY, reason);
   location.hash = '';
   location.reload();
 }
@@ -439,7 +465,21 @@ function wire() {
       $('#login-error').textContent = err.message;
     }
   });
-  $('#signout').addEventListener('click', signOut);
+  $('#token-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('#login-error').textContent = '';
+    try {
+      const session = useToken($('#login-token').value.trim());
+      // Ask the server before opening a socket: a browser cannot see why a WebSocket upgrade was refused.
+      const check = await fetch('/api/rooms?limit=1', { headers: { authorization: `Bearer ${session.token}` } });
+      if (check.status === 401) throw new Error('The server refused this token (wrong issuer, audience, key or lifetime).');
+      await start(session);
+    } catch (err) {
+      sessionStorage.removeItem(SESSION_KEY);
+      $('#login-error').textContent = err.message;
+    }
+  });
+  $('#signout').addEventListener('click', () => signOut());
   $('#join-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const room = $('#room-input').value.trim();
@@ -490,5 +530,7 @@ function wire() {
 }
 
 wire();
+$('#login-error').textContent = sessionStorage.getItem(SIGNED_OUT_KEY) ?? '';
+sessionStorage.removeItem(SIGNED_OUT_KEY);
 const saved = loadSession();
 if (saved) start(saved).catch((err) => ($('#login-error').textContent = err.message));

@@ -65,6 +65,31 @@ public sealed class BrowserTests(ChatServer server)
     }
 
     [Fact]
+    public async Task A_token_from_elsewhere_signs_in_as_its_subject_and_a_bad_one_is_refused()
+    {
+        var user = NewUser("oidc");
+        using var browser = Browser.Open(server.BaseAddress);
+        browser.Type("#login-token", "not.a.token");
+        browser.Click("#token-button");
+        browser.Until(d => d.FindElement(By.Id("login-error")).Text.Length > 0, "the refusal");
+        Assert.Equal("That is not a JSON Web Token.", browser.Find("#login-error").Text);
+
+        // Well formed, but signed with another key: the server says no before any socket is tried.
+        var token = await server.TokenAsync(user);
+        var forged = token[..token.LastIndexOf('.')] + ".c2lnbmVkLWJ5LXNvbWVvbmUtZWxzZQ";
+        browser.Find("#login-token").Clear();
+        browser.Type("#login-token", forged);
+        browser.Click("#token-button");
+        browser.Until(d => d.FindElement(By.Id("login-error")).Text.StartsWith("The server refused this token", StringComparison.Ordinal), "the server's refusal");
+
+        browser.Find("#login-token").Clear();
+        browser.Type("#login-token", token);
+        browser.Click("#token-button");
+        browser.WaitFor("#connection[data-state='open']");
+        Assert.Equal(user, browser.Find("#me").Text);
+    }
+
+    [Fact]
     public async Task After_the_connection_is_cut_the_page_reconnects_and_shows_every_message_exactly_once()
     {
         var room = NewRoom("cut");
