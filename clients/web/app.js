@@ -182,6 +182,9 @@ async function refreshRooms() {
 }
 
 function renderRooms() {
+  // The tab's title carries the total, so a background tab shows that something arrived.
+  const unread = [...page.rooms.values()].reduce((sum, room) => sum + room.unread, 0);
+  document.title = unread > 0 ? `(${unread}) ActorChat` : 'ActorChat';
   const mine = $('#my-rooms');
   const dms = $('#my-dms');
   mine.replaceChildren();

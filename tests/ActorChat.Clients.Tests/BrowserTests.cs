@@ -56,6 +56,7 @@ public sealed class BrowserTests(ChatServer server)
         alice.Type("#composer", "just between us" + Keys.Enter);
         var unread = bob.WaitFor("#my-dms li .unread");
         Assert.Equal("1", unread.Text);
+        Assert.Equal("(1) ActorChat", bob.Driver.Title);
         bob.Click("#my-dms li button");
         Assert.Equal("just between us", bob.WaitFor("#messages li[data-seq='1'] .text").Text);
         alice.Screenshot("alice-direct-message");
