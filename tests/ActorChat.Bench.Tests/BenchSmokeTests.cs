@@ -53,6 +53,15 @@ public sealed class BenchSmokeTests
         Assert.Equal(servers.Split(',').Length, reported.Count);
         Assert.All(servers.Split(','), server => Assert.Contains(reported, r => r == server || r.StartsWith($"{server} +", StringComparison.Ordinal)));
         Assert.DoesNotContain(results.RootElement.EnumerateArray(), r => r.GetProperty("Metric").GetString() == "failed");
+        if (scenario == "poll-vs-push")
+        {
+            // Each way of following the room (socket, event stream, polling) delivered messages.
+            foreach (var mode in new[] { "push", "sse", "poll" })
+            {
+                var deliveries = results.RootElement.EnumerateArray().Single(r => r.GetProperty("Metric").GetString() == $"{mode}: deliveries");
+                Assert.True(deliveries.GetProperty("Value").GetDouble() > 0, $"{mode} delivered nothing");
+            }
+        }
         File.Delete(json);
     }
 

@@ -6,9 +6,9 @@ using ActorChat.Bench.Servers;
 namespace ActorChat.Bench.Scenarios;
 
 /// <summary>
-/// C clients follow a room that gets <c>--rate</c> messages/s: once by polling
-/// <c>GET /api/rooms/{room}/messages?after=</c> every second, once over WebSocket. Requests served, server CPU per
-/// delivered message, and delivery latency for each.
+/// C clients follow a room that gets <c>--rate</c> messages/s: over WebSocket, over Server-Sent Events
+/// (<c>GET /api/rooms/{room}/events</c>), and by polling <c>GET /api/rooms/{room}/messages?after=</c> every
+/// second. Requests served, server CPU per delivered message, and delivery latency for each.
 /// </summary>
 internal static class PollVsPushScenario
 {
@@ -29,6 +29,16 @@ internal static class PollVsPushScenario
         // Push: every client holds a socket in the room.
         var push = new LatencyRecorder(10_000_000);
         var clients = await Connections.OpenAsync(server, options.Clients, $"pvp{run}-", _ => room, progress, cancellationToken);
+
+        // A short unmeasured warm-up, so the first mode measured does not pay for the server's JIT alone.
+        var warm = 0L;
+        foreach (var client in clients)
+        {
+            client.OnMessage = _ => Interlocked.Increment(ref warm);
+        }
+
+        var warmSent = await Publisher.RunAsync(publisher, room, options.Rate, TimeSpan.FromSeconds(2), options.MessageSize, progress, cancellationToken);
+        await Publisher.DrainAsync(() => Interlocked.Read(ref warm), (long)warmSent * options.Clients, TimeSpan.FromSeconds(2), cancellationToken);
         foreach (var client in clients)
         {
             client.OnMessage = stamp =>
@@ -45,12 +55,21 @@ internal static class PollVsPushScenario
         await Connections.CloseAsync(clients);
         Add(results, server, run, "push", sent / options.Seconds, pushCpu, push);
 
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients + 16, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var tokens = await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(i => server.TokenAsync($"pvp{run}-{i}")));
+
+        // Server-Sent Events: the same users each hold one event stream of the room.
+        var streamed = new LatencyRecorder(10_000_000);
+        var streamedSent = await SseFollowers.RunAsync(http, tokens, room, streamed, progress,
+            () => Publisher.RunAsync(publisher, room, options.Rate, duration, options.MessageSize, progress, cancellationToken),
+            (expected, timeout) => Publisher.DrainAsync(() => streamed.Count, expected, timeout, cancellationToken),
+            server.CpuSeconds, cancellationToken);
+        Add(results, server, run, "sse", streamedSent.Sent / options.Seconds, streamedSent.CpuSeconds, streamed);
+
         // Poll: the same users (still members) ask every second for what is new.
         var poll = new LatencyRecorder(10_000_000);
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients + 16, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        using var http = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var tokens = await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(i => server.TokenAsync($"pvp{run}-{i}")));
-        var lastSeq = (long)sent;
+        var lastSeq = (long)(warmSent + sent + streamedSent.Sent);
         var requests = 0L;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cpu = server.CpuSeconds();
@@ -62,10 +81,12 @@ internal static class PollVsPushScenario
             do
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/rooms/{room}/messages?after={after}&limit=200");
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                timeout.CancelAfter(TimeSpan.FromSeconds(30));
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[i]);
-                using var response = await http.SendAsync(request, stop.Token);
+                using var response = await http.SendAsync(request, timeout.Token);
                 Interlocked.Increment(ref requests);
-                var body = await response.Content.ReadFromJsonAsync<JsonElement>(stop.Token);
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
                 foreach (var message in body.GetProperty("messages").EnumerateArray())
                 {
                     after = message.GetProperty("seq").GetInt64();
