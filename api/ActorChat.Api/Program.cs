@@ -11,7 +11,7 @@ var app = builder.Build();
 app.MapActorChatFrontEnd();
 app.MapActorChatTelemetry();
 app.MapActorChatDashboard();
-app.Run();
+return app.RunOrExit();
 
 /// <summary>Visible to the functional tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd;
@@ -22,9 +23,24 @@ public static class FrontEndExtensions
     public static IHostApplicationBuilder AddActorChatFrontEnd(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // Its request lines include the query string, and browsers send their token there (/ws?access_token=):
+        // kept at Warning whatever the configuration says, so no token reaches a log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SocketOptions>().BindConfiguration(SocketOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SocketOptions>, SocketOptionsValidator>();
+
+        // Read when the pipeline is built at start, so an invalid setting fails the start with its name, not the mapping.
+        services.AddOptions<WebSocketOptions>().Configure<IOptions<SocketOptions>>((webSockets, sockets) =>
+        {
+            webSockets.KeepAliveInterval = sockets.Value.KeepAliveInterval;
+            webSockets.KeepAliveTimeout = sockets.Value.KeepAliveTimeout;
+            foreach (var origin in sockets.Value.AllowedOrigins)
+            {
+                webSockets.AllowedOrigins.Add(origin);
+            }
+        });
         services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatLimits>, ChatLimitsValidator>());
         services.AddChatAuthentication();
@@ -51,14 +67,7 @@ public static class FrontEndExtensions
     /// <summary>Maps <c>/ws</c>, the REST API, the event streams, the health endpoints and the browser page.</summary>
     public static WebApplication MapActorChatFrontEnd(this WebApplication app)
     {
-        var sockets = app.Services.GetRequiredService<IOptions<SocketOptions>>().Value;
-        var webSockets = new WebSocketOptions { KeepAliveInterval = sockets.KeepAliveInterval, KeepAliveTimeout = sockets.KeepAliveTimeout };
-        foreach (var origin in sockets.AllowedOrigins)
-        {
-            webSockets.AllowedOrigins.Add(origin);
-        }
-
-        app.UseWebSockets(webSockets);
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapChatSocket();

@@ -11,4 +11,4 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapActorChatDashboard();
 app.MapActorChatTelemetry();
-app.Run();
+return app.RunOrExit();

@@ -97,7 +97,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Where each process's log went, for a failing test's message.</summary>
     public string LogHint => $"logs in {Directory}";
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActorChat.sln")))
@@ -108,7 +108,7 @@ public sealed class LocalCluster : IAsyncDisposable
         return directory?.FullName ?? throw new InvalidOperationException("ActorChat.sln not found above the test binaries.");
     }
 
-    private static string BuildOutput(string project)
+    internal static string BuildOutput(string project)
     {
         // The test binaries sit in bin/<Configuration>/net10.0; the servers were built the same way.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
