@@ -408,6 +408,13 @@ function onMessage(message) {
 }
 
 function onPresence({ room, user, status }) {
+  // Member counts in the public list move with joins and leaves; one refresh covers a burst of them.
+  if ((status === 'joined' || status === 'left') && !page.directoryTimer) {
+    page.directoryTimer = setTimeout(() => {
+      page.directoryTimer = null;
+      refreshDirectory();
+    }, 1000);
+  }
   if (room !== page.current) return;
   if (status === 'left') page.members.delete(user);
   else page.members.set(user, status !== 'offline');
