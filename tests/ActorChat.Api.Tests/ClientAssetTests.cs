@@ -26,7 +26,7 @@ public sealed class ClientAssetTests(ChatServer server)
         Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
         var served = await response.Content.ReadAsByteArrayAsync();
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot(), "clients", "js", "actorchat.js")), served);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Repository.Root, "clients", "js", "actorchat.js")), served);
 
         using var again = new HttpRequestMessage(HttpMethod.Get, "/actorchat.js");
         again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
@@ -47,16 +47,5 @@ public sealed class ClientAssetTests(ChatServer server)
     {
         using var response = await server.Http.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "ActorChat.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
     }
 }

@@ -84,7 +84,8 @@ public sealed class Browser : IDisposable
 
     public void Screenshot(string name)
     {
-        var directory = Path.Combine(ArtifactsDirectory(), "browser");
+        // artifacts/ at the repository root is ignored by git; CI can pick the screenshots up there.
+        var directory = Path.Combine(Repository.Root, "artifacts", "browser");
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name + ".png");
         Driver.GetScreenshot().SaveAsFile(path);
@@ -96,17 +97,5 @@ public sealed class Browser : IDisposable
         Driver.Quit();
         Driver.Dispose();
         _service.Dispose();
-    }
-
-    /// <summary><c>artifacts/</c> at the repository root (ignored by git), where CI can pick screenshots up.</summary>
-    private static string ArtifactsDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActorChat.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts");
     }
 }
