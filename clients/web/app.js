@@ -82,7 +82,13 @@ async function currentToken() {
       signOut('Your token has expired: sign in again.');
       throw new Error('token expired');
     }
-    page.session = await signIn(page.session.user);
+    try {
+      page.session = await signIn(page.session.user);
+    } catch (err) {
+      // fetch fails with a TypeError when the server is unreachable: keep retrying. A refusal is final.
+      if (!(err instanceof TypeError)) signOut(`Signing in again failed: ${err.message}`);
+      throw err;
+    }
   }
   return page.session.token;
 }
