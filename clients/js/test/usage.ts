@@ -1,0 +1,36 @@
+// Compiled by types.test.js against actorchat.d.ts: what apps write must type-check, and mistakes must not.
+import { ActorChat, ActorChatError, devLogin, socketUrl, type ChatMessage, type ConnectionState } from '../actorchat.js';
+
+export async function app(): Promise<string | undefined> {
+  const { token } = await devLogin('http://localhost:5080', 'alice');
+  const chat = new ActorChat({ url: socketUrl('http://localhost:5080'), token: async () => token, backoff: { maxMs: 10_000 } });
+  const off = chat.on('message', (m: ChatMessage) => console.log(m.room, m.seq + 1, m.text.toUpperCase()));
+  chat.on('state', (s) => {
+    const state: ConnectionState = s.state;
+    return state === 'reconnecting' ? s.delayMs : undefined;
+  });
+  chat.on('resumed', (r) => r.recovered || console.warn(`history of ${r.room} was trimmed`));
+  await chat.connect();
+  const joined = await chat.join('lobby', { since: 0 });
+  const sent = await chat.send('lobby', 'hi', { clientMsgId: 'a1' });
+  const page = await chat.history('lobby', { before: sent.seq, limit: 20 });
+  const { rooms } = await chat.rooms();
+  await chat.read('lobby', joined.lastSeq);
+  chat.typing('lobby');
+  off();
+  try {
+    await chat.ping();
+  } catch (err) {
+    if (err instanceof ActorChatError && err.code === 'rate_limited') return String(err.retryAfterMs);
+  }
+
+  // @ts-expect-error a room is a string
+  await chat.send(1, 'x');
+  // @ts-expect-error there is no such event
+  chat.on('messages', () => {});
+  // @ts-expect-error join options are since and private
+  await chat.join('lobby', { sinse: 3 });
+
+  chat.close();
+  return rooms[0]?.room ?? page.messages[0]?.from;
+}
