@@ -12,6 +12,7 @@ namespace ActorChat.FrontEnd.Sockets;
 /// </summary>
 internal sealed partial class ChatConnection : IDisposable
 {
+    private const int MaxBurstBytes = 64 * 1024;
     private readonly IFrameTransport _transport;
     private readonly Channel<byte[]> _outbox;
     private readonly SocketOptions _options;
@@ -169,10 +170,19 @@ internal sealed partial class ChatConnection : IDisposable
     {
         try
         {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync(_abort.Token))
+            // Everything queued when the writer wakes goes out as one burst: one network write per burst, not per frame.
+            var reader = _outbox.Reader;
+            while (await reader.WaitToReadAsync(_abort.Token))
             {
-                Interlocked.Add(ref _queuedBytes, -frame.Length);
-                await _transport.WriteAsync(frame);
+                var burst = 0;
+                while (burst < MaxBurstBytes && reader.TryRead(out var frame))
+                {
+                    Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    await _transport.WriteAsync(frame);
+                    burst += frame.Length;
+                }
+
+                await _transport.FlushAsync();
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
