@@ -67,16 +67,6 @@ public static class FrontEndExtensions
     /// <summary>Maps <c>/ws</c>, the REST API, the event streams, the health endpoints and the browser page.</summary>
     public static WebApplication MapActorChatFrontEnd(this WebApplication app)
     {
-        // Before the WebSocket middleware, which takes the upgrade features as it finds them.
-        app.Use((context, next) =>
-        {
-            if (context.Request.Path.Equals(SocketEndpoint.Path, StringComparison.Ordinal))
-            {
-                CoalescingUpgrade.Install(context);
-            }
-
-            return next(context);
-        });
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();

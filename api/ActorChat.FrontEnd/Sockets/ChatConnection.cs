@@ -12,7 +12,6 @@ namespace ActorChat.FrontEnd.Sockets;
 /// </summary>
 internal sealed partial class ChatConnection : IDisposable
 {
-    private const int MaxBurstBytes = 64 * 1024;
     private readonly IFrameTransport _transport;
     private readonly Channel<byte[]> _outbox;
     private readonly SocketOptions _options;
@@ -170,19 +169,10 @@ internal sealed partial class ChatConnection : IDisposable
     {
         try
         {
-            // Everything queued when the writer wakes goes out as one burst: one network write per burst, not per frame.
-            var reader = _outbox.Reader;
-            while (await reader.WaitToReadAsync(_abort.Token))
+            await foreach (var frame in _outbox.Reader.ReadAllAsync(_abort.Token))
             {
-                var burst = 0;
-                while (burst < MaxBurstBytes && reader.TryRead(out var frame))
-                {
-                    Interlocked.Add(ref _queuedBytes, -frame.Length);
-                    await _transport.WriteAsync(frame);
-                    burst += frame.Length;
-                }
-
-                await _transport.FlushAsync();
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
+                await _transport.WriteAsync(frame);
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);

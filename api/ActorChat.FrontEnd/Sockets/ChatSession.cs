@@ -27,9 +27,9 @@ internal sealed partial class ChatSession(
     private readonly SocketOptions _options = socketOptions.Value;
     private readonly ChatLimits _limits = limits.Value;
 
-    public async Task RunAsync(WebSocket socket, CoalescingStream? transport, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
+    public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
     {
-        var connection = new ChatConnection(NewConnectionId(), user, new WebSocketTransport(socket, transport), _options, logger, metrics);
+        var connection = new ChatConnection(NewConnectionId(), user, new WebSocketTransport(socket), _options, logger, metrics);
         connection.ExpireAt(expiresAt, time);
         var writer = connection.RunWriterAsync();
         registry.Add(connection);

@@ -8,11 +8,8 @@ namespace ActorChat.FrontEnd.Sockets;
 /// </summary>
 internal interface IFrameTransport
 {
-    /// <summary>Writes one frame (a complete JSON object); it may wait in a buffer until <see cref="FlushAsync"/>.</summary>
+    /// <summary>Writes one frame (a complete JSON object).</summary>
     ValueTask WriteAsync(byte[] frame);
-
-    /// <summary>Sends what the frames written since the last flush left buffered.</summary>
-    ValueTask FlushAsync();
 
     /// <summary>Ends the transport politely, saying why, after everything queued was written.</summary>
     Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken);

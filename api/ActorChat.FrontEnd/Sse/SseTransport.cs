@@ -19,7 +19,7 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
 
     private static readonly byte[] HeartbeatBytes = ": keep-alive\n\n"u8.ToArray();
 
-    public ValueTask WriteAsync(byte[] frame)
+    public async ValueTask WriteAsync(byte[] frame)
     {
         var output = context.Response.BodyWriter;
         if (frame.Length == 0)
@@ -41,10 +41,8 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
             output.Write("\n\n"u8);
         }
 
-        return ValueTask.CompletedTask;
+        await output.FlushAsync(context.RequestAborted);
     }
-
-    public async ValueTask FlushAsync() => await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
 
     public async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
     {
