@@ -38,10 +38,10 @@ internal sealed class ChatLink : IAsyncDisposable
         {
             await socket.ConnectAsync(address, cancellationToken);
         }
-        catch (WebSocketException ex) when (socket.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized)
+        catch (WebSocketException) when (socket.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized)
         {
             socket.Dispose();
-            throw new CliException("unauthorized", "The server refused the token (401): sign in again with 'actorchat-cli login NAME'.", ExitCodes.Failed) { Source = ex.Source };
+            throw CliException.Unauthorized();
         }
         catch
         {

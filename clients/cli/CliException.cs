@@ -6,6 +6,10 @@ internal sealed class CliException(string code, string message, int exitCode = E
     public string Code { get; } = code;
 
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>The server said 401, on the socket or over REST.</summary>
+    public static CliException Unauthorized() =>
+        new("unauthorized", "The server refused the token (401): sign in again with 'actorchat-cli login NAME'.");
 }
 
 internal static class ExitCodes

@@ -43,7 +43,7 @@ internal sealed class ServerApi(HttpClient http)
         var detail = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("detail", out var d) ? d.GetString() : null;
         throw (int)response.StatusCode switch
         {
-            401 => new CliException("unauthorized", "The server refused the token (401): sign in again with 'actorchat-cli login NAME'."),
+            401 => CliException.Unauthorized(),
             404 when code is null => new CliException("not_found", "The server has no such endpoint here (is the development login off?)."),
             _ => new CliException(code ?? "http_" + (int)response.StatusCode, detail ?? $"The server answered {(int)response.StatusCode}."),
         };

@@ -264,16 +264,12 @@ export class ActorChat {
   }
 
   failAll(error, includeRetries) {
-    for (const [id, entry] of this.pending) {
-      if (entry.retry && !includeRetries) {
-        clearTimeout(entry.timer);
-        this.outbox.push(entry);
-      } else {
-        clearTimeout(entry.timer);
-        entry.reject(error);
-      }
-      this.pending.delete(id);
+    for (const entry of this.pending.values()) {
+      clearTimeout(entry.timer);
+      if (entry.retry && !includeRetries) this.outbox.push(entry);
+      else entry.reject(error);
     }
+    this.pending.clear();
     if (includeRetries) {
       for (const entry of this.outbox.splice(0)) entry.reject(error);
     }

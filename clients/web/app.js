@@ -320,10 +320,10 @@ async function loadOlder(room) {
   const list = $('#messages');
   const before = list.scrollHeight - list.scrollTop;
   try {
-    const page_ = await page.chat.history(room, { before: current.oldest ?? undefined, limit: HISTORY_PAGE });
+    const older = await page.chat.history(room, { before: current.oldest ?? undefined, limit: HISTORY_PAGE });
     current.loaded = true;
-    current.hasMore = page_.hasMore;
-    for (const message of page_.messages) addMessage(message);
+    current.hasMore = older.hasMore;
+    for (const message of older.messages) addMessage(message);
     if (room === page.current) list.scrollTop = list.scrollHeight - before;
   } catch (err) {
     // A direct room nobody wrote in yet does not exist; anything else is worth showing.

@@ -19,9 +19,6 @@ public sealed class SseStream : IAsyncDisposable
         _reader = new StreamReader(body, Encoding.UTF8);
     }
 
-    /// <summary>Comment lines seen so far (the server's keep-alives).</summary>
-    public int Comments { get; private set; }
-
     public static async Task<(HttpResponseMessage Response, SseStream? Stream)> OpenAsync(HttpClient http, string path, string? token, string? lastEventId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -66,7 +63,6 @@ public sealed class SseStream : IAsyncDisposable
 
             if (line.StartsWith(':'))
             {
-                Comments++;
                 continue;
             }
 
@@ -88,6 +84,21 @@ public sealed class SseStream : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>The next comment line (the server's keep-alive), skipping events.</summary>
+    public async Task<string> NextCommentAsync()
+    {
+        using var timeout = new CancellationTokenSource(ChatClient.Deadline);
+        while (await _reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith(':'))
+            {
+                return line;
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended before a comment.");
     }
 
     /// <summary>The next event named <paramref name="name"/>, skipping others.</summary>

@@ -106,6 +106,8 @@ public sealed partial class CliTests(ChatServer server) : IDisposable
     [InlineData(new[] { "send", "room-x" }, 2, "'send' needs the text to send.")]
     [InlineData(new[] { "fly" }, 2, "Unknown command 'fly'.")]
     [InlineData(new[] { "rooms" }, 1, "Not signed in to")]
+    [InlineData(new[] { "--token", "not-a-token", "rooms" }, 1, "The server refused the token (401)")]
+    [InlineData(new[] { "--token", "not-a-token", "tail", "room-x" }, 1, "The server refused the token (401)")]
     public async Task Mistakes_get_a_clear_message_and_exit_code(string[] args, int exitCode, string expected)
     {
         var result = await CliProcess.RunAsync(_config, ["--server", Server, .. args]);

@@ -47,18 +47,17 @@ internal sealed class RequestHandler(
 
         var grain = grains.GetGrain<IRoomGrain>(room);
         var joined = request.OptionalBool("private") ? await grain.JoinPrivate(connection.User) : await grain.Join(connection.User);
-        var recovered = since is null || (since <= joined.LastSeq && since + 1 >= joined.FirstAvailableSeq);
+        var resume = ResumePoint.Of(joined, since);
         var ok = Frames.Ok(request.Id, w =>
         {
             w.WriteString("room", room);
             w.WriteNumber("lastSeq", joined.LastSeq);
             w.WriteNumber("memberCount", joined.MemberCount);
-            w.WriteBoolean("recovered", recovered);
+            w.WriteBoolean("recovered", resume.Recovered);
         });
 
         // The ok goes out before any message of the room; replay (since..] and live events follow in seq order.
-        var cursor = since is { } s ? Math.Min(s, joined.LastSeq) : joined.LastSeq;
-        var followed = await relay.FollowRoomAsync(connection, room, cursor, () => connection.SendAsync(ok).AsTask());
+        var followed = await relay.FollowRoomAsync(connection, room, resume.Cursor, () => connection.SendAsync(ok).AsTask());
         if (!followed)
         {
             await connection.SendAsync(ok);

@@ -89,10 +89,9 @@ internal sealed partial class RoomEventStream(
         var heartbeat = BeatAsync(connection, stop.Token);
         try
         {
-            var recovered = since is null || (since <= joined.LastSeq && since + 1 >= joined.FirstAvailableSeq);
-            var ready = Frames.Ready(room, joined.LastSeq, joined.MemberCount, recovered);
-            var cursor = since is { } s ? Math.Min(s, joined.LastSeq) : joined.LastSeq;
-            await relay.FollowRoomAsync(connection, room, cursor, () => connection.SendAsync(ready).AsTask());
+            var resume = ResumePoint.Of(joined, since);
+            var ready = Frames.Ready(room, joined.LastSeq, joined.MemberCount, resume.Recovered);
+            await relay.FollowRoomAsync(connection, room, resume.Cursor, () => connection.SendAsync(ready).AsTask());
 
             // Runs until the client goes away or the connection is closed (shutdown, slow consumer, token expiry).
             await writer.WaitAsync(context.RequestAborted);

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Globalization;
+using System.Buffers.Text;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using ActorChat.FrontEnd.Sockets;
 using Microsoft.AspNetCore.Http;
@@ -17,28 +17,16 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
     /// <summary>A frame of no bytes: written as an SSE comment, to keep proxies and idle timeouts from closing the stream.</summary>
     public static readonly byte[] Heartbeat = [];
 
-    private static readonly byte[] HeartbeatBytes = ": keep-alive\n\n"u8.ToArray();
-
     public async ValueTask WriteAsync(byte[] frame)
     {
         var output = context.Response.BodyWriter;
         if (frame.Length == 0)
         {
-            output.Write(HeartbeatBytes);
+            output.Write(": keep-alive\n\n"u8);
         }
         else
         {
-            var (type, seq) = Describe(frame);
-            WriteField(output, "event", type);
-            if (type == "message" && seq is { } id)
-            {
-                WriteField(output, "id", id.ToString(CultureInfo.InvariantCulture));
-            }
-
-            // The JSON writer escapes every line break, so one frame is always one data line.
-            output.Write("data: "u8);
-            output.Write(frame);
-            output.Write("\n\n"u8);
+            WriteEvent(output, frame);
         }
 
         await output.FlushAsync(context.RequestAborted);
@@ -54,43 +42,67 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
         // The same close codes as the socket, as a last event; the client reconnects with Last-Event-ID.
         var close = JsonSerializer.SerializeToUtf8Bytes(new CloseEvent("close", (int)status, reason), SseJson.Default.CloseEvent);
         var output = context.Response.BodyWriter;
-        WriteField(output, "event", "close");
-        output.Write("data: "u8);
-        output.Write(close);
-        output.Write("\n\n"u8);
+        WriteEvent(output, close);
         await output.FlushAsync(cancellationToken);
     }
 
     public void Abort() => context.Abort();
 
-    private static void WriteField(IBufferWriter<byte> output, string name, string value)
+    /// <summary>
+    /// <c>event: type</c>, for a message <c>id: seq</c>, then the frame as the data line. The JSON writer escapes
+    /// every line break, so one frame is always one data line.
+    /// </summary>
+    private static void WriteEvent(PipeWriter output, byte[] frame)
     {
-        output.Write(Encoding.UTF8.GetBytes(name));
-        output.Write(": "u8);
-        output.Write(Encoding.UTF8.GetBytes(value));
-        output.Write("\n"u8);
+        var (typeStart, typeLength, seq) = Describe(frame);
+        var type = frame.AsSpan(typeStart, typeLength);
+        output.Write("event: "u8);
+        output.Write(type);
+        if (seq is { } id && type.SequenceEqual("message"u8))
+        {
+            output.Write("\nid: "u8);
+            Utf8Formatter.TryFormat(id, output.GetSpan(20), out var written);
+            output.Advance(written);
+        }
+
+        output.Write("\ndata: "u8);
+        output.Write(frame);
+        output.Write("\n\n"u8);
     }
 
-    /// <summary>Reads the top-level <c>type</c> and <c>seq</c> of a frame this server built.</summary>
-    private static (string Type, long? Seq) Describe(byte[] frame)
+    /// <summary>
+    /// Where the top-level <c>type</c> value of a frame this server built lies, and its <c>seq</c>. Both come first
+    /// in every frame (type, room, seq), so this reads a few tokens rather than the whole frame and allocates
+    /// nothing: it runs once per frame per stream.
+    /// </summary>
+    private static (int TypeStart, int TypeLength, long? Seq) Describe(byte[] frame)
     {
         var reader = new Utf8JsonReader(frame);
-        string type = "message";
+        var (typeStart, typeLength) = (-1, 0);
         long? seq = null;
-        while (reader.Read())
+        while (reader.Read() && reader.CurrentDepth <= 1)
         {
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+            if (reader.TokenType != JsonTokenType.PropertyName)
             {
                 continue;
             }
 
             if (reader.ValueTextEquals("type"u8) && reader.Read())
             {
-                type = reader.GetString() ?? type;
+                // Type names are plain ASCII, so the raw value is the name; it starts after the opening quote.
+                (typeStart, typeLength) = ((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+                if (!reader.ValueSpan.SequenceEqual("message"u8) || seq is not null)
+                {
+                    break;
+                }
             }
             else if (reader.ValueTextEquals("seq"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
             {
                 seq = reader.GetInt64();
+                if (typeStart >= 0)
+                {
+                    break;
+                }
             }
             else
             {
@@ -98,7 +110,7 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
             }
         }
 
-        return (type, seq);
+        return typeStart >= 0 ? (typeStart, typeLength, seq) : (0, 0, null);
     }
 }
 
