@@ -43,12 +43,18 @@ public sealed class TokenTests(ChatServer server)
     [Fact]
     public async Task A_refresh_with_a_fresh_token_keeps_the_socket_open_past_the_old_expiry()
     {
-        await using var client = await ChatClient.ConnectAsync(server.SocketAddress, Mint("refresher", TimeSpan.FromSeconds(2)));
+        // Long enough that a slow machine still refreshes before the first token expires.
+        var firstExpiry = DateTimeOffset.UtcNow.AddSeconds(6);
+        await using var client = await ChatClient.ConnectAsync(server.SocketAddress, Mint("refresher", TimeSpan.FromSeconds(6)));
         var refreshed = await client.OkAsync("refresh", ("token", Mint("refresher", TimeSpan.FromMinutes(10))));
         Assert.True(DateTimeOffset.Parse(refreshed.Str("expiresAt"), System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddMinutes(5));
 
         // Nothing signals "did not close"; wait out the old expiry and check the socket still answers.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var pastFirstExpiry = firstExpiry.AddSeconds(1) - DateTimeOffset.UtcNow;
+        if (pastFirstExpiry > TimeSpan.Zero)
+        {
+            await Task.Delay(pastFirstExpiry);
+        }
         await client.OkAsync("ping");
 
         var stolen = await client.RequestAsync("refresh", ("token", Mint("somebody-else", TimeSpan.FromMinutes(10))));
