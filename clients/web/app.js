@@ -406,6 +406,8 @@ function onMessage(message) {
   addMessage(message);
   stopTyping(message.from);
   if (message.room === page.current) {
+    // A direct room exists from its first message on; until then it had no members to show.
+    if (page.members.size === 0) loadMembers(message.room);
     if (document.visibilityState === 'visible') scheduleRead(message.room);
   } else if (message.from !== page.session.user) {
     entry.unread++;

@@ -54,6 +54,8 @@ public sealed class BrowserTests(ChatServer server)
         alice.Click("#dm-button");
         alice.WaitFor($"#my-dms li[aria-current='true']");
         alice.Type("#composer", "just between us" + Keys.Enter);
+        alice.WaitFor($"#members li[data-user='{bobId}'][data-online='true']");
+        alice.WaitFor($"#members li[data-user='{aliceId}']");
         var unread = bob.WaitFor("#my-dms li .unread");
         Assert.Equal("1", unread.Text);
         Assert.Equal("(1) ActorChat", bob.Driver.Title);
