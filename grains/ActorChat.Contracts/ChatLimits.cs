@@ -26,6 +26,10 @@ public sealed class ChatLimits
     [Range(1, 10_000)]
     public int MaxMembersPage { get; set; } = 500;
 
+    /// <summary>Invitations a user holds at most; a new one beyond this drops the oldest notice (not the room's admission).</summary>
+    [Range(1, 10_000)]
+    public int MaxPendingInvitations { get; set; } = 100;
+
     /// <summary>Longest request <c>id</c> and <c>clientMsgId</c>.</summary>
     [Range(1, 1024)]
     public int MaxIdLength { get; set; } = 64;

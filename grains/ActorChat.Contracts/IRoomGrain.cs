@@ -20,9 +20,13 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("JoinPrivate")]
     Task<JoinResult> JoinPrivate(string user);
 
-    /// <summary>A member lets <paramref name="invitee"/> join this private room.</summary>
+    /// <summary>A member lets <paramref name="invitee"/> join this private room and tells them so.</summary>
     [Alias("Invite")]
     Task Invite(string inviter, string invitee);
+
+    /// <summary>The invitee turns an invitation down: a private room no longer admits them until invited again.</summary>
+    [Alias("Decline")]
+    Task Decline(string user);
 
     /// <summary>Ends the user's membership; false when the user was not a member.</summary>
     [Alias("Leave")]

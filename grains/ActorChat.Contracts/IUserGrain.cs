@@ -4,7 +4,7 @@ namespace ActorChat.Contracts;
 
 /// <summary>
 /// One user, keyed by user id: room memberships with a read pointer each, and the user's live connections.
-/// Publishes user-level events (direct messages) on <see cref="ChatStreams.ForUser"/>.
+/// Publishes user-level events (direct messages, invitations) on <see cref="ChatStreams.ForUser"/>.
 /// </summary>
 [Alias("ActorChat.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
@@ -43,6 +43,18 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("MarkSent")]
     [OneWay]
     Task MarkSent(string room, long seq);
+
+    /// <summary>Called by a room grain when a member invites the user: kept, and told to the user's connections.</summary>
+    [Alias("Invited")]
+    Task Invited(Invitation invitation);
+
+    /// <summary>Invitations not yet taken up or declined, oldest first.</summary>
+    [Alias("Invitations")]
+    Task<IReadOnlyList<Invitation>> Invitations();
+
+    /// <summary>Called by a room grain when the user declines its invitation.</summary>
+    [Alias("DropInvitation")]
+    Task DropInvitation(string room);
 
     /// <summary>Publishes a direct message on the user's stream.</summary>
     [Alias("DeliverDirect")]

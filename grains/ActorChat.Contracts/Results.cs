@@ -61,3 +61,12 @@ public sealed record RoomListing(
 public sealed record UserRoom(
     [property: Id(0)] string Room,
     [property: Id(1)] long LastRead);
+
+/// <summary>A member of <paramref name="Room"/> invited the user; kept until the user joins or declines.</summary>
+[GenerateSerializer]
+[Alias("ActorChat.Invitation")]
+[Immutable]
+public sealed record Invitation(
+    [property: Id(0)] string Room,
+    [property: Id(1)] string By,
+    [property: Id(2)] DateTimeOffset At);

@@ -10,3 +10,9 @@ public abstract record UserEvent;
 [Alias("ActorChat.DirectMessageReceived")]
 [Immutable]
 public sealed record DirectMessageReceived([property: Id(0)] ChatMessage Message) : UserEvent;
+
+/// <summary>A member of a room invited the user; every connection of the user hears it.</summary>
+[GenerateSerializer]
+[Alias("ActorChat.InvitationReceived")]
+[Immutable]
+public sealed record InvitationReceived([property: Id(0)] Invitation Invitation) : UserEvent;

@@ -76,12 +76,29 @@ internal sealed partial class RoomGrain(
             throw new ChatException(ChatErrorCode.Forbidden, "A direct conversation has exactly its two participants.");
         }
 
-        if (MemberSet.Contains(invitee) || !membership.State.Invited.Add(invitee))
+        if (MemberSet.Contains(invitee))
         {
             return;
         }
 
-        await WriteMembership(() => membership.State.Invited.Remove(invitee));
+        if (membership.State.Invited.Add(invitee))
+        {
+            await WriteMembership(() => membership.State.Invited.Remove(invitee));
+        }
+
+        // Told again on a repeated invite: the first notice may have been dropped by the invitee's cap.
+        await GrainFactory.GetGrain<IUserGrain>(invitee).Invited(new Invitation(_room, inviter, time.GetUtcNow()));
+    }
+
+    public async Task Decline(string user)
+    {
+        EnsureValidRoom();
+        if (membership.State.Invited.Remove(user))
+        {
+            await WriteMembership(() => membership.State.Invited.Add(user));
+        }
+
+        await GrainFactory.GetGrain<IUserGrain>(user).DropInvitation(_room);
     }
 
     private async Task<JoinResult> JoinAs(string user, bool createPrivate)

@@ -1,11 +1,13 @@
 using ActorChat.Contracts;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
 namespace ActorChat.Grains;
 
 internal sealed partial class UserGrain(
     [PersistentState("user", ChatProviders.Storage)] IPersistentState<UserState> user,
+    IOptions<ChatLimits> limits,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     // Live connections are not persisted: they belong to front-end processes, which re-register on reconnect.
@@ -52,7 +54,9 @@ internal sealed partial class UserGrain(
 
     public async Task AddRoom(string room)
     {
-        if (user.State.Rooms.TryAdd(room, 0))
+        // Joining takes the invitation up.
+        var tookInvitation = user.State.Invitations.RemoveAll(i => i.Room == room) > 0;
+        if (user.State.Rooms.TryAdd(room, 0) || tookInvitation)
         {
             await WriteAsync();
         }
@@ -115,6 +119,41 @@ internal sealed partial class UserGrain(
         {
             _unsaved |= unsaved;
             throw;
+        }
+    }
+
+    public async Task Invited(Invitation invitation)
+    {
+        if (user.State.Rooms.ContainsKey(invitation.Room))
+        {
+            return;
+        }
+
+        // A repeated invitation moves to the newest place; beyond the limit the oldest notices go.
+        var invitations = user.State.Invitations;
+        invitations.RemoveAll(i => i.Room == invitation.Room);
+        invitations.Add(invitation);
+        var excess = invitations.Count - limits.Value.MaxPendingInvitations;
+        if (excess > 0)
+        {
+            invitations.RemoveRange(0, excess);
+        }
+
+        await WriteAsync();
+        if (_connections.Count > 0)
+        {
+            await _stream.OnNextAsync(new InvitationReceived(invitation));
+        }
+    }
+
+    public Task<IReadOnlyList<Invitation>> Invitations() =>
+        Task.FromResult<IReadOnlyList<Invitation>>([.. user.State.Invitations]);
+
+    public async Task DropInvitation(string room)
+    {
+        if (user.State.Invitations.RemoveAll(i => i.Room == room) > 0)
+        {
+            await WriteAsync();
         }
     }
 

@@ -72,4 +72,39 @@ public sealed class PrivateRoomTests(ChatServer server)
         var joined = await guest.OkAsync("join", ("room", room));
         Assert.Equal(2, joined.GetProperty("memberCount").GetInt32());
     }
+
+    [Fact]
+    public async Task Every_connection_of_the_invitee_hears_the_invitation_and_it_is_listed_until_taken_up_or_declined()
+    {
+        var (first, second) = ($"club-{Guid.NewGuid():N}"[..20], $"club-{Guid.NewGuid():N}"[..20]);
+        var (ownerId, guestId) = (NewUser("owner"), NewUser("guest"));
+        await using var owner = await server.ConnectAsync(ownerId);
+        await using var laptop = await server.ConnectAsync(guestId);
+        await using var phone = await server.ConnectAsync(guestId);
+        await owner.OkAsync("join", ("room", first), ("private", true));
+        await owner.OkAsync("join", ("room", second), ("private", true));
+
+        await owner.OkAsync("invite", ("room", first), ("user", guestId));
+        foreach (var device in new[] { laptop, phone })
+        {
+            var heard = await device.NextEventAsync(e => e.Type() == "invited");
+            Assert.Equal((first, ownerId), (heard.Str("room"), heard.Str("by")));
+        }
+
+        // Told over REST too; a connection opened later finds both in the list, oldest first.
+        using var invite = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{second}/invites", await server.TokenAsync(ownerId));
+        invite.Content = JsonContent.Create(new { user = guestId });
+        using var response = await server.Http.SendAsync(invite);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await using var later = await server.ConnectAsync(guestId);
+        var listed = (await later.OkAsync("invitations")).GetProperty("invitations").EnumerateArray().ToList();
+        Assert.Equal([first, second], listed.Select(i => i.Str("room")));
+        Assert.All(listed, i => Assert.Equal(ownerId, i.Str("by")));
+
+        // Joining takes one up; declining drops the other and shuts the door again.
+        await later.OkAsync("join", ("room", first));
+        Assert.Equal(second, (await later.OkAsync("decline", ("room", second))).Str("room"));
+        Assert.Empty((await later.OkAsync("invitations")).GetProperty("invitations").EnumerateArray());
+        Assert.Equal("forbidden", (await later.RequestAsync("join", ("room", second))).Str("code"));
+    }
 }

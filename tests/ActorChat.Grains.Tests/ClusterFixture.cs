@@ -10,6 +10,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public const int ChunkSize = 16;
     public const int PresenceMemberLimit = 5;
+    public const int MaxPendingInvitations = 3;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -22,6 +23,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["ActorChat:Rooms:ChunkSize"] = ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Rooms:PresenceMemberLimit"] = PresenceMemberLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Rooms:DedupWindow"] = "50",
+            ["ActorChat:Limits:MaxPendingInvitations"] = MaxPendingInvitations.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
             ["ActorChat:Storage:Provider"] = "Memory",
         }).Build();

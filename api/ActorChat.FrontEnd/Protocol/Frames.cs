@@ -78,6 +78,20 @@ internal static class Frames
         _ => throw new ArgumentOutOfRangeException(nameof(roomEvent), roomEvent.GetType().Name, "Unknown room event."),
     };
 
+    public static byte[] Invited(Invitation invitation) => Build(w =>
+    {
+        w.WriteString("type", "invited");
+        WriteInvitationFields(w, invitation);
+    });
+
+    /// <summary>The fields of an invitation, shared by the <c>invited</c> event and the <c>invitations</c> result.</summary>
+    public static void WriteInvitationFields(Utf8JsonWriter w, Invitation invitation)
+    {
+        w.WriteString("room", invitation.Room);
+        w.WriteString("by", invitation.By);
+        w.WriteString("ts", invitation.At);
+    }
+
     /// <summary>The fields of a message, shared by the <c>message</c> event and the <c>history</c> result.</summary>
     public static void WriteMessageFields(Utf8JsonWriter w, ChatMessage message)
     {

@@ -69,7 +69,18 @@ internal sealed partial class UserFeed : IAsyncObserver<UserEvent>
 
     public Task OnNextAsync(UserEvent item, StreamSequenceToken? token = null)
     {
-        if (item is DirectMessageReceived direct)
+        if (item is InvitationReceived invited)
+        {
+            var frame = Frames.Invited(invited.Invitation);
+            lock (_lock)
+            {
+                foreach (var connection in _connections)
+                {
+                    connection.TrySend(frame);
+                }
+            }
+        }
+        else if (item is DirectMessageReceived direct)
         {
             byte[]? frame = null;
             lock (_lock)

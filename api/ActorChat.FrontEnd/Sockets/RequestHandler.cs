@@ -24,6 +24,8 @@ internal sealed class RequestHandler(
         "join" => JoinAsync(connection, request),
         "leave" => LeaveAsync(connection, request),
         "invite" => InviteAsync(connection, request),
+        "invitations" => InvitationsAsync(connection, request),
+        "decline" => DeclineAsync(connection, request),
         "members" => MembersAsync(connection, request),
         "send" => SendAsync(connection, request),
         "dm" => DirectAsync(connection, request),
@@ -87,6 +89,30 @@ internal sealed class RequestHandler(
             w.WriteString("room", room);
             w.WriteString("user", user);
         });
+    }
+
+    private async Task InvitationsAsync(ChatConnection connection, ClientRequest request)
+    {
+        var invitations = await grains.GetGrain<IUserGrain>(connection.User).Invitations();
+        await Reply(connection, request, w =>
+        {
+            w.WriteStartArray("invitations");
+            foreach (var invitation in invitations)
+            {
+                w.WriteStartObject();
+                Frames.WriteInvitationFields(w, invitation);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    private async Task DeclineAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        await grains.GetGrain<IRoomGrain>(room).Decline(connection.User);
+        await Reply(connection, request, w => w.WriteString("room", room));
     }
 
     private async Task MembersAsync(ChatConnection connection, ClientRequest request)
