@@ -22,7 +22,7 @@ internal sealed class ChatLink : IAsyncDisposable
         _receiving = ReceiveLoopAsync();
     }
 
-    /// <summary>Frames that are not replies: welcome, message, presence, typing, read. Completes when the socket closes.</summary>
+    /// <summary>Frames that are not replies: welcome, message, presence, typing, read, invited. Completes when the socket closes.</summary>
     public ChannelReader<JsonElement> Events => _events.Reader;
 
     /// <summary>How the socket closed (null when it dropped without a close frame).</summary>

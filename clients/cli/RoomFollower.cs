@@ -123,6 +123,9 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
             case "presence" or "typing" when showSignals && frame.GetProperty("room").GetString() == room:
                 output.WriteLine(Terminal.Event(frame));
                 break;
+            case "invited" when showSignals:
+                output.WriteLine(Terminal.Event(frame));
+                break;
         }
     }
 

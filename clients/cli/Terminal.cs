@@ -47,6 +47,7 @@ internal static class Terminal
     {
         "presence" => $"* {frame.GetProperty("user").GetString()} {Presence(frame.GetProperty("status").GetString())} {frame.GetProperty("room").GetString()}",
         "typing" => $"* {frame.GetProperty("user").GetString()} is typing…",
+        "invited" => $"* {frame.GetProperty("by").GetString()} invited you to {frame.GetProperty("room").GetString()}",
         _ => null,
     };
 

@@ -34,6 +34,7 @@ export interface ChatMessage { type: 'message'; room: string; seq: number; from:
 export interface PresenceEvent { type: 'presence'; room: string; user: string; status: 'joined' | 'left' | 'online' | 'offline' }
 export interface TypingEvent { type: 'typing'; room: string; user: string }
 export interface ReadEvent { type: 'read'; room: string; user: string; seq: number }
+export interface InvitedEvent { type: 'invited'; room: string; by: string; ts: string }
 export interface StateEvent { state: ConnectionState; attempt?: number; delayMs?: number; code?: number; reason?: string }
 export interface WelcomeFrame { type: 'welcome'; user: string; connection: string; protocol: number }
 export interface ResumedEvent { room: string; recovered: boolean; lastSeq: number }
@@ -43,6 +44,7 @@ export interface JoinOk extends Ok { room: string; lastSeq: number; memberCount:
 export interface SendOk extends Ok { room: string; seq: number; ts: string }
 export interface HistoryOk extends Ok { room: string; messages: ChatMessage[]; hasMore: boolean }
 export interface MembersOk extends Ok { room: string; members: { user: string; online: boolean }[]; hasMore: boolean }
+export interface InvitationsOk extends Ok { invitations: { room: string; by: string; ts: string }[] }
 export interface RoomsOk extends Ok { rooms: { room: string; lastSeq: number; lastRead: number; unread: number }[] }
 export interface ReadOk extends Ok { room: string; seq: number }
 export interface PingOk extends Ok { ts: string }
@@ -53,6 +55,7 @@ export interface Events {
   presence: PresenceEvent;
   typing: TypingEvent;
   read: ReadEvent;
+  invited: InvitedEvent;
   state: StateEvent;
   welcome: WelcomeFrame;
   resumed: ResumedEvent;
@@ -77,6 +80,8 @@ export class ActorChat {
   history(room: string, options?: { before?: number; limit?: number }): Promise<HistoryOk>;
   members(room: string, options?: { after?: string; limit?: number }): Promise<MembersOk>;
   invite(room: string, user: string): Promise<Ok & { room: string; user: string }>;
+  invitations(): Promise<InvitationsOk>;
+  decline(room: string): Promise<Ok & { room: string }>;
   typing(room: string): void;
   read(room: string, seq: number): Promise<ReadOk>;
   rooms(): Promise<RoomsOk>;

@@ -231,6 +231,7 @@ export class ActorChat {
       case 'presence':
       case 'typing':
       case 'read':
+      case 'invited':
         this.emit(frame.type, frame);
         break;
       default:
@@ -370,8 +371,19 @@ export class ActorChat {
     return this.request('members', omitUndefined({ room, after, limit }), { retry: true });
   }
 
+  /** Lets `user` into the room (a private one admits members and those they invite); they hear `invited`. */
   invite(room, user) {
     return this.request('invite', { room, user }, { retry: true });
+  }
+
+  /** Invitations not yet taken up (by joining) or declined, oldest first. */
+  invitations() {
+    return this.request('invitations', {}, { retry: true });
+  }
+
+  /** Turns an invitation down: the room no longer admits this user until invited again. */
+  decline(room) {
+    return this.request('decline', { room }, { retry: true });
   }
 
   /** Tells the others in the room that this user is typing. Fire and forget: no reply is asked for. */

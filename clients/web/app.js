@@ -35,6 +35,7 @@ const page = {
   views: new Map(),      // room -> { items: Map seq -> li, oldest, hasMore, loading }
   members: new Map(),    // user -> online (the current room)
   typing: new Map(),     // user -> timer (the current room)
+  invitations: new Map(), // room -> { room, by, ts }
   lastTypingSent: 0,
 };
 
@@ -134,6 +135,10 @@ async function start(session) {
   chat.on('message', onMessage);
   chat.on('presence', onPresence);
   chat.on('typing', onTyping);
+  chat.on('invited', (invitation) => {
+    page.invitations.set(invitation.room, invitation);
+    renderInvitations();
+  });
   chat.on('resumed', ({ room, recovered }) => {
     if (!recovered && room === page.current) note('Some older messages are no longer kept by the server.');
   });
@@ -141,6 +146,7 @@ async function start(session) {
     // Membership and unread counts may have moved while away; the messages themselves come through resume.
     if (state === 'open' && page.loaded) {
       refreshRooms().catch(showSidebarError);
+      refreshInvitations();
       refreshDirectory();
     }
   });
@@ -149,7 +155,7 @@ async function start(session) {
   await refreshRooms();
   page.loaded = true;
   for (const room of page.rooms.keys()) chat.join(room).catch(showSidebarError);
-  await refreshDirectory();
+  await Promise.all([refreshDirectory(), refreshInvitations()]);
   const wanted = decodeURIComponent(location.hash.replace(/^#/, ''));
   const first = wanted && page.rooms.has(wanted) ? wanted : page.rooms.keys().next().value;
   if (first) await openRoom(first);
@@ -220,6 +226,44 @@ async function refreshDirectory() {
   }
 }
 
+async function refreshInvitations() {
+  try {
+    const { invitations } = await page.chat.invitations();
+    page.invitations = new Map(invitations.map((invitation) => [invitation.room, invitation]));
+    renderInvitations();
+  } catch (err) {
+    showSidebarError(err);
+  }
+}
+
+function renderInvitations() {
+  $('#invitations-section').hidden = page.invitations.size === 0;
+  $('#invitations').replaceChildren(...[...page.invitations.values()].map(({ room, by }) =>
+    el('li', { 'data-room': room },
+      el('p', {}, el('strong', {}, `#${room}`), ` from ${by}`),
+      el('button', { type: 'button', className: 'small', onclick: () => takeInvitation(room) }, 'Join'),
+      el('button', { type: 'button', className: 'small secondary', onclick: () => declineInvitation(room) }, 'Decline'))));
+}
+
+async function takeInvitation(room) {
+  await joinRoom(room, false);
+  if (page.rooms.has(room)) {
+    page.invitations.delete(room);
+    renderInvitations();
+  }
+}
+
+async function declineInvitation(room) {
+  showSidebarError(null);
+  try {
+    await page.chat.decline(room);
+    page.invitations.delete(room);
+    renderInvitations();
+  } catch (err) {
+    showSidebarError(err);
+  }
+}
+
 async function joinRoom(room, isPrivate) {
   showSidebarError(null);
   try {
@@ -276,13 +320,12 @@ async function showInviteIfPrivate(room) {
   $('#invite-form').hidden = !info.private;
 }
 
-/** Lets the user in, then tells them by direct message: the protocol has no invitation event of its own. */
+/** Lets the user in; the server tells them (an `invited` event, and their list of invitations). */
 async function invite(user) {
   const room = page.current;
   $('#room-error').textContent = '';
   try {
     await page.chat.invite(room, user);
-    await page.chat.dm(user, `I invited you to the private room #${room}: join it by name.`);
     note(`${user} was invited.`);
   } catch (err) {
     $('#room-error').textContent = err.message;

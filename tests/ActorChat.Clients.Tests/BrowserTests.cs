@@ -181,14 +181,15 @@ public sealed class BrowserTests(ChatServer server)
         owner.Type("#invite-input", guestId + Keys.Enter);
         owner.Until(d => d.FindElement(By.Id("messages")).Text.Contains($"{guestId} was invited.", StringComparison.Ordinal), "the invitation note");
 
-        // The invitation arrives as a direct message naming the room, which is never listed publicly.
-        guest.Click("#my-dms li button");
-        Assert.Contains($"#{room}", guest.WaitFor("#messages li[data-seq='1'] .text").Text, StringComparison.Ordinal);
+        // The invitation shows at once, names who sent it, outlives a reload, and the room is never listed publicly.
+        Assert.Contains($"from {ownerId}", guest.WaitFor($"#invitations li[data-room='{room}']").Text, StringComparison.Ordinal);
+        guest.Driver.Navigate().Refresh();
+        guest.WaitFor($"#invitations li[data-room='{room}']");
         guest.Click("#refresh-rooms");
         Assert.Empty(guest.Driver.FindElements(By.CssSelector($"#public-rooms li[data-room='{room}']")));
-        guest.Type("#room-input", room);
-        guest.Click("#join-button");
+        guest.Click($"#invitations li[data-room='{room}'] button");
         guest.WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
+        guest.WaitFor("#invitations-section[hidden]");
         owner.WaitFor($"#members li[data-user='{guestId}']");
         owner.Type("#composer", "welcome in" + Keys.Enter);
         Assert.Equal("welcome in", guest.WaitFor("#messages li[data-seq='1'] .text").Text);
@@ -196,6 +197,15 @@ public sealed class BrowserTests(ChatServer server)
         guest.Click("#leave-button");
         guest.Until(d => d.FindElements(By.CssSelector($"#my-rooms li[data-room='{room}']")).Count == 0, "the room to leave the list");
         owner.Until(d => d.FindElements(By.CssSelector($"#members li[data-user='{guestId}']")).Count == 0, "the guest to leave the member list");
+
+        // Invited again and declining: the notice goes, and the room no longer admits the guest.
+        owner.Type("#invite-input", guestId + Keys.Enter);
+        guest.Click($"#invitations li[data-room='{room}'] button.secondary");
+        guest.WaitFor("#invitations-section[hidden]");
+        guest.Type("#room-input", room);
+        guest.Click("#join-button");
+        guest.Until(d => d.FindElement(By.Id("sidebar-error")).Text.Length > 0, "the refusal");
+        Assert.Empty(guest.Driver.FindElements(By.CssSelector($"#my-rooms li[data-room='{room}']")));
     }
 
     [Fact]

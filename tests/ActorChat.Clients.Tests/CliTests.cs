@@ -93,6 +93,12 @@ public sealed partial class CliTests(ChatServer server) : IDisposable
         Assert.DoesNotContain('\u001b', shown);
         Assert.Equal("    second line", await chat.NextOutputAsync(_ => true));
 
+        // An invitation elsewhere is told wherever the user is chatting.
+        var club = NewRoom("club");
+        await other.OkAsync("join", ("room", club), ("private", true));
+        await other.OkAsync("invite", ("room", club), ("user", me));
+        await chat.NextOutputAsync(line => line == $"* {otherId} invited you to {club}");
+
         await chat.WriteLineAsync("typed in the terminal");
         var sent = await other.NextEventAsync(e => e.Type() == "message" && e.Str("from") == me);
         Assert.Equal("typed in the terminal", sent.Str("text"));

@@ -17,6 +17,9 @@ export async function app(): Promise<string | undefined> {
   const { rooms } = await chat.rooms();
   await chat.read('lobby', joined.lastSeq);
   chat.typing('lobby');
+  chat.on('invited', (i) => chat.join(i.room));
+  const { invitations } = await chat.invitations();
+  if (invitations[0]) await chat.decline(invitations[0].room);
   off();
   try {
     await chat.ping();
