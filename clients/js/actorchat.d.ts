@@ -34,6 +34,7 @@ export interface ChatMessage { type: 'message'; room: string; seq: number; from:
 export interface PresenceEvent { type: 'presence'; room: string; user: string; status: 'joined' | 'left' | 'online' | 'offline' }
 export interface TypingEvent { type: 'typing'; room: string; user: string }
 export interface ReadEvent { type: 'read'; room: string; user: string; seq: number }
+export interface DirectoryEvent { type: 'directory'; rooms: { room: string; members: number }[] }
 export interface InvitedEvent { type: 'invited'; room: string; by: string; ts: string }
 export interface StateEvent { state: ConnectionState; attempt?: number; delayMs?: number; code?: number; reason?: string }
 export interface WelcomeFrame { type: 'welcome'; user: string; connection: string; protocol: number }
@@ -45,6 +46,7 @@ export interface SendOk extends Ok { room: string; seq: number; ts: string }
 export interface HistoryOk extends Ok { room: string; messages: ChatMessage[]; hasMore: boolean }
 export interface MembersOk extends Ok { room: string; members: { user: string; online: boolean }[]; hasMore: boolean }
 export interface InvitationsOk extends Ok { invitations: { room: string; by: string; ts: string }[] }
+export interface BrowseOk extends Ok { rooms: { room: string; members: number }[]; next: string | null }
 export interface RoomsOk extends Ok { rooms: { room: string; lastSeq: number; lastRead: number; unread: number }[] }
 export interface ReadOk extends Ok { room: string; seq: number }
 export interface PingOk extends Ok { ts: string }
@@ -56,6 +58,7 @@ export interface Events {
   typing: TypingEvent;
   read: ReadEvent;
   invited: InvitedEvent;
+  directory: DirectoryEvent;
   state: StateEvent;
   welcome: WelcomeFrame;
   resumed: ResumedEvent;
@@ -85,6 +88,7 @@ export class ActorChat {
   typing(room: string): void;
   read(room: string, seq: number): Promise<ReadOk>;
   rooms(): Promise<RoomsOk>;
+  browse(options?: { after?: string; limit?: number; watch?: boolean }): Promise<BrowseOk>;
   ping(): Promise<PingOk>;
   refresh(token: string): Promise<RefreshOk>;
 }

@@ -232,6 +232,7 @@ export class ActorChat {
       case 'typing':
       case 'read':
       case 'invited':
+      case 'directory':
         this.emit(frame.type, frame);
         break;
       default:
@@ -395,6 +396,14 @@ export class ActorChat {
   /** Moves the read pointer forward. */
   read(room, seq) {
     return this.request('read', { room, seq }, { retry: true });
+  }
+
+  /**
+   * A page of public rooms with member counts. Unless `watch` is false, this connection then hears `directory`
+   * events as rooms appear, change size or go (members 0); after a reconnect, browse again.
+   */
+  browse({ after, limit, watch } = {}) {
+    return this.request('browse', omitUndefined({ after, limit, watch }), { retry: true });
   }
 
   /** Memberships with unread counts. */

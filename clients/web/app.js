@@ -8,6 +8,7 @@ const HISTORY_PAGE = 50;
 const TYPING_SEND_EVERY_MS = 2000;
 const TYPING_SHOWN_FOR_MS = 4000;
 const READ_EVERY_MS = 1000;
+const DIRECTORY_PAGE = 100;
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -36,6 +37,7 @@ const page = {
   members: new Map(),    // user -> online (the current room)
   typing: new Map(),     // user -> timer (the current room)
   invitations: new Map(), // room -> { room, by, ts }
+  directory: new Map(),   // public room -> member count, kept live by directory events
   lastTypingSent: 0,
 };
 
@@ -135,6 +137,7 @@ async function start(session) {
   chat.on('message', onMessage);
   chat.on('presence', onPresence);
   chat.on('typing', onTyping);
+  chat.on('directory', onDirectory);
   chat.on('invited', (invitation) => {
     page.invitations.set(invitation.room, invitation);
     renderInvitations();
@@ -211,19 +214,32 @@ function renderRooms() {
   }
 }
 
+/** Lists public rooms and watches them: `directory` events then keep the counts live (see onDirectory). */
 async function refreshDirectory() {
   try {
-    const response = await fetch('/api/rooms?limit=100', { headers: { authorization: `Bearer ${page.session.token}` } });
-    if (!response.ok) throw new Error(`The room list failed (${response.status}).`);
-    const { rooms } = await response.json();
+    const { rooms } = await page.chat.browse({ limit: DIRECTORY_PAGE });
+    page.directory = new Map(rooms.map((room) => [room.room, room.members]));
     showSidebarError(null);
-    $('#public-rooms').replaceChildren(...rooms.map((room) => el('li', { 'data-room': room.id },
-      el('button', { type: 'button', onclick: () => joinRoom(room.id, false) },
-        el('span', { className: 'name' }, `#${room.id}`),
-        el('span', { className: 'count', 'aria-label': `${room.members} members` }, String(room.members))))));
+    renderDirectory();
   } catch (err) {
     showSidebarError(err);
   }
+}
+
+function onDirectory({ rooms }) {
+  for (const { room, members } of rooms) {
+    if (members === 0) page.directory.delete(room);
+    else page.directory.set(room, members);
+  }
+  renderDirectory();
+}
+
+function renderDirectory() {
+  const sorted = [...page.directory.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, DIRECTORY_PAGE);
+  $('#public-rooms').replaceChildren(...sorted.map(([room, members]) => el('li', { 'data-room': room },
+    el('button', { type: 'button', onclick: () => joinRoom(room, false) },
+      el('span', { className: 'name' }, `#${room}`),
+      el('span', { className: 'count', 'aria-label': `${members} members` }, String(members))))));
 }
 
 async function refreshInvitations() {
@@ -271,7 +287,6 @@ async function joinRoom(room, isPrivate) {
     remember(room);
     renderRooms();
     await openRoom(room);
-    refreshDirectory();
   } catch (err) {
     showSidebarError(err);
   }
@@ -351,7 +366,6 @@ async function leave() {
   $('#invite-form').hidden = true;
   showState({ state: page.chat.state });
   renderRooms();
-  refreshDirectory();
   const next = page.rooms.keys().next().value;
   if (next) await openRoom(next);
 }
@@ -459,13 +473,6 @@ function onMessage(message) {
 }
 
 function onPresence({ room, user, status }) {
-  // Member counts in the public list move with joins and leaves; one refresh covers a burst of them.
-  if ((status === 'joined' || status === 'left') && !page.directoryTimer) {
-    page.directoryTimer = setTimeout(() => {
-      page.directoryTimer = null;
-      refreshDirectory();
-    }, 1000);
-  }
   if (room !== page.current) return;
   if (status === 'left') page.members.delete(user);
   else page.members.set(user, status !== 'offline');
@@ -557,7 +564,6 @@ function wire() {
     renderRooms();
     openRoom(room);
   });
-  $('#refresh-rooms').addEventListener('click', refreshDirectory);
   $('#leave-button').addEventListener('click', leave);
   $('#invite-form').addEventListener('submit', (event) => {
     event.preventDefault();

@@ -26,6 +26,10 @@ public sealed class ChatLimits
     [Range(1, 10_000)]
     public int MaxMembersPage { get; set; } = 500;
 
+    /// <summary>Largest page of public rooms (<c>browse</c> and <c>GET /api/rooms</c>); 100 when the request names none.</summary>
+    [Range(1, 10_000)]
+    public int MaxRoomsPage { get; set; } = 500;
+
     /// <summary>Invitations a user holds at most; a new one beyond this drops the oldest notice (not the room's admission).</summary>
     [Range(1, 10_000)]
     public int MaxPendingInvitations { get; set; } = 100;

@@ -30,4 +30,10 @@ public sealed class RoomOptions
     [Range(typeof(TimeSpan), "00:00:00", "36500.00:00:00")]
     public TimeSpan RetainFor { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// The public room directory publishes its changes at most this often, in one batch: a join anywhere must not
+    /// cost a frame on every socket that watches the list.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan DirectoryInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

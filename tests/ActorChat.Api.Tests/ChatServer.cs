@@ -86,6 +86,7 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ActorChat:Sockets:RequestsPerSecond", "100");
         builder.UseSetting("ActorChat:Sockets:RequestBurst", RequestBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("ActorChat:Streams:PollInterval", "00:00:00.005");
+        builder.UseSetting("ActorChat:Rooms:DirectoryInterval", "00:00:00.100");
         foreach (var (key, value) in _overrides)
         {
             builder.UseSetting(key, value);

@@ -25,9 +25,9 @@ internal static class RoomsApi
         return app;
     }
 
-    private static Task<IResult> ListRooms(string? after, int? limit, IGrainFactory grains) => ChatProblems.Guard(async () =>
+    private static Task<IResult> ListRooms(string? after, int? limit, IGrainFactory grains, IOptions<ChatLimits> limits) => ChatProblems.Guard(async () =>
     {
-        var size = Math.Clamp(limit ?? 100, 1, 500);
+        var size = Math.Clamp(limit ?? 100, 1, limits.Value.MaxRoomsPage);
         var listings = await grains.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).List(after, size);
         var infos = await Task.WhenAll(listings.Select(l => grains.GetGrain<IRoomGrain>(l.Room).Info()));
         return Results.Ok(new

@@ -75,11 +75,11 @@ internal sealed class ClientRequest
             : throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} must be a string.");
     }
 
-    public bool OptionalBool(string name)
+    public bool OptionalBool(string name, bool defaultValue = false)
     {
         if (!_root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
-            return false;
+            return defaultValue;
         }
 
         return element.ValueKind switch

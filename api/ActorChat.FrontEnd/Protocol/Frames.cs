@@ -78,6 +78,28 @@ internal static class Frames
         _ => throw new ArgumentOutOfRangeException(nameof(roomEvent), roomEvent.GetType().Name, "Unknown room event."),
     };
 
+    /// <summary>Public rooms whose member count changed; <c>members: 0</c> means the room is no longer listed.</summary>
+    public static byte[] Directory(DirectoryChanged changed) => Build(w =>
+    {
+        w.WriteString("type", "directory");
+        WriteListings(w, changed.Rooms);
+    });
+
+    /// <summary>The <c>rooms</c> array of the <c>directory</c> event and the <c>browse</c> result.</summary>
+    public static void WriteListings(Utf8JsonWriter w, IReadOnlyList<RoomListing> rooms)
+    {
+        w.WriteStartArray("rooms");
+        foreach (var listing in rooms)
+        {
+            w.WriteStartObject();
+            w.WriteString("room", listing.Room);
+            w.WriteNumber("members", listing.MemberCount);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
     public static byte[] Invited(Invitation invitation) => Build(w =>
     {
         w.WriteString("type", "invited");

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
-/// Holds at most one stream subscription per room and per user on this node, counted by the local
-/// connections that use it; the last one to leave ends the subscription.
+/// Holds at most one stream subscription per room, per user and for the room directory on this node, counted by
+/// the local connections that use it; the last one to leave ends the subscription.
 /// </summary>
 internal sealed class ChatRelay
 {
@@ -21,8 +21,12 @@ internal sealed class ChatRelay
         this.client = client;
         this.logger = logger;
         this.metrics = metrics;
+        Directory = new DirectoryFeed(client, logger);
         metrics?.ObserveRooms(() => RoomCount);
     }
+
+    /// <summary>The node's subscription to the public room directory, shared by the connections that browse.</summary>
+    public DirectoryFeed Directory { get; }
 
     /// <summary>Rooms with a live subscription on this node.</summary>
     public int RoomCount
@@ -160,6 +164,7 @@ internal sealed class ChatRelay
         }
 
         await UnfollowUserAsync(connection);
+        await Directory.UnwatchAsync(connection);
     }
 
     private async Task ReleaseAsync(RoomFeed feed)

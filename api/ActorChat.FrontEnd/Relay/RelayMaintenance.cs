@@ -39,6 +39,8 @@ internal sealed partial class RelayMaintenance(
             {
                 await Attempt(feed.ResubscribeAsync, feed.User);
             }
+
+            await Attempt(relay.Directory.ResubscribeAsync, "the room directory");
         }
         finally
         {

@@ -33,6 +33,7 @@ internal sealed class RequestHandler(
         "typing" => TypingAsync(connection, request),
         "read" => ReadAsync(connection, request),
         "rooms" => RoomsAsync(connection, request),
+        "browse" => BrowseAsync(connection, request),
         "ping" => Reply(connection, request, w => w.WriteString("ts", time.GetUtcNow())),
         "refresh" => RefreshAsync(connection, request),
         _ => throw new ProtocolException(ChatErrorCode.UnknownType, $"Unknown request type '{request.Type}'."),
@@ -218,6 +219,37 @@ internal sealed class RequestHandler(
             }
 
             w.WriteEndArray();
+        });
+    }
+
+    private async Task BrowseAsync(ChatConnection connection, ClientRequest request)
+    {
+        var after = request.OptionalString("after");
+        var limit = (int)(request.OptionalLong("limit", 1, _limits.MaxRoomsPage) ?? Math.Min(100, _limits.MaxRoomsPage));
+        var watch = request.OptionalBool("watch", defaultValue: true);
+
+        // Watch before listing, so no change between the two is missed; one that comes early is applied again.
+        if (watch)
+        {
+            await relay.Directory.WatchAsync(connection);
+        }
+        else
+        {
+            await relay.Directory.UnwatchAsync(connection);
+        }
+
+        var listings = await grains.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).List(after, limit);
+        await Reply(connection, request, w =>
+        {
+            Frames.WriteListings(w, listings);
+            if (listings.Count == limit)
+            {
+                w.WriteString("next", listings[^1].Room);
+            }
+            else
+            {
+                w.WriteNull("next");
+            }
         });
     }
 

@@ -20,6 +20,8 @@ export async function app(): Promise<string | undefined> {
   chat.on('invited', (i) => chat.join(i.room));
   const { invitations } = await chat.invitations();
   if (invitations[0]) await chat.decline(invitations[0].room);
+  const listed = await chat.browse({ limit: 20 });
+  chat.on('directory', (d) => d.rooms.filter((r) => r.members === 0).map((r) => r.room).concat(listed.next ?? []));
   off();
   try {
     await chat.ping();

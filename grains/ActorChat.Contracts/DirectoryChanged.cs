@@ -1,0 +1,10 @@
+namespace ActorChat.Contracts;
+
+/// <summary>
+/// Public rooms whose member count changed since the last batch, published on <see cref="ChatStreams.Directory"/>
+/// at most once per <c>ActorChat:Rooms:DirectoryInterval</c>. A count of 0 means the room is no longer listed.
+/// </summary>
+[GenerateSerializer]
+[Alias("ActorChat.DirectoryChanged")]
+[Immutable]
+public sealed record DirectoryChanged([property: Id(0)] IReadOnlyList<RoomListing> Rooms);
