@@ -23,9 +23,16 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
             }
         }
 
+        // Someone browsing on the other front end hears of the room that alice creates.
+        var other = cluster.FrontEnds[0];
+        await using var browser = await ChatClient.ConnectAsync(other.Socket, await cluster.TokenAsync(other, "browser"));
+        await browser.OkAsync("browse");
+
         var frontEnd = cluster.FrontEnds[1];
         await using var alice = await ChatClient.ConnectAsync(frontEnd.Socket, await cluster.TokenAsync(frontEnd, "alice"));
         await alice.OkAsync("join", ("room", room));
+        await browser.NextEventAsync(e => e.Type() == "directory"
+            && e.GetProperty("rooms").EnumerateArray().Any(r => r.Str("room") == room && r.GetProperty("members").GetInt32() == 1));
         for (var i = 1; i <= 20; i++)
         {
             await alice.OkAsync("send", ("room", room), ("text", $"before {i}"), ("clientMsgId", $"b{i}"));
