@@ -236,6 +236,10 @@ function onDirectory({ rooms }) {
 
 function renderDirectory() {
   const sorted = [...page.directory.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, DIRECTORY_PAGE);
+  if (sorted.length === 0) {
+    $('#public-rooms').replaceChildren(el('li', { className: 'hint' }, 'No public rooms yet: create one below.'));
+    return;
+  }
   $('#public-rooms').replaceChildren(...sorted.map(([room, members]) => el('li', { 'data-room': room },
     el('button', { type: 'button', onclick: () => joinRoom(room, false) },
       el('span', { className: 'name' }, `#${room}`),
@@ -256,7 +260,7 @@ function renderInvitations() {
   $('#invitations-section').hidden = page.invitations.size === 0;
   $('#invitations').replaceChildren(...[...page.invitations.values()].map(({ room, by }) =>
     el('li', { 'data-room': room },
-      el('p', {}, el('strong', {}, `#${room}`), ` from ${by}`),
+      el('p', {}, el('strong', {}, `#${room}`), ' ', el('span', { className: 'by' }, `from ${by}`)),
       el('button', { type: 'button', className: 'small', onclick: () => takeInvitation(room) }, 'Join'),
       el('button', { type: 'button', className: 'small secondary', onclick: () => declineInvitation(room) }, 'Decline'))));
 }

@@ -187,6 +187,7 @@ public sealed class BrowserTests(ChatServer server)
         Assert.Contains($"from {ownerId}", guest.WaitFor($"#invitations li[data-room='{room}']").Text, StringComparison.Ordinal);
         guest.Driver.Navigate().Refresh();
         guest.WaitFor($"#invitations li[data-room='{room}']");
+        guest.Screenshot("guest-invitation");
         Assert.Empty(guest.Driver.FindElements(By.CssSelector($"#public-rooms li[data-room='{room}']")));
         guest.Click($"#invitations li[data-room='{room}'] button");
         guest.WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
