@@ -40,6 +40,9 @@ internal sealed class BenchOptions
 
     public double Seconds { get; init; } = 10;
 
+    /// <summary>poll-vs-push: unmeasured publishing before each mode, so none is measured with cold code.</summary>
+    public double WarmupSeconds { get; init; } = 10;
+
     public int Repeat { get; init; } = 1;
 
     public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(20);
@@ -84,6 +87,7 @@ internal sealed class BenchOptions
             Samples = Int("samples", defaults.Samples),
             Rate = Double("rate", defaults.Rate),
             Seconds = Double("seconds", defaults.Seconds),
+            WarmupSeconds = Double("warmup-seconds", defaults.WarmupSeconds),
             Repeat = Int("repeat", defaults.Repeat),
             MaxTime = TimeSpan.FromSeconds(Double("max-seconds", defaults.MaxTime.TotalSeconds)),
         };

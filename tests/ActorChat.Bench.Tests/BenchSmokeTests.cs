@@ -16,7 +16,7 @@ public sealed class BenchSmokeTests
         { "fanout", "actorchat,raw", ["--subscribers", "5", "--publishers", "2", "--step-seconds", "0.3", "--stalled", "1"] },
         { "rooms", "actorchat,signalr,raw", ["--rooms", "3", "--members", "2", "--rate", "5", "--seconds", "1"] },
         { "idle", "actorchat,signalr,raw", ["--sockets", "20"] },
-        { "poll-vs-push", "actorchat", ["--clients", "5", "--rate", "5", "--seconds", "1.5"] },
+        { "poll-vs-push", "actorchat", ["--clients", "5", "--rate", "5", "--seconds", "1.5", "--warmup-seconds", "0.5"] },
         { "history-depth", "actorchat", ["--depth", "300", "--samples", "20"] },
     };
 
