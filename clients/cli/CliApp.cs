@@ -80,6 +80,16 @@ internal sealed class CliApp(TextWriter output, TextWriter status, TextReader in
         {
             output.WriteLine($"  {room.GetProperty("room").GetString(),-32} {room.GetProperty("unread").GetInt64(),5} unread  last #{room.GetProperty("lastSeq").GetInt64()}");
         }
+
+        var invitations = (await link.RequestAsync("invitations", cancellationToken: cancellationToken)).GetProperty("invitations");
+        if (invitations.GetArrayLength() > 0)
+        {
+            output.WriteLine("Invitations (join ROOM to accept):");
+            foreach (var invitation in invitations.EnumerateArray())
+            {
+                output.WriteLine($"  {invitation.GetProperty("room").GetString(),-32} from {invitation.GetProperty("by").GetString()}");
+            }
+        }
     }
 
     private async Task SendAsync(CliSession session, CancellationToken cancellationToken)

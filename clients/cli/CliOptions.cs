@@ -10,8 +10,9 @@ internal sealed class CliOptions
 
         Commands:
           login NAME            sign in with the server's development login and remember the token
-          rooms                 public rooms, and your rooms with unread counts
-          join ROOM             chat in ROOM: shows messages, presence and typing; each line you type is sent
+          rooms                 public rooms, your rooms with unread counts, and invitations
+          join ROOM             chat in ROOM: shows messages, presence, typing and invitations; each line you
+                                type is sent
                                 (/quit or end of input leaves)
           send ROOM TEXT...     send one message (ROOM may be @user for a direct message)
           tail ROOM [--since N] follow ROOM, printing each message once; reconnects and resumes by itself

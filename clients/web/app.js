@@ -261,8 +261,8 @@ function renderInvitations() {
   $('#invitations').replaceChildren(...[...page.invitations.values()].map(({ room, by }) =>
     el('li', { 'data-room': room },
       el('p', {}, el('strong', {}, `#${room}`), ' ', el('span', { className: 'by' }, `from ${by}`)),
-      el('button', { type: 'button', className: 'small', onclick: () => takeInvitation(room) }, 'Join'),
-      el('button', { type: 'button', className: 'small secondary', onclick: () => declineInvitation(room) }, 'Decline'))));
+      el('button', { type: 'button', className: 'small', 'aria-label': `Join #${room}`, onclick: () => takeInvitation(room) }, 'Join'),
+      el('button', { type: 'button', className: 'small secondary', 'aria-label': `Decline #${room}`, onclick: () => declineInvitation(room) }, 'Decline'))));
 }
 
 async function takeInvitation(room) {

@@ -21,7 +21,8 @@ public sealed partial class CliTests(ChatServer server) : IDisposable
     {
         var room = NewRoom("cli");
         var user = NewUser("carol");
-        await using var listener = await server.ConnectAsync(NewUser("listener"));
+        var listenerId = NewUser("listener");
+        await using var listener = await server.ConnectAsync(listenerId);
         await listener.OkAsync("join", ("room", room));
 
         var login = await CliProcess.RunAsync(_config, "--server", Server, "login", user);
@@ -33,10 +34,16 @@ public sealed partial class CliTests(ChatServer server) : IDisposable
         var message = await listener.NextEventAsync(e => e.Type() == "message");
         Assert.Equal((user, "hello from the terminal"), (message.Str("from"), message.Str("text")));
 
+        var club = NewRoom("club");
+        await listener.OkAsync("join", ("room", club), ("private", true));
+        await listener.OkAsync("invite", ("room", club), ("user", user));
+
         var rooms = await CliProcess.RunAsync(_config, "--server", Server, "rooms");
         Assert.Equal(0, rooms.ExitCode);
         var mine = rooms.Output[rooms.Output.IndexOf("Your rooms:", StringComparison.Ordinal)..];
         Assert.Matches($@"{room}\s+0 unread\s+last #1", mine);
+        var invited = rooms.Output[rooms.Output.IndexOf("Invitations", StringComparison.Ordinal)..];
+        Assert.Matches($@"{club}\s+from {listenerId}", invited);
     }
 
     [Fact]
