@@ -95,6 +95,26 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends text as one message split over <paramref name="frames"/> WebSocket frames.</summary>
+    public async Task SendFragmentedAsync(string text, int frames)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var size = (bytes.Length + frames - 1) / frames;
+        await _sendLock.WaitAsync();
+        try
+        {
+            for (var offset = 0; offset < bytes.Length; offset += size)
+            {
+                var length = Math.Min(size, bytes.Length - offset);
+                await _socket.SendAsync(bytes.AsMemory(offset, length), WebSocketMessageType.Text, offset + length == bytes.Length, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
     public async Task SendBinaryAsync(byte[] payload, WebSocketMessageType type = WebSocketMessageType.Binary)
     {
         await _sendLock.WaitAsync();

@@ -12,6 +12,7 @@ public sealed class ErrorTests(ChatServer server)
 
     public static TheoryData<string, string> BadFrames => new()
     {
+        { "", "bad_request" },
         { "not json at all", "bad_request" },
         { "[1,2,3]", "bad_request" },
         { """{"id":"x1"}""", "bad_request" },
@@ -50,6 +51,24 @@ public sealed class ErrorTests(ChatServer server)
         await bob.OkAsync("join", ("room", room));
         await alice.OkAsync("send", ("room", room), ("text", "still fine"));
         Assert.Equal("still fine", (await bob.MessagesAsync(room, 1))[0].Str("text"));
+    }
+
+    [Fact]
+    public async Task A_request_in_several_frames_and_longer_than_the_first_read_buffer_is_read_whole()
+    {
+        var room = NewRoom("frames");
+        await using var client = await server.ConnectAsync(NewUser("frames"));
+        await client.OkAsync("join", ("room", room));
+
+        // About 12 KB of JSON (4,000 characters of three UTF-8 bytes each) in five frames.
+        var text = new string('€', 4000);
+        await client.SendFragmentedAsync(JsonSerializer.Serialize(new { id = "big", type = "send", room, text }), frames: 5);
+        var ok = await client.NextEventAsync(e => e.Type() == "ok" && e.Str("id") == "big");
+        Assert.Equal(1, ok.GetProperty("seq").GetInt64());
+        Assert.Equal(text, (await client.MessagesAsync(room, 1))[0].Str("text"));
+
+        // And the next request, in one small frame, starts clean.
+        await client.OkAsync("ping");
     }
 
     [Fact]
