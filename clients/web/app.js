@@ -443,7 +443,7 @@ function addMessage(message) {
   const mine = message.from === page.session.user;
   const item = el('li', { 'data-seq': message.seq, className: mine ? 'mine' : undefined },
     el('span', { className: 'from' }, message.from),
-    el('time', { datetime: message.ts, title: message.ts }, new Date(message.ts).toLocaleTimeString()),
+    el('time', { datetime: message.ts, title: message.ts }, shownTime(message.ts)),
     el('p', { className: 'text' }, message.text));
   current.items.set(message.seq, item);
   current.oldest = current.oldest === null ? message.seq : Math.min(current.oldest, message.seq);
@@ -455,6 +455,12 @@ function addMessage(message) {
   list.insertBefore(item, later ?? list.querySelector('li.pending'));
   if (message.clientMsgId) list.querySelector(`li.pending[data-client-msg-id="${CSS.escape(message.clientMsgId)}"]`)?.remove();
   if (following || mine) list.scrollTop = list.scrollHeight;
+}
+
+/** The time alone for today's messages; older ones (history, a long weekend) carry their date. */
+function shownTime(ts) {
+  const when = new Date(ts);
+  return when.toDateString() === new Date().toDateString() ? when.toLocaleTimeString() : when.toLocaleString();
 }
 
 function note(text) {
@@ -516,12 +522,27 @@ async function send() {
     el('span', { className: 'from' }, page.session.user), el('time', {}, 'sending…'), el('p', { className: 'text' }, text));
   $('#messages').append(pending);
   $('#messages').scrollTop = $('#messages').scrollHeight;
+  await deliver(pending, room, text, clientMsgId);
+}
+
+/** Errors worth another try: the same clientMsgId makes a retry safe, the server stores the message once. */
+const RETRYABLE = new Set(['rate_limited', 'internal', 'timeout', 'disconnected']);
+
+async function deliver(pending, room, text, clientMsgId) {
   try {
     if (isDirect(room)) await page.chat.dm(otherUser(room), text, { clientMsgId });
     else await page.chat.send(room, text, { clientMsgId });
   } catch (err) {
     pending.className = 'failed mine';
     pending.querySelector('time').textContent = `not sent: ${err.message}`;
+    if (RETRYABLE.has(err.code)) {
+      pending.append(el('button', { type: 'button', className: 'small retry', onclick: () => {
+        pending.className = 'pending mine';
+        pending.querySelector('time').textContent = 'sending…';
+        pending.querySelector('button.retry')?.remove();
+        deliver(pending, room, text, clientMsgId);
+      } }, 'Retry'));
+    }
   }
 }
 
