@@ -13,6 +13,7 @@ internal sealed class ChatLink : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new(StringComparer.Ordinal);
     private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource<string> _user = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _receiving;
     private int _nextId;
 
@@ -24,6 +25,9 @@ internal sealed class ChatLink : IAsyncDisposable
 
     /// <summary>Frames that are not replies: welcome, message, presence, typing, read, invited. Completes when the socket closes.</summary>
     public ChannelReader<JsonElement> Events => _events.Reader;
+
+    /// <summary>Who the server says this connection is (from its welcome frame).</summary>
+    public Task<string> UserAsync(CancellationToken cancellationToken) => _user.Task.WaitAsync(ReplyTimeout, cancellationToken);
 
     /// <summary>How the socket closed (null when it dropped without a close frame).</summary>
     public int? CloseCode => (int?)_socket.CloseStatus;
@@ -135,6 +139,11 @@ internal sealed class ChatLink : IAsyncDisposable
                 }
                 else
                 {
+                    if (frame.TryGetProperty("type", out var type) && type.GetString() == "welcome" && frame.TryGetProperty("user", out var user))
+                    {
+                        _user.TrySetResult(user.GetString() ?? string.Empty);
+                    }
+
                     _events.Writer.TryWrite(frame);
                 }
             }
@@ -146,6 +155,7 @@ internal sealed class ChatLink : IAsyncDisposable
         finally
         {
             _events.Writer.TryComplete();
+            _user.TrySetException(new CliException("disconnected", "The connection closed before the server said who we are."));
             foreach (var waiter in _pending.Values)
             {
                 waiter.TrySetException(new CliException("disconnected", "The connection closed."));

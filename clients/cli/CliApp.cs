@@ -120,7 +120,7 @@ internal sealed class CliApp(TextWriter output, TextWriter status, TextReader in
 
     private async Task FollowAsync(CliSession session, bool interactive, CancellationToken cancellationToken)
     {
-        var room = session.Options.Argument(0, "a room");
+        var room = session.Options.Argument(0, "a room (or @user)");
         var follower = new RoomFollower(session.Options.Server, session.TokenAsync, room, session.Options.Since, output, status, showSignals: interactive);
         if (!interactive)
         {

@@ -11,11 +11,12 @@ internal sealed class CliOptions
         Commands:
           login NAME            sign in with the server's development login and remember the token
           rooms                 public rooms, your rooms with unread counts, and invitations
-          join ROOM             chat in ROOM: shows messages, presence, typing and invitations; each line you
-                                type is sent
+          join ROOM             chat in ROOM (or @user: a direct conversation): shows messages, presence,
+                                typing and invitations; each line you type is sent
                                 (/quit or end of input leaves)
           send ROOM TEXT...     send one message (ROOM may be @user for a direct message)
-          tail ROOM [--since N] follow ROOM, printing each message once; reconnects and resumes by itself
+          tail ROOM [--since N] follow ROOM (or @user), printing each message once; reconnects and resumes
+                                by itself
 
         Options and environment:
           --server URL          server address (ACTORCHAT_SERVER, default http://localhost:5080)

@@ -5,12 +5,16 @@ namespace ActorChat.Cli;
 
 /// <summary>
 /// Follows one room over a socket that it reopens whenever it drops (exponential backoff with jitter), re-joining
-/// with <c>since</c> = the last seq it printed, so each message is printed once and none is skipped.
+/// with <c>since</c> = the last seq it printed, so each message is printed once and none is skipped. A target
+/// <c>@user</c> is the direct conversation with that user.
 /// </summary>
-internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<string>> token, string room, long? since, TextWriter output, TextWriter status, bool showSignals)
+internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<string>> token, string target, long? since, TextWriter output, TextWriter status, bool showSignals)
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+
+    // A direct room's id names both users, so it is known once the server has said who this user is.
+    private string _room = target.StartsWith('@') ? string.Empty : target;
     private long? _cursor = since;
     private TaskCompletionSource<ChatLink> _open = NewOpen();
 
@@ -25,8 +29,13 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
             try
             {
                 link = await ChatLink.ConnectAsync(server, await token(cancellationToken), cancellationToken);
+                if (_room.Length == 0)
+                {
+                    _room = DirectRoom(await link.UserAsync(cancellationToken), target[1..]);
+                }
+
                 await JoinAsync(link, cancellationToken);
-                status.WriteLine(everConnected ? $"! resumed {room} after #{_cursor}" : $"! following {room} (last #{_cursor})");
+                status.WriteLine(everConnected ? $"! resumed {target} after #{_cursor}" : $"! following {target} (last #{_cursor})");
                 everConnected = true;
                 attempt = 0;
                 _open.TrySetResult(link);
@@ -81,7 +90,7 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
             var link = await _open.Task.WaitAsync(cancellationToken);
             try
             {
-                return await link.RequestAsync("send", new Dictionary<string, object?> { ["room"] = room, ["text"] = text, ["clientMsgId"] = clientMsgId }, cancellationToken);
+                return await link.RequestAsync("send", new Dictionary<string, object?> { ["room"] = _room, ["text"] = text, ["clientMsgId"] = clientMsgId }, cancellationToken);
             }
             catch (Exception ex) when (IsTransient(ex))
             {
@@ -92,7 +101,7 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
 
     private async Task JoinAsync(ChatLink link, CancellationToken cancellationToken)
     {
-        var fields = new Dictionary<string, object?> { ["room"] = room };
+        var fields = new Dictionary<string, object?> { ["room"] = _room };
         if (_cursor is { } seen)
         {
             fields["since"] = seen;
@@ -111,7 +120,7 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
     {
         switch (frame.GetProperty("type").GetString())
         {
-            case "message" when frame.GetProperty("room").GetString() == room:
+            case "message" when frame.GetProperty("room").GetString() == _room:
                 var seq = frame.GetProperty("seq").GetInt64();
                 if (seq > (_cursor ?? 0))
                 {
@@ -120,7 +129,7 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
                 }
 
                 break;
-            case "presence" or "typing" when showSignals && frame.GetProperty("room").GetString() == room:
+            case "presence" or "typing" when showSignals && frame.GetProperty("room").GetString() == _room:
                 output.WriteLine(Terminal.Event(frame));
                 break;
             case "invited" when showSignals:
@@ -128,6 +137,10 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
                 break;
         }
     }
+
+    /// <summary>The server's id of the direct room of two users: <c>dm:</c> and both ids, sorted ordinally.</summary>
+    private static string DirectRoom(string me, string other) =>
+        string.CompareOrdinal(me, other) <= 0 ? $"dm:{me}:{other}" : $"dm:{other}:{me}";
 
     private static bool IsTransient(Exception ex) => ex switch
     {

@@ -114,6 +114,27 @@ public sealed partial class CliTests(ChatServer server) : IDisposable
         Assert.Equal(0, await chat.ExitAsync());
     }
 
+    [Fact]
+    public async Task Join_at_a_user_is_a_direct_conversation_both_ways()
+    {
+        var me = NewUser("fay");
+        var friendId = NewUser("gus");
+        await using var friend = await server.ConnectAsync(friendId);
+        await using var chat = CliProcess.Start(_config, "--server", Server, "--user", me, "join", $"@{friendId}");
+        await chat.NextStatusAsync(line => line.StartsWith($"! following @{friendId}", StringComparison.Ordinal));
+
+        await friend.OkAsync("dm", ("to", me), ("text", "are you there?"));
+        var shown = await chat.NextOutputAsync(line => line.Contains("are you there?", StringComparison.Ordinal));
+        Assert.Matches($@"^\[dm:\S+ #1 \d\d:\d\d:\d\d\] {friendId}: are you there\?$", shown);
+
+        await chat.WriteLineAsync("here I am");
+        var answer = await friend.NextEventAsync(e => e.Type() == "message" && e.Str("from") == me);
+        Assert.Equal(("here I am", 2L), (answer.Str("text"), answer.GetProperty("seq").GetInt64()));
+
+        await chat.WriteLineAsync("/quit");
+        Assert.Equal(0, await chat.ExitAsync());
+    }
+
     [Theory]
     [InlineData(new[] { "--user", "mistaken", "send", "Bad_Room", "x" }, 1, "(bad_room)")]
     [InlineData(new[] { "send", "room-x" }, 2, "'send' needs the text to send.")]
