@@ -40,7 +40,7 @@ internal sealed class BenchOptions
 
     public double Seconds { get; init; } = 10;
 
-    /// <summary>fanout and poll-vs-push: unmeasured traffic first (before each mode in poll-vs-push), so nothing is measured with cold code.</summary>
+    /// <summary>fanout, rooms and poll-vs-push: unmeasured traffic first (before each mode in poll-vs-push), so nothing is measured with cold code.</summary>
     public double WarmupSeconds { get; init; } = 10;
 
     public int Repeat { get; init; } = 1;
