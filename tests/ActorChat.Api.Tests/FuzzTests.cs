@@ -237,8 +237,8 @@ public sealed class FuzzTests(FuzzServer server) : IClassFixture<FuzzServer>
     /// <summary>Hostile frames, reproducible from the seed.</summary>
     private sealed class FrameGenerator(Random random, string target)
     {
-        private static readonly string[] Types = ["join", "leave", "members", "send", "dm", "history", "typing", "read", "rooms", "ping", "refresh", "invite", "JOIN", "", "x"];
-        private static readonly string[] Fields = ["id", "type", "room", "text", "since", "before", "after", "limit", "seq", "to", "clientMsgId", "user", "private", "token"];
+        private static readonly string[] Types = ["join", "leave", "members", "send", "dm", "history", "typing", "read", "rooms", "ping", "refresh", "invite", "invitations", "decline", "browse", "JOIN", "", "x"];
+        private static readonly string[] Fields = ["id", "type", "room", "text", "since", "before", "after", "limit", "seq", "to", "clientMsgId", "user", "private", "token", "watch"];
         private static readonly string[] Odd = ["", " ", "\u0000", "\uFFFF", "\uD83D\uDE00", "e\u0301", "\u202E", "dm:a:b", "dm:", "a:b", "..", "-", new string('z', 70), "null", "true", "🦀🦀🦀"];
 
         public byte[] Next() => random.Next(10) switch
