@@ -53,11 +53,12 @@ public sealed class Browser : IDisposable
 
     public IWebElement Until(Func<IWebDriver, IWebElement?> condition, string what) => Wait(d => condition(d)!, what);
 
-    public void Until(Func<IWebDriver, bool> condition, string what) => Wait(d => condition(d), what);
+    public void Until(Func<IWebDriver, bool> condition, string what, TimeSpan? deadline = null) => Wait(d => condition(d), what, deadline);
 
-    private T Wait<T>(Func<IWebDriver, T> condition, string what)
+    private T Wait<T>(Func<IWebDriver, T> condition, string what, TimeSpan? deadline = null)
     {
-        var wait = new WebDriverWait(Driver, Deadline);
+        var limit = deadline ?? Deadline;
+        var wait = new WebDriverWait(Driver, limit);
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
         try
         {
@@ -66,7 +67,7 @@ public sealed class Browser : IDisposable
         catch (WebDriverTimeoutException ex)
         {
             var state = Driver.FindElements(By.Id("connection")).FirstOrDefault()?.Text;
-            throw new TimeoutException($"Waited {Deadline.TotalSeconds} s for {what}; connection shows '{state}'.", ex);
+            throw new TimeoutException($"Waited {limit.TotalSeconds} s for {what}; connection shows '{state}'.", ex);
         }
     }
 
