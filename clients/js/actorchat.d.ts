@@ -96,3 +96,5 @@ export class ActorChat {
 export function backoffDelay(attempt: number, backoff: Backoff, random?: () => number): number;
 export function devLogin(base: string | URL, user: string, fetchImpl?: typeof fetch): Promise<{ token: string; user: string; expiresAt: string }>;
 export function socketUrl(base: string | URL): string;
+/** A fresh clientMsgId (a UUID, or 32 hex digits where crypto.randomUUID is unavailable). */
+export function newClientMsgId(): string;

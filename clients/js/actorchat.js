@@ -443,8 +443,17 @@ export function socketUrl(base) {
   return url.toString();
 }
 
-function newClientMsgId() {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+/**
+ * A fresh `clientMsgId`. `crypto.randomUUID` exists only in secure contexts (https, localhost), so a page served
+ * over plain http on a LAN address falls back to 16 bytes from `crypto.getRandomValues`, which exists everywhere.
+ */
+export function newClientMsgId() {
+  const crypto = globalThis.crypto;
+  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function omitUndefined(object) {

@@ -1,6 +1,6 @@
 // The ActorChat browser page: plain DOM over the client library. Every piece of user text goes into the page
 // through textContent (never innerHTML), so markup in a message is shown, not run.
-import { ActorChat, devLogin, socketUrl } from './actorchat.js';
+import { ActorChat, devLogin, newClientMsgId, socketUrl } from './actorchat.js';
 
 const SESSION_KEY = 'actorchat.session';
 const SIGNED_OUT_KEY = 'actorchat.signedOut';
@@ -517,7 +517,7 @@ async function send() {
   if (!room || text.trim() === '') return;
   composer.value = '';
   page.lastTypingSent = 0;
-  const clientMsgId = crypto.randomUUID();
+  const clientMsgId = newClientMsgId();
   const pending = el('li', { className: 'pending mine', 'data-client-msg-id': clientMsgId },
     el('span', { className: 'from' }, page.session.user), el('time', {}, 'sending…'), el('p', { className: 'text' }, text));
   $('#messages').append(pending);

@@ -4,7 +4,7 @@ import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { WebSocketServer, WebSocket } from 'ws';
-import { ActorChat, ActorChatError, State, backoffDelay } from '../actorchat.js';
+import { ActorChat, ActorChatError, State, backoffDelay, newClientMsgId } from '../actorchat.js';
 
 /** A server double: records every connection and frame, and lets each test script its replies. */
 async function serverDouble(onRequest) {
@@ -253,4 +253,14 @@ test('reconnect delays grow exponentially up to the cap, with jitter in the uppe
   assert.equal(backoffDelay(20, backoff, () => 1), 30000);
   assert.equal(backoffDelay(0, backoff, () => 0), 250);
   assert.equal(backoffDelay(20, backoff, () => 0), 15000);
+});
+
+test('client message ids are unique without crypto.randomUUID (a page over plain http on a LAN address)', (t) => {
+  const randomUUID = globalThis.crypto.randomUUID;
+  Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true, writable: true });
+  t.after(() => Object.defineProperty(globalThis.crypto, 'randomUUID', { value: randomUUID, configurable: true, writable: true }));
+
+  const ids = new Set(Array.from({ length: 1000 }, () => newClientMsgId()));
+  assert.equal(ids.size, 1000);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{32}$/);
 });
