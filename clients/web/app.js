@@ -444,7 +444,7 @@ function addMessage(message) {
   const item = el('li', { 'data-seq': message.seq, className: mine ? 'mine' : undefined },
     el('span', { className: 'from' }, message.from),
     el('time', { datetime: message.ts, title: message.ts }, shownTime(message.ts)),
-    el('p', { className: 'text' }, message.text));
+    el('p', { className: 'text' }, ...linkify(message.text)));
   current.items.set(message.seq, item);
   current.oldest = current.oldest === null ? message.seq : Math.min(current.oldest, message.seq);
   if (message.room !== page.current) return;
@@ -455,6 +455,33 @@ function addMessage(message) {
   list.insertBefore(item, later ?? list.querySelector('li.pending'));
   if (message.clientMsgId) list.querySelector(`li.pending[data-client-msg-id="${CSS.escape(message.clientMsgId)}"]`)?.remove();
   if (following || mine) list.scrollTop = list.scrollHeight;
+}
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
+
+/**
+ * The text as text nodes, with http(s) addresses as links. Only what parses as an http or https URL becomes an
+ * anchor (never javascript: or data:), trailing punctuation stays text, and links open in a new tab with no
+ * opener and no referrer.
+ */
+function linkify(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const address = match[0].replace(/[.,;:!?)\]]+$/, '');
+    let url;
+    try {
+      url = new URL(address);
+    } catch {
+      continue;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+    parts.push(text.slice(last, match.index));
+    parts.push(el('a', { href: url.href, target: '_blank', rel: 'noopener noreferrer nofollow' }, address));
+    last = match.index + address.length;
+  }
+  parts.push(text.slice(last));
+  return parts.filter((part) => part !== '');
 }
 
 /** The time alone for today's messages; older ones (history, a long weekend) carry their date. */

@@ -51,6 +51,15 @@ public sealed class BrowserTests(ChatServer server)
         Assert.Equal("hello alice", alice.WaitFor("#messages li[data-seq='2'] .text").Text);
         Assert.Equal([1L, 2L], alice.ShownSeqs());
 
+        // An http(s) address becomes a link that opens apart from the page; other schemes stay text.
+        const string withLinks = "docs: https://example.com/a?b=1. not javascript:alert(1) nor data:text/html,x";
+        bob.Type("#composer", withLinks + Keys.Enter);
+        var linked = alice.WaitFor("#messages li[data-seq='3'] .text");
+        Assert.Equal(withLinks, linked.Text);
+        var link = Assert.Single(linked.FindElements(By.TagName("a")));
+        Assert.Equal(("https://example.com/a?b=1", "https://example.com/a?b=1"), (link.GetAttribute("href"), link.Text));
+        Assert.Equal(("_blank", "noopener noreferrer nofollow"), (link.GetAttribute("target"), link.GetAttribute("rel")));
+
         // A direct message: Bob is not looking at it, so it shows as unread, and opening it shows the text.
         alice.Type("#dm-input", bobId);
         alice.Click("#dm-button");
