@@ -323,6 +323,7 @@ async function openRoom(room) {
   $('#invite-form').hidden = true;
   if (!isDirect(room)) showInviteIfPrivate(room);
 
+  $('#new-below').hidden = true;
   const list = $('#messages');
   const current = view(room);
   list.replaceChildren(...[...current.items.entries()].sort(([a], [b]) => a - b).map(([, item]) => item));
@@ -455,6 +456,8 @@ function addMessage(message) {
   list.insertBefore(item, later ?? list.querySelector('li.pending'));
   if (message.clientMsgId) list.querySelector(`li.pending[data-client-msg-id="${CSS.escape(message.clientMsgId)}"]`)?.remove();
   if (following || mine) list.scrollTop = list.scrollHeight;
+  // Someone reading older messages is not yanked down; they are told something new is below.
+  else $('#new-below').hidden = false;
 }
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
@@ -640,7 +643,13 @@ function wire() {
       page.chat.typing(page.current);
     }
   });
+  $('#new-below').addEventListener('click', () => {
+    $('#messages').scrollTop = $('#messages').scrollHeight;
+    $('#new-below').hidden = true;
+  });
   $('#messages').addEventListener('scroll', () => {
+    const list = $('#messages');
+    if (list.scrollHeight - list.scrollTop - list.clientHeight < 40) $('#new-below').hidden = true;
     if ($('#messages').scrollTop < 40 && page.current) loadOlder(page.current);
   });
   document.addEventListener('visibilitychange', () => {

@@ -172,6 +172,15 @@ public sealed class BrowserTests(ChatServer server)
         }
 
         Assert.Equal("line 1", reader.Find("#messages li[data-seq='1'] .text").Text);
+
+        // Reading old messages, the reader is not pulled down by a new one but told it is there.
+        await writer.OkAsync("send", ("room", room), ("text", "line 121"));
+        reader.WaitFor("#messages li[data-seq='121']");
+        Assert.True((bool)reader.Driver.ExecuteScript("const l = document.getElementById('messages'); return l.scrollHeight - l.scrollTop - l.clientHeight > 100;")!);
+        reader.Click("#new-below");
+        reader.Until(d => (bool)((IJavaScriptExecutor)d).ExecuteScript("const l = document.getElementById('messages'); return l.scrollHeight - l.scrollTop - l.clientHeight < 40;")!, "the list to be at its newest message");
+        reader.WaitFor("#new-below[hidden]");
+        reader.Screenshot("reader-history");
     }
 
     [Fact]
