@@ -34,7 +34,8 @@ export interface ChatMessage { type: 'message'; room: string; seq: number; from:
 export interface PresenceEvent { type: 'presence'; room: string; user: string; status: 'joined' | 'left' | 'online' | 'offline' }
 export interface TypingEvent { type: 'typing'; room: string; user: string }
 export interface ReadEvent { type: 'read'; room: string; user: string; seq: number }
-export interface DirectoryEvent { type: 'directory'; rooms: { room: string; members: number }[] }
+/** Rooms whose count changed (members 0: gone); with `reset`, a fresh first page after a reconnect that replaces the list. */
+export interface DirectoryEvent { type: 'directory'; rooms: { room: string; members: number }[]; reset?: boolean; next?: string | null }
 export interface InvitedEvent { type: 'invited'; room: string; by: string; ts: string }
 export interface StateEvent { state: ConnectionState; attempt?: number; delayMs?: number; code?: number; reason?: string }
 export interface WelcomeFrame { type: 'welcome'; user: string; connection: string; protocol: number }

@@ -200,6 +200,13 @@ export class ActorChat {
       if (['forbidden', 'not_member', 'bad_room', 'not_found'].includes(result.reason?.code)) this.joined.delete(rooms[i]);
       this.emit('error', result.reason);
     });
+    // A connection that watched the room directory watches it again; what changed meanwhile comes as a fresh
+    // first page, marked reset, since the changes themselves are not replayed.
+    if (this.browsing) {
+      this.request('browse', this.browsing, { retry: true })
+        .then((ok) => this.emit('directory', { type: 'directory', rooms: ok.rooms, next: ok.next, reset: true }))
+        .catch((err) => this.emit('error', err));
+    }
     this.resuming = false;
     if (this.state === State.closed || !this.socket) return;
     this.attempt = 0;
@@ -399,11 +406,14 @@ export class ActorChat {
   }
 
   /**
-   * A page of public rooms with member counts. Unless `watch` is false, this connection then hears `directory`
-   * events as rooms appear, change size or go (members 0); after a reconnect, browse again.
+   * A page of public rooms with member counts. Unless `watch` is false, `directory` events then tell which rooms
+   * appeared, changed size or went (members 0); after a reconnect the library browses again by itself and emits
+   * the new page as a `directory` event with `reset: true` (replace the list, do not merge).
    */
   browse({ after, limit, watch } = {}) {
-    return this.request('browse', omitUndefined({ after, limit, watch }), { retry: true });
+    const fields = omitUndefined({ after, limit, watch });
+    this.browsing = watch === false ? null : fields;
+    return this.request('browse', fields, { retry: true });
   }
 
   /** Memberships with unread counts. */

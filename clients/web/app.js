@@ -147,10 +147,10 @@ async function start(session) {
   });
   chat.on('state', ({ state }) => {
     // Membership and unread counts may have moved while away; the messages themselves come through resume.
+    // (The public list the library browses again by itself: a directory event with reset.)
     if (state === 'open' && page.loaded) {
       refreshRooms().catch(showSidebarError);
       refreshInvitations();
-      refreshDirectory();
     }
   });
 
@@ -226,7 +226,8 @@ async function refreshDirectory() {
   }
 }
 
-function onDirectory({ rooms }) {
+function onDirectory({ rooms, reset }) {
+  if (reset) page.directory = new Map();
   for (const { room, members } of rooms) {
     if (members === 0) page.directory.delete(room);
     else page.directory.set(room, members);

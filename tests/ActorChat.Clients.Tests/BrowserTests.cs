@@ -128,6 +128,10 @@ public sealed class BrowserTests(ChatServer server)
             await writer.OkAsync("send", ("room", room), ("text", $"while away {i}"));
         }
 
+        // A room opened meanwhile is in the public list once the page is back (the list is read again).
+        var openedMeanwhile = NewRoom("meanwhile");
+        await writer.OkAsync("join", ("room", openedMeanwhile));
+
         // Written while offline: it waits, then goes out once.
         reader.Type("#composer", "sent while offline" + Keys.Enter);
         reader.WaitFor("#messages li.pending");
@@ -143,6 +147,7 @@ public sealed class BrowserTests(ChatServer server)
         Assert.Empty(reader.Driver.FindElements(By.CssSelector("#messages li.pending, #messages li.failed")));
         var texts = reader.Driver.FindElements(By.CssSelector("#messages li[data-seq] .text")).Select(e => e.Text).ToList();
         Assert.Equal(["before 1", "before 2", "while away 1", "while away 2", "while away 3", "sent while offline", "after"], texts);
+        reader.WaitFor($"#public-rooms li[data-room='{openedMeanwhile}']");
         reader.Screenshot("reader-after-reconnect");
     }
 

@@ -182,6 +182,38 @@ test('a direct message room seen once is resumed after a reconnect', async () =>
   }
 });
 
+test('a connection that watched the room directory watches it again after a reconnect, as a reset page', async () => {
+  const server = await serverDouble((connection, frame) => {
+    if (frame.type === 'ping') connection.send({ type: 'ok', id: frame.id, ts: new Date(0).toISOString() });
+    if (frame.type !== 'browse') return;
+    const page = connection === server.connections[0] ? [{ room: 'a', members: 1 }] : [{ room: 'a', members: 2 }, { room: 'b', members: 1 }];
+    connection.send({ type: 'ok', id: frame.id, rooms: page, next: null });
+  });
+  const chat = client(server.url);
+  try {
+    await chat.connect();
+    const first = await chat.browse({ limit: 20 });
+    assert.deepEqual(first.rooms, [{ room: 'a', members: 1 }]);
+    const reset = next(chat, 'directory');
+    (await server.connection(1)).socket.terminate();
+    const again = await reset;
+    assert.equal(again.reset, true);
+    assert.deepEqual(again.rooms, [{ room: 'a', members: 2 }, { room: 'b', members: 1 }]);
+    assert.deepEqual((await server.connection(2)).frames.filter((f) => f.type === 'browse').map(({ limit }) => limit), [20]);
+
+    // After watch: false it stays quiet.
+    await chat.browse({ watch: false });
+    (await server.connection(2)).socket.terminate();
+    const third = await server.connection(3);
+    await chat.whenOpen();
+    await chat.ping();
+    assert.equal(third.frames.filter((f) => f.type === 'browse').length, 0);
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
 test('a room that refuses the resume for good is dropped from the resume list', async () => {
   const server = await serverDouble((connection, frame) => {
     if (frame.type !== 'join') return;
