@@ -38,6 +38,9 @@ internal sealed class ChatMetrics : IDisposable
     public void ObserveRooms(Func<int> rooms) =>
         _meter.CreateObservableUpDownCounter("actorchat.relay.rooms", rooms, "{room}", "Rooms this node holds a stream subscription for (one per room with local sockets).");
 
+    public void ObserveDirectoryWatchers(Func<int> watchers) =>
+        _meter.CreateObservableUpDownCounter("actorchat.directory.watchers", watchers, "{connection}", "Connections on this node that watch the public room directory (after browse).");
+
     public long ReceivedTotal => Interlocked.Read(ref _receivedTotal);
 
     public long DeliveredTotal => Interlocked.Read(ref _deliveredTotal);

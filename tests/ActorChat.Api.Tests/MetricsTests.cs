@@ -12,6 +12,7 @@ public sealed class MetricsTests(ChatServer server)
         await alice.OkAsync("join", ("room", room));
         await bob.OkAsync("join", ("room", room));
         await alice.OkAsync("send", ("room", room), ("text", "counted"));
+        await bob.OkAsync("browse");
         await bob.MessagesAsync(room, 1);
         await alice.MessagesAsync(room, 1);
         var refused = await alice.RequestAsync("send", ("room", "Not A Room"), ("text", "x"));
@@ -24,6 +25,7 @@ public sealed class MetricsTests(ChatServer server)
         Assert.True(Value(after, "actorchat_messages_delivered") >= 2, after);
         Assert.True(Value(after, "actorchat_sockets_open") >= 2, after);
         Assert.True(Value(after, "actorchat_relay_rooms") >= 1, after);
+        Assert.True(Value(after, "actorchat_directory_watchers") >= 1, after);
         Assert.Contains("actorchat_requests_rejected", after, StringComparison.Ordinal);
         Assert.Contains("code=\"bad_room\"", after, StringComparison.Ordinal);
         Assert.Contains("actorchat_send_duration", after, StringComparison.Ordinal);

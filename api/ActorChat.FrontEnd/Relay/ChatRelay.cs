@@ -23,6 +23,7 @@ internal sealed class ChatRelay
         this.metrics = metrics;
         Directory = new DirectoryFeed(client, logger);
         metrics?.ObserveRooms(() => RoomCount);
+        metrics?.ObserveDirectoryWatchers(() => Directory.Watchers);
     }
 
     /// <summary>The node's subscription to the public room directory, shared by the connections that browse.</summary>
