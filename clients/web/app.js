@@ -197,9 +197,7 @@ async function refreshRooms() {
 }
 
 function renderRooms() {
-  // The tab's title carries the total, so a background tab shows that something arrived.
-  const unread = [...page.rooms.values()].reduce((sum, room) => sum + room.unread, 0);
-  document.title = unread > 0 ? `(${unread}) ActorChat` : 'ActorChat';
+  showTotalInTitle();
   const mine = $('#my-rooms');
   const dms = $('#my-dms');
   mine.replaceChildren();
@@ -257,7 +255,14 @@ async function refreshInvitations() {
   }
 }
 
+/** The tab's title carries unread messages and pending invitations, so a background tab shows that something came. */
+function showTotalInTitle() {
+  const total = [...page.rooms.values()].reduce((sum, room) => sum + room.unread, 0) + page.invitations.size;
+  document.title = total > 0 ? `(${total}) ActorChat` : 'ActorChat';
+}
+
 function renderInvitations() {
+  showTotalInTitle();
   $('#invitations-section').hidden = page.invitations.size === 0;
   $('#invitations').replaceChildren(...[...page.invitations.values()].map(({ room, by }) =>
     el('li', { 'data-room': room },

@@ -208,6 +208,7 @@ public sealed class BrowserTests(ChatServer server)
 
         // The invitation shows at once, names who sent it, outlives a reload, and the room is never listed publicly.
         Assert.Contains($"from {ownerId}", guest.WaitFor($"#invitations li[data-room='{room}']").Text, StringComparison.Ordinal);
+        Assert.Equal("(1) ActorChat", guest.Driver.Title);
         guest.Driver.Navigate().Refresh();
         guest.WaitFor($"#invitations li[data-room='{room}']");
         guest.Screenshot("guest-invitation");
@@ -215,6 +216,7 @@ public sealed class BrowserTests(ChatServer server)
         guest.Click($"#invitations li[data-room='{room}'] button");
         guest.WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
         guest.WaitFor("#invitations-section[hidden]");
+        Assert.Equal("ActorChat", guest.Driver.Title);
         owner.WaitFor($"#members li[data-user='{guestId}']");
         owner.Type("#composer", "welcome in" + Keys.Enter);
         Assert.Equal("welcome in", guest.WaitFor("#messages li[data-seq='1'] .text").Text);
