@@ -66,6 +66,7 @@ export class ActorChat {
     this.joined = new Map();     // room -> join options, re-joined on reconnect
     this.listeners = new Map();
     this.following = new Map();  // room -> join promise on the current socket
+    this.browsing = null;        // browse options while the room directory is watched, re-sent on reconnect
     this.resuming = false;
     this.reconnectTimer = null;
   }
@@ -73,7 +74,8 @@ export class ActorChat {
   // ---- events -------------------------------------------------------------------------------------------
 
   /**
-   * Listens to `message`, `presence`, `typing`, `read`, `state`, `welcome`, `resumed`, `error`.
+   * Listens to `message`, `presence`, `typing`, `read`, `invited`, `directory`, `state`, `welcome`, `resumed`,
+   * `error`.
    * Returns a function that removes the listener.
    */
   on(type, listener) {
