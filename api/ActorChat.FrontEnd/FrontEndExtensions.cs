@@ -1,6 +1,7 @@
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Endpoints;
+using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Relay;
 using ActorChat.FrontEnd.Sockets;
 using ActorChat.FrontEnd.Sse;
@@ -44,6 +45,10 @@ public static class FrontEndExtensions
         services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatLimits>, ChatLimitsValidator>());
         services.AddChatAuthentication();
+        services.AddRestLimits();
+
+        // REST answers carry text the way socket frames do: UTF-8, not \uXXXX escapes.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = Protocol.ChatJsonEncoder.Instance);
         services.AddMetrics();
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<ChatRelay>();
@@ -70,6 +75,7 @@ public static class FrontEndExtensions
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRestLimits();
         app.MapChatSocket();
         app.MapAuthApi();
         app.MapRoomsApi();

@@ -14,6 +14,8 @@ public enum ChatErrorCode
     RateLimited = 6,
     NotFound = 7,
     Internal = 8,
+    Conflict = 9,
+    QuotaExceeded = 10,
 }
 
 public static class ChatErrorCodes
@@ -28,6 +30,8 @@ public static class ChatErrorCodes
         ChatErrorCode.TooLong => "too_long",
         ChatErrorCode.RateLimited => "rate_limited",
         ChatErrorCode.NotFound => "not_found",
+        ChatErrorCode.Conflict => "conflict",
+        ChatErrorCode.QuotaExceeded => "quota_exceeded",
         _ => "internal",
     };
 }

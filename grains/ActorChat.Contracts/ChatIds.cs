@@ -7,10 +7,11 @@ public static partial class ChatIds
 {
     public const string DirectPrefix = "dm:";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET `$` also matches before a final "\n", which let "secret\n" pass as a room of its own.
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex PublicRoomPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex UserPattern();
 
     /// <summary>A room id a client may name directly (not a direct-message room).</summary>

@@ -34,6 +34,26 @@ public sealed class ChatLimits
     [Range(1, 10_000)]
     public int MaxPendingInvitations { get; set; } = 100;
 
+    /// <summary>Users a private room holds invitations for at once; one more invite is <c>quota_exceeded</c>.</summary>
+    [Range(1, 100_000)]
+    public int MaxInvitedPerRoom { get; set; } = 100;
+
+    /// <summary>Rooms (direct conversations aside) one user may belong to; one more join is <c>quota_exceeded</c>.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxMembershipsPerUser { get; set; } = 1000;
+
+    /// <summary>Rooms one user may create in all, direct conversations included.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxRoomsCreated { get; set; } = 10_000;
+
+    /// <summary>Rooms one user may create within <see cref="RoomCreationWindow"/>, direct conversations included.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRoomCreationsPerWindow { get; set; } = 60;
+
+    /// <summary>The sliding window of <see cref="MaxRoomCreationsPerWindow"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan RoomCreationWindow { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Longest request <c>id</c> and <c>clientMsgId</c>.</summary>
     [Range(1, 1024)]
     public int MaxIdLength { get; set; } = 64;

@@ -24,9 +24,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Rooms")]
     Task<IReadOnlyList<UserRoom>> Rooms();
 
-    /// <summary>Called by a room grain when membership starts.</summary>
+    /// <summary>
+    /// Called by a room grain before membership starts, so the user's quotas hold: memberships (direct
+    /// conversations aside) and, when <paramref name="creates"/>, rooms created in all and per window. Throws a
+    /// <see cref="ChatException"/> with <see cref="ChatErrorCode.QuotaExceeded"/> when one is spent.
+    /// </summary>
     [Alias("AddRoom")]
-    Task AddRoom(string room);
+    Task AddRoom(string room, bool creates);
 
     /// <summary>Called by a room grain when membership ends.</summary>
     [Alias("RemoveRoom")]

@@ -6,7 +6,8 @@ namespace ActorChat.Contracts;
 public sealed record JoinResult(
     [property: Id(0)] long LastSeq,
     [property: Id(1)] int MemberCount,
-    [property: Id(2)] long FirstAvailableSeq);
+    [property: Id(2)] long FirstAvailableSeq,
+    [property: Id(3)] bool IsPrivate = false);
 
 [GenerateSerializer]
 [Alias("ActorChat.SendResult")]

@@ -76,14 +76,26 @@ internal sealed partial class RoomGrain(
             throw new ChatException(ChatErrorCode.Forbidden, "A direct conversation has exactly its two participants.");
         }
 
+        // A public room admits anyone, so an invitation would only grow the state of made-up users.
+        if (!membership.State.IsPrivate)
+        {
+            throw new ChatException(ChatErrorCode.BadRequest, "Public rooms need no invitation: anyone may join them by name.");
+        }
+
         if (MemberSet.Contains(invitee))
         {
             return;
         }
 
-        if (membership.State.Invited.Add(invitee))
+        var invited = membership.State.Invited;
+        if (!invited.Contains(invitee) && invited.Count >= _limits.MaxInvitedPerRoom)
         {
-            await WriteMembership(() => membership.State.Invited.Remove(invitee));
+            throw new ChatException(ChatErrorCode.QuotaExceeded, $"A room holds at most {_limits.MaxInvitedPerRoom} pending invitations.");
+        }
+
+        if (invited.Add(invitee))
+        {
+            await WriteMembership(() => invited.Remove(invitee));
         }
 
         // Told again on a repeated invite: the first notice may have been dropped by the invitee's cap.
@@ -105,18 +117,37 @@ internal sealed partial class RoomGrain(
     {
         EnsureValidRoom();
         EnsureParticipant(user);
-        if (!membership.State.Created && createPrivate && _direct is null)
+        var state = membership.State;
+        if (state.IsPrivate && !MemberSet.Contains(user) && !state.Invited.Contains(user))
         {
-            membership.State.IsPrivate = true;
-        }
-        else if (membership.State.IsPrivate && !MemberSet.Contains(user) && !membership.State.Invited.Contains(user))
-        {
-            throw new ChatException(ChatErrorCode.Forbidden, "This room admits its members and those they invite.");
+            // Exactly what a read of a missing room answers: outsiders cannot tell a private room from none.
+            throw NoSuchRoom();
         }
 
-        membership.State.Invited.Remove(user);
-        await AddMember(user);
-        return new JoinResult(_durableSeq, MemberSet.Count, log.State.FirstAvailableSeq);
+        if (createPrivate && _direct is null && !state.IsPrivate)
+        {
+            if (state.Created)
+            {
+                // Made public by someone else: an ok here would let the victim believe the room is theirs alone.
+                throw new ChatException(ChatErrorCode.Conflict, "A public room of this name exists; a private room needs a name of its own.");
+            }
+
+            state.IsPrivate = true;
+        }
+
+        // Taken up by joining: written with the membership.
+        var wasInvited = state.Invited.Remove(user);
+        try
+        {
+            await AddMember(user);
+        }
+        catch when (wasInvited)
+        {
+            state.Invited.Add(user);
+            throw;
+        }
+
+        return new JoinResult(_durableSeq, MemberSet.Count, log.State.FirstAvailableSeq, state.IsPrivate);
     }
 
     public async Task<bool> Leave(string user)
@@ -145,8 +176,10 @@ internal sealed partial class RoomGrain(
         if (_direct is { } pair)
         {
             EnsureParticipant(user);
-            await AddMember(pair.A);
-            await AddMember(pair.B);
+
+            // The sender first: a conversation it opens counts against the sender's quotas, never the recipient's.
+            await AddMember(user);
+            await AddMember(user == pair.A ? pair.B : pair.A);
         }
         else
         {
@@ -295,16 +328,7 @@ internal sealed partial class RoomGrain(
     public async Task<MembersPage> Members(string user, string? after, int limit)
     {
         EnsureValidRoom();
-        EnsureParticipant(user);
-        if (!membership.State.Created)
-        {
-            throw new ChatException(ChatErrorCode.NotFound, "No such room.");
-        }
-
-        if (membership.State.IsPrivate && !MemberSet.Contains(user))
-        {
-            throw new ChatException(ChatErrorCode.NotMember, "Join the room first.");
-        }
+        EnsureVisible(user);
 
         limit = Math.Clamp(limit, 1, _limits.MaxMembersPage);
         IEnumerable<string> view = after switch
@@ -363,19 +387,54 @@ internal sealed partial class RoomGrain(
 
     private async Task AddMember(string user)
     {
+        if (MemberSet.Contains(user))
+        {
+            return;
+        }
+
+        // Claimed before the first await, so a join that interleaves does not count a creation too.
+        var state = membership.State;
+        var creates = !state.Created;
+        state.Created = true;
+        var userGrain = GrainFactory.GetGrain<IUserGrain>(user);
+        try
+        {
+            // The user's quotas first: a refused join must leave nothing behind in this room.
+            await userGrain.AddRoom(_room, creates);
+        }
+        catch
+        {
+            if (creates && MemberSet.Count == 0)
+            {
+                state.Created = false;
+                state.IsPrivate = false;
+            }
+
+            throw;
+        }
+
         if (!MemberSet.Add(user))
         {
             return;
         }
 
-        var created = membership.State.Created;
-        membership.State.Created = true;
-        await WriteMembership(() =>
+        try
         {
-            MemberSet.Remove(user);
-            membership.State.Created = created;
-        });
-        await GrainFactory.GetGrain<IUserGrain>(user).AddRoom(_room);
+            await WriteMembership(() =>
+            {
+                MemberSet.Remove(user);
+                if (creates && MemberSet.Count == 0)
+                {
+                    state.Created = false;
+                }
+            });
+        }
+        catch
+        {
+            userGrain.RemoveRoom(_room).Ignore();
+            throw;
+        }
+
         UpdateDirectory();
         if (EmitsPresence)
         {
@@ -577,19 +636,27 @@ internal sealed partial class RoomGrain(
         }
     }
 
-    private void EnsureMember(string user)
+    /// <summary>The room exists for this user: it was created, and if private, the user is in it or invited.</summary>
+    private void EnsureVisible(string user)
     {
         EnsureParticipant(user);
-        if (!membership.State.Created)
+        var state = membership.State;
+        if (!state.Created || (state.IsPrivate && !MemberSet.Contains(user) && !state.Invited.Contains(user)))
         {
-            throw new ChatException(ChatErrorCode.NotFound, "No such room.");
+            throw NoSuchRoom();
         }
+    }
 
+    private void EnsureMember(string user)
+    {
+        EnsureVisible(user);
         if (!MemberSet.Contains(user))
         {
             throw new ChatException(ChatErrorCode.NotMember, "Join the room first.");
         }
     }
+
+    private static ChatException NoSuchRoom() => new(ChatErrorCode.NotFound, "No such room.");
 
     private void EnsureReadable(string user)
     {

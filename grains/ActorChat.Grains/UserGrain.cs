@@ -8,6 +8,7 @@ namespace ActorChat.Grains;
 internal sealed partial class UserGrain(
     [PersistentState("user", ChatProviders.Storage)] IPersistentState<UserState> user,
     IOptions<ChatLimits> limits,
+    TimeProvider time,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     // Live connections are not persisted: they belong to front-end processes, which re-register on reconnect.
@@ -52,13 +53,55 @@ internal sealed partial class UserGrain(
     public Task<IReadOnlyList<UserRoom>> Rooms() =>
         Task.FromResult<IReadOnlyList<UserRoom>>([.. user.State.Rooms.Select(r => new UserRoom(r.Key, r.Value))]);
 
-    public async Task AddRoom(string room)
+    public async Task AddRoom(string room, bool creates)
     {
-        // Joining takes the invitation up.
-        var tookInvitation = user.State.Invitations.RemoveAll(i => i.Room == room) > 0;
-        if (user.State.Rooms.TryAdd(room, 0) || tookInvitation)
+        var state = user.State;
+        if (!state.Rooms.ContainsKey(room))
         {
-            await WriteAsync();
+            EnsureQuotas(room, creates);
+            state.Rooms[room] = 0;
+            if (creates)
+            {
+                state.RoomsCreated++;
+                state.RecentCreations.Add(time.GetUtcNow());
+            }
+        }
+        else if (!state.Invitations.Exists(i => i.Room == room))
+        {
+            return;
+        }
+
+        // Joining takes the invitation up.
+        state.Invitations.RemoveAll(i => i.Room == room);
+        await WriteAsync();
+    }
+
+    private void EnsureQuotas(string room, bool creates)
+    {
+        var quotas = limits.Value;
+        if (!ChatIds.IsDirect(room) && user.State.Rooms.Keys.Count(r => !ChatIds.IsDirect(r)) >= quotas.MaxMembershipsPerUser)
+        {
+            throw new ChatException(ChatErrorCode.QuotaExceeded, $"A user may belong to at most {quotas.MaxMembershipsPerUser} rooms; leave one first.");
+        }
+
+        if (!creates)
+        {
+            return;
+        }
+
+        if (user.State.RoomsCreated >= quotas.MaxRoomsCreated)
+        {
+            throw new ChatException(ChatErrorCode.QuotaExceeded, $"A user may create at most {quotas.MaxRoomsCreated} rooms.");
+        }
+
+        var recent = user.State.RecentCreations;
+        var windowStart = time.GetUtcNow() - quotas.RoomCreationWindow;
+        recent.RemoveAll(at => at <= windowStart);
+        if (recent.Count >= quotas.MaxRoomCreationsPerWindow)
+        {
+            var next = recent[0] + quotas.RoomCreationWindow;
+            throw new ChatException(ChatErrorCode.QuotaExceeded,
+                $"A user may create at most {quotas.MaxRoomCreationsPerWindow} rooms per {quotas.RoomCreationWindow}; the next one is allowed at {next:O}.");
         }
     }
 

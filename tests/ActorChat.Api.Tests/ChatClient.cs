@@ -40,10 +40,14 @@ public sealed class ChatClient : IAsyncDisposable
         var client = new ChatClient(socket);
         var welcome = await client._welcome.Task.WaitAsync(Deadline);
         client.ConnectionId = welcome.GetProperty("connection").GetString()!;
+        client.User = welcome.GetProperty("user").GetString()!;
         return client;
     }
 
     public string ConnectionId { get; private set; } = string.Empty;
+
+    /// <summary>The user the server knows this connection as (from the welcome).</summary>
+    public string User { get; private set; } = string.Empty;
 
     /// <summary>Sends a request with a fresh id and returns its one reply (ok or error).</summary>
     public async Task<JsonElement> RequestAsync(Dictionary<string, object?> request)

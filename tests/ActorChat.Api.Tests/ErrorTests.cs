@@ -24,6 +24,15 @@ public sealed class ErrorTests(ChatServer server)
         { """{"id":"x7","type":"join","room":"Bad Room!"}""", "bad_room" },
         { """{"id":"x8","type":"join","room":"dm:else:someone"}""", "forbidden" },
         { """{"id":"x9","type":"history","room":"never-created-room-xyz"}""", "not_found" },
+
+        // .NET's `$` also matches before a final newline: "secret\n" was a room of its own.
+        { """{"id":"x10","type":"join","room":"secret\n"}""", "bad_room" },
+        { """{"id":"x11","type":"dm","to":"alice\n","text":"hi"}""", "bad_request" },
+
+        // Half a surrogate pair is valid JSON but no text.
+        { """{"id":"x12","type":"send","room":"lobby","text":"a\ud800b"}""", "bad_request" },
+        { """{"id":"x13","type":"join","room":"\udfff"}""", "bad_request" },
+        { """{"id":"x14","type":"\ud83d"}""", "bad_request" },
     };
 
     [Theory]
@@ -97,6 +106,17 @@ public sealed class ErrorTests(ChatServer server)
         Assert.Equal("too_long", reply.Str("code"));
         var atLimit = await alice.OkAsync("send", ("room", room), ("text", new string('y', 4000)));
         Assert.Equal(1, atLimit.Seq());
+    }
+
+    [Fact]
+    public async Task An_id_that_is_not_text_is_bad_request_answered_without_an_id()
+    {
+        await using var client = await server.ConnectAsync(NewUser("surrogate"));
+        await client.SendTextAsync("""{"id":"\udc00","type":"ping"}""");
+        var error = await client.NextEventAsync(e => e.Type() == "error");
+        Assert.Equal("bad_request", error.Str("code"));
+        Assert.Equal(JsonValueKind.Null, error.GetProperty("id").ValueKind);
+        await client.OkAsync("ping");
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Text.Json;
 
 namespace ActorChat.Api.Tests;
 
@@ -121,6 +123,79 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
 
         var fourth = await client.RequestAsync("join", ("room", $"cap-x-{Guid.NewGuid():N}"[..16]));
         Assert.Equal("forbidden", fourth.Str("code"));
+    }
+
+    [Fact]
+    public async Task The_request_budget_is_the_users_shared_by_every_socket_and_rest_call()
+    {
+        var user = NewUser("shared");
+        await using var laptop = await server.ConnectAsync(user);
+        await using var phone = await server.ConnectAsync(user);
+
+        // A burst of five for the user, not for each socket: three here and two there spend it.
+        for (var i = 0; i < 3; i++)
+        {
+            await laptop.OkAsync("ping");
+        }
+
+        await phone.OkAsync("ping");
+        await phone.OkAsync("ping");
+        Assert.Equal("rate_limited", (await phone.RequestAsync("ping")).Str("code"));
+        Assert.Equal("rate_limited", (await laptop.RequestAsync("ping")).Str("code"));
+
+        // REST draws on the same budget: 429 with the protocol's code and when to come back.
+        using var list = ChatServer.Authorized(HttpMethod.Get, "/api/rooms", await server.TokenAsync(user));
+        using var refused = await server.Http.SendAsync(list);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("rate_limited", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("retryAfterMs").GetInt64() > 0);
+
+        // Another user's budget is untouched.
+        await using var other = await server.ConnectAsync(NewUser("other"));
+        await other.OkAsync("ping");
+    }
+
+    [Fact]
+    public async Task Malformed_frames_are_charged_to_the_budget_before_they_are_parsed()
+    {
+        await using var client = await server.ConnectAsync(NewUser("garbage"));
+        for (var i = 0; i < 5; i++)
+        {
+            await client.SendTextAsync("{ this is not json");
+            Assert.Equal("bad_request", (await client.NextEventAsync(e => e.Type() == "error")).Str("code"));
+        }
+
+        // The budget is spent; a valid request is refused unread, yet its id is still echoed.
+        var refused = await client.RequestAsync("ping");
+        Assert.Equal("rate_limited", refused.Str("code"));
+    }
+
+    [Fact]
+    public async Task Concurrent_rest_posts_beyond_the_budget_are_refused_and_only_accepted_ones_are_stored()
+    {
+        var room = $"rest-flood-{Guid.NewGuid():N}"[..24];
+        var user = NewUser("poster");
+        var token = await server.TokenAsync(user);
+        await using (var socket = await server.ConnectAsync(user))
+        {
+            await socket.OkAsync("join", ("room", room));
+        }
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var post = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{room}/messages", token);
+            post.Content = JsonContent.Create(new { text = $"post {i}" });
+            using var response = await server.Http.SendAsync(post);
+            return response.StatusCode;
+        }));
+
+        var created = statuses.Count(s => s == HttpStatusCode.Created);
+        Assert.Equal(30 - created, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.InRange(created, 1, 5);
+        await using var reader = await server.ConnectAsync(NewUser("reader"));
+        Assert.Equal(created, (await reader.OkAsync("join", ("room", room))).GetProperty("lastSeq").GetInt64());
     }
 
     private async Task WaitForSocketsAsync(string user, ChatClient stillOpen)

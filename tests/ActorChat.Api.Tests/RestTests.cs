@@ -118,11 +118,63 @@ public sealed class RestTests(ChatServer server)
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task The_dev_login_refuses_an_invalid_user_id()
+    [Theory]
+    [InlineData("no spaces allowed")]
+    [InlineData("alice\n")]
+    [InlineData("alice\u0000")]
+    public async Task The_dev_login_refuses_an_invalid_user_id(string user)
     {
-        using var response = await server.Http.PostAsJsonAsync("/api/auth/token", new { user = "no spaces allowed" });
+        using var response = await server.Http.PostAsJsonAsync("/api/auth/token", new { user });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("bad_request", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_body_larger_than_any_valid_request_is_refused_with_413_before_it_is_read()
+    {
+        var room = NewRoom("big-body");
+        var user = NewUser("big");
+        var token = await server.TokenAsync(user);
+        await using var socket = await server.ConnectAsync(user);
+        await socket.OkAsync("join", ("room", room));
+
+        // 27 MB announced by Content-Length: refused on the headers.
+        using var announced = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{room}/messages", token);
+        announced.Content = new ByteArrayContent(new byte[27 * 1024 * 1024]);
+        announced.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var refused = await server.Http.SendAsync(announced);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal("too_long", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+
+        // Sent chunked, without a length: cut off once it passes the limit.
+        using var chunked = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{room}/messages", token);
+        var json = $"{{\"text\":\"{new string('x', 200_000)}\"}}";
+        chunked.Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+        chunked.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        chunked.Headers.TransferEncodingChunked = true;
+        using var cut = await server.Http.SendAsync(chunked);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, cut.StatusCode);
+
+        // Nothing was stored, and a valid post still works.
+        Assert.Equal(0, (await socket.OkAsync("join", ("room", room))).GetProperty("lastSeq").GetInt64());
+        using var valid = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{room}/messages", token);
+        valid.Content = JsonContent.Create(new { text = new string('y', 4000) });
+        using var accepted = await server.Http.SendAsync(valid);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Text_that_is_not_valid_unicode_is_bad_request_over_rest_too()
+    {
+        var room = NewRoom("surrogate");
+        var user = NewUser("rest");
+        await using var socket = await server.ConnectAsync(user);
+        await socket.OkAsync("join", ("room", room));
+
+        using var post = ChatServer.Authorized(HttpMethod.Post, $"/api/rooms/{room}/messages", await server.TokenAsync(user));
+        post.Content = new StringContent("""{"text":"half \ud800 a pair"}""", System.Text.Encoding.UTF8, "application/json");
+        using var response = await server.Http.SendAsync(post);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, (await socket.OkAsync("join", ("room", room))).GetProperty("lastSeq").GetInt64());
     }
 }

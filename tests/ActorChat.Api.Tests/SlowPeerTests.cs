@@ -7,10 +7,13 @@ namespace ActorChat.Api.Tests;
 
 /// <summary>
 /// A server with a small outbound queue, so a stalled reader shows as a slow consumer. Its close timeout and keep-alive
-/// are longer than the test, so the stalled socket is still there to read its 4008 however slow the machine is.
+/// are longer than the test, so the stalled socket is still there to read its 4008 however slow the machine is. One
+/// publisher posts thousands of messages over REST, so the request budget is out of the way.
 /// </summary>
 public sealed class SlowPeerServer() : ChatServer(new Dictionary<string, string>
 {
+    ["ActorChat:Sockets:RequestsPerSecond"] = "1000000",
+    ["ActorChat:Sockets:RequestBurst"] = "1000000",
     ["ActorChat:Sockets:OutboundQueueMessages"] = "256",
     ["ActorChat:Sockets:OutboundQueueBytes"] = "1048576",
     ["ActorChat:Sockets:CloseTimeout"] = "00:05:00",

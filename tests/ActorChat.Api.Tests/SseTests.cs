@@ -116,12 +116,13 @@ public sealed class SseTests(ChatServer server)
         await using var owner = await server.ConnectAsync(NewUser("owner"));
         await owner.OkAsync("join", ("room", room), ("private", true));
 
-        var (forbidden, _) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events", await server.TokenAsync(NewUser("stranger")));
+        var (hidden, _) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events", await server.TokenAsync(NewUser("stranger")));
         var (anonymous, _) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events", token: null);
-        using (forbidden)
+        using (hidden)
         using (anonymous)
         {
-            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            // To a stranger a private room is no room at all.
+            Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }
     }

@@ -45,7 +45,7 @@ public sealed class InvitationTests(ClusterFixture fixture)
         await room.Decline(guest);
         Assert.Empty(await invitee.Invitations());
         var refused = await Assert.ThrowsAsync<ChatException>(() => room.Join(guest));
-        Assert.Equal(ChatErrorCode.Forbidden, refused.Code);
+        Assert.Equal(ChatErrorCode.NotFound, refused.Code);
 
         await room.Invite(owner, guest);
         Assert.Single(await invitee.Invitations());

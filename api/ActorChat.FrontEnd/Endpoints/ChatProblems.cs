@@ -7,12 +7,17 @@ namespace ActorChat.FrontEnd.Endpoints;
 /// <summary>RFC 7807 problem details carrying the protocol's error code, so REST and socket errors read alike.</summary>
 internal static class ChatProblems
 {
-    public static IResult From(ChatErrorCode code, string detail) => Results.Problem(
-        statusCode: StatusOf(code),
-        title: code.WireName(),
-        detail: detail,
-        type: $"https://actorchat.dev/errors/{code.WireName()}",
-        extensions: new Dictionary<string, object?> { ["code"] = code.WireName() });
+    public static IResult From(ChatErrorCode code, string detail, Dictionary<string, object?>? extensions = null)
+    {
+        extensions ??= [];
+        extensions["code"] = code.WireName();
+        return Results.Problem(
+            statusCode: StatusOf(code),
+            title: code.WireName(),
+            detail: detail,
+            type: $"https://actorchat.dev/errors/{code.WireName()}",
+            extensions: extensions);
+    }
 
     public static int StatusOf(ChatErrorCode code) => code switch
     {
@@ -20,7 +25,8 @@ internal static class ChatProblems
         ChatErrorCode.TooLong => StatusCodes.Status400BadRequest,
         ChatErrorCode.NotMember or ChatErrorCode.Forbidden => StatusCodes.Status403Forbidden,
         ChatErrorCode.NotFound => StatusCodes.Status404NotFound,
-        ChatErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
+        ChatErrorCode.RateLimited or ChatErrorCode.QuotaExceeded => StatusCodes.Status429TooManyRequests,
+        ChatErrorCode.Conflict => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -1,5 +1,6 @@
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Sse;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +15,7 @@ internal static class RoomsApi
 {
     public static IEndpointRouteBuilder MapRoomsApi(this IEndpointRouteBuilder app)
     {
-        var rooms = app.MapGroup("/api/rooms").RequireAuthorization().WithTags("rooms");
+        var rooms = app.MapGroup("/api/rooms").RequireAuthorization().RequireRateLimiting(RestLimits.PerUser).WithTags("rooms");
         rooms.MapGet("/", ListRooms).WithName("ListRooms").WithSummary("Public rooms with member counts and last sequence.");
         rooms.MapGet("/{room}", GetRoom).WithName("GetRoom").WithSummary("One room.");
         rooms.MapGet("/{room}/messages", GetMessages).WithName("GetMessages").WithSummary("Messages after or before a sequence (members only).");

@@ -39,7 +39,7 @@ internal sealed class ClientRequest
                 throw new ProtocolException(ChatErrorCode.BadRequest, "id must be a string.");
             }
 
-            var value = idElement.GetString()!;
+            var value = Text(idElement, "id");
             if (value.Length > maxIdLength)
             {
                 throw new ProtocolException(ChatErrorCode.BadRequest, $"id must be at most {maxIdLength} characters.");
@@ -53,12 +53,45 @@ internal sealed class ClientRequest
             throw new ProtocolException(ChatErrorCode.BadRequest, "type is required and must be a string.");
         }
 
-        return new ClientRequest(root, id, typeElement.GetString()!);
+        return new ClientRequest(root, id, Text(typeElement, "type"));
+    }
+
+    /// <summary>
+    /// The top-level <c>id</c> of a frame that is refused unread (rate limited), so the client can match the
+    /// refusal; null when the frame is not JSON enough to say. Reads tokens only, never builds a document.
+    /// </summary>
+    public static string? PeekId(ReadOnlySpan<byte> frame, int maxIdLength)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    return reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= maxIdLength * 6
+                        && reader.GetString() is { } id && id.Length <= maxIdLength ? id : null;
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>The <c>room</c> field if it is a string, for tagging; never throws.</summary>
     public string? TryRoom() =>
-        _root.TryGetProperty("room", out var room) && room.ValueKind == JsonValueKind.String ? room.GetString() : null;
+        _root.TryGetProperty("room", out var room) && room.ValueKind == JsonValueKind.String && TryText(room, out var text) ? text : null;
 
     public string RequiredString(string name) =>
         OptionalString(name) ?? throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} is required.");
@@ -71,8 +104,31 @@ internal sealed class ClientRequest
         }
 
         return element.ValueKind == JsonValueKind.String
-            ? element.GetString()
+            ? Text(element, name)
             : throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} must be a string.");
+    }
+
+    /// <summary>
+    /// A JSON string as .NET text. JSON lets a string escape half a surrogate pair (<c>"\ud800"</c>), which is
+    /// no text at all: refused as bad input here, before it can fail deeper down as a server error.
+    /// </summary>
+    private static string Text(JsonElement element, string name) =>
+        TryText(element, out var text)
+            ? text
+            : throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} is not valid Unicode text (an unpaired surrogate).");
+
+    private static bool TryText(JsonElement element, out string text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = string.Empty;
+            return false;
+        }
     }
 
     public bool OptionalBool(string name, bool defaultValue = false)

@@ -37,13 +37,14 @@ internal static class Frames
     });
 
     /// <summary>First event of a Server-Sent Events stream: what the <c>join</c> reply says on a socket.</summary>
-    public static byte[] Ready(string room, long lastSeq, int memberCount, bool recovered) => Build(w =>
+    public static byte[] Ready(string room, JoinResult joined, bool recovered) => Build(w =>
     {
         w.WriteString("type", "ready");
         w.WriteString("room", room);
-        w.WriteNumber("lastSeq", lastSeq);
-        w.WriteNumber("memberCount", memberCount);
+        w.WriteNumber("lastSeq", joined.LastSeq);
+        w.WriteNumber("memberCount", joined.MemberCount);
         w.WriteBoolean("recovered", recovered);
+        w.WriteBoolean("private", joined.IsPrivate);
     });
 
     public static byte[] Message(ChatMessage message) => Build(w =>
@@ -161,10 +162,13 @@ internal static class Frames
         }
     }
 
+    /// <summary>Text goes out as UTF-8, escaped only where JSON requires (see <see cref="ChatJsonEncoder"/>).</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = ChatJsonEncoder.Instance };
+
     private static byte[] Build(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             body(writer);

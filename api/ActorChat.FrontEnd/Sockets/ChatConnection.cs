@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using ActorChat.FrontEnd.Relay;
 using Microsoft.Extensions.Logging;
 
@@ -13,11 +12,10 @@ namespace ActorChat.FrontEnd.Sockets;
 internal sealed partial class ChatConnection : IDisposable
 {
     private readonly IFrameTransport _transport;
-    private readonly Channel<byte[]> _outbox;
+    private readonly Outbox _outbox;
     private readonly SocketOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
-    private long _queuedBytes;
     private ITimer? _expiry;
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -33,11 +31,7 @@ internal sealed partial class ChatConnection : IDisposable
         _transport = transport;
         _options = options;
         _logger = logger;
-        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.OutboundQueueMessages)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outbox = new Outbox(options.OutboundQueueMessages, options.OutboundQueueBytes);
         _abort.Token.Register(transport.Abort);
     }
 
@@ -79,6 +73,9 @@ internal sealed partial class ChatConnection : IDisposable
 
     internal CancellationToken Aborted => _abort.Token;
 
+    /// <summary>What this connection has queued; tests and diagnostics read it.</summary>
+    internal Outbox Outbox => _outbox;
+
     /// <summary>Queues a frame without waiting. A full queue marks the socket a slow consumer and closes it.</summary>
     public bool TrySend(byte[] frame)
     {
@@ -87,9 +84,8 @@ internal sealed partial class ChatConnection : IDisposable
             return false;
         }
 
-        if (Interlocked.Add(ref _queuedBytes, frame.Length) > _options.OutboundQueueBytes || !_outbox.Writer.TryWrite(frame))
+        if (!_outbox.TryAdd(frame))
         {
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
             CloseAsSlowConsumer();
             return false;
         }
@@ -97,22 +93,19 @@ internal sealed partial class ChatConnection : IDisposable
         return true;
     }
 
-    /// <summary>Queues a frame of this connection's own (a reply, a replayed message), waiting for room in the queue.</summary>
+    /// <summary>
+    /// Queues a frame of this connection's own (a reply, a replayed message), waiting for room within the same
+    /// frame and byte caps: the caller (the request loop) waits with it, so the peer's further requests stay unread.
+    /// </summary>
     public async ValueTask SendAsync(byte[] frame)
     {
-        if (IsClosing)
-        {
-            return;
-        }
-
-        Interlocked.Add(ref _queuedBytes, frame.Length);
         try
         {
-            await _outbox.Writer.WriteAsync(frame, _abort.Token);
+            await _outbox.AddAsync(frame, _abort.Token);
         }
-        catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            // Aborted: nobody is left to read it.
         }
     }
 
@@ -126,7 +119,7 @@ internal sealed partial class ChatConnection : IDisposable
 
         _closeStatus = status;
         _closeReason = reason;
-        _outbox.Writer.TryComplete();
+        _outbox.Complete(discard: false);
         AbortAfterCloseTimeout();
     }
 
@@ -141,14 +134,9 @@ internal sealed partial class ChatConnection : IDisposable
         _metrics?.SlowConsumerClosed();
         _closeStatus = CloseCodes.SlowConsumer;
         _closeReason = "slow consumer";
-        _outbox.Writer.TryComplete();
 
         // Its queue is dropped, not flushed: the client resumes with `since` after reconnecting.
-        while (_outbox.Reader.TryRead(out _))
-        {
-        }
-
-        Interlocked.Exchange(ref _queuedBytes, 0);
+        _outbox.Complete(discard: true);
         AbortAfterCloseTimeout();
     }
 
@@ -169,10 +157,10 @@ internal sealed partial class ChatConnection : IDisposable
     {
         try
         {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync(_abort.Token))
+            while (await _outbox.TakeAsync(_abort.Token) is { } frame)
             {
-                Interlocked.Add(ref _queuedBytes, -frame.Length);
                 await _transport.WriteAsync(frame);
+                _outbox.Taken();
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ActorChat.Contracts;
+using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Relay;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ internal sealed partial class ChatSession(
     ChatRelay relay,
     RequestHandler handler,
     ConnectionRegistry registry,
+    RequestBudgets budgets,
     IOptions<SocketOptions> socketOptions,
     IOptions<ChatLimits> limits,
     TimeProvider time,
@@ -65,7 +67,6 @@ internal sealed partial class ChatSession(
     private async Task<WebSocketCloseStatus> ReadLoopAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Aborted);
-        var bucket = new TokenBucket(_options.RequestsPerSecond, _options.RequestBurst, time);
 
         // Between messages the socket holds no buffer: a zero-byte read waits for the next frame, and only then is
         // one rented. Idle sockets are most sockets, and 4 KiB each was a tenth of an idle connection's memory.
@@ -113,7 +114,7 @@ internal sealed partial class ChatSession(
                 if (result.EndOfMessage)
                 {
                     // An empty message ends at its header, on the zero-byte read; it is answered like any other.
-                    await DispatchAsync(connection, bucket, buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, count));
+                    await DispatchAsync(connection, buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, count));
                     Release(ref buffer);
                     count = 0;
                 }
@@ -140,8 +141,16 @@ internal sealed partial class ChatSession(
         }
     }
 
-    private async Task DispatchAsync(ChatConnection connection, TokenBucket bucket, ReadOnlyMemory<byte> frame)
+    private async Task DispatchAsync(ChatConnection connection, ReadOnlyMemory<byte> frame)
     {
+        // Charged before the frame is even parsed: malformed frames cost the sender's budget like any other.
+        if (!budgets.TryTake(connection.User, out var retryAfter))
+        {
+            await RefuseAsync(connection, frame, retryAfter);
+            return;
+        }
+
+        connection.RateLimitStrikes = 0;
         string? id = null;
         try
         {
@@ -152,22 +161,6 @@ internal sealed partial class ChatSession(
             var room = request.TryRoom();
             activity?.SetTag("chat.room", room);
             using var scope = room is null ? null : RoomScope(logger, room);
-            if (!bucket.TryTake(out var retryAfter))
-            {
-                var retryMs = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
-                metrics.Rejected(ChatErrorCode.RateLimited);
-                await connection.SendAsync(Frames.Error(id, ChatErrorCode.RateLimited, "Too many requests; nothing was done.", w => w.WriteNumber("retryAfterMs", retryMs)));
-                if (++connection.RateLimitStrikes >= _options.FloodCloseAfter)
-                {
-                    LogFlooding(logger, connection.Id, connection.User);
-                    connection.Close(WebSocketCloseStatus.PolicyViolation, "flooding");
-                }
-
-                return;
-            }
-
-            connection.RateLimitStrikes = 0;
-
             await handler.HandleAsync(connection, request);
         }
         catch (JsonException)
@@ -186,6 +179,19 @@ internal sealed partial class ChatSession(
         {
             LogRequestFailed(logger, ex, connection.Id);
             await RejectAsync(connection, id, ChatErrorCode.Internal, "The request failed; it may be retried.");
+        }
+    }
+
+    private async Task RefuseAsync(ChatConnection connection, ReadOnlyMemory<byte> frame, TimeSpan retryAfter)
+    {
+        var retryMs = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
+        metrics.Rejected(ChatErrorCode.RateLimited);
+        var id = ClientRequest.PeekId(frame.Span, _limits.MaxIdLength);
+        await connection.SendAsync(Frames.Error(id, ChatErrorCode.RateLimited, "Too many requests; nothing was done.", w => w.WriteNumber("retryAfterMs", retryMs)));
+        if (++connection.RateLimitStrikes >= _options.FloodCloseAfter)
+        {
+            LogFlooding(logger, connection.Id, connection.User);
+            connection.Close(WebSocketCloseStatus.PolicyViolation, "flooding");
         }
     }
 

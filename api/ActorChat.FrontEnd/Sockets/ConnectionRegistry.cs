@@ -51,6 +51,9 @@ internal sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>An open connection by id; for diagnostics and tests.</summary>
+    public ChatConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
+
     public void Add(ChatConnection connection)
     {
         _connections[connection.Id] = connection;

@@ -57,6 +57,7 @@ internal sealed class RequestHandler(
             w.WriteNumber("lastSeq", joined.LastSeq);
             w.WriteNumber("memberCount", joined.MemberCount);
             w.WriteBoolean("recovered", resume.Recovered);
+            w.WriteBoolean("private", joined.IsPrivate);
         });
 
         // The ok goes out before any message of the room; replay (since..] and live events follow in seq order.

@@ -39,7 +39,7 @@ internal static class ClientAssets
 
         var assets = Load();
         app.MapGet("/", (HttpContext context) => Serve(context, assets["index.html"])).ExcludeFromDescription();
-        app.MapGet("/{file:regex(^[a-z0-9-]+\\.(html|js|css|svg)$)}", (string file, HttpContext context) =>
+        app.MapGet("/{file:regex(^[a-z0-9-]+\\.(html|js|css|svg)\\z)}", (string file, HttpContext context) =>
         {
             if (!assets.TryGetValue(file, out var asset))
             {

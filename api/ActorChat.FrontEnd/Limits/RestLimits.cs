@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace ActorChat.FrontEnd.Limits;
+
+/// <summary>The REST API's share of the per-user limits: the request budget and a cap on body size.</summary>
+internal static class RestLimits
+{
+    /// <summary>The rate limiting policy that charges the caller's request budget.</summary>
+    public const string PerUser = "per-user";
+
+    public static IServiceCollection AddRestLimits(this IServiceCollection services)
+    {
+        services.AddOptions<RestOptions>().BindConfiguration(RestOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RestOptions>, RestOptionsValidator>();
+        services.AddSingleton<RequestBudgets>();
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(PerUser, context =>
+            {
+                // The token's user where there is one; an anonymous caller is known by address only.
+                var caller = context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? $"address {context.Connection.RemoteIpAddress}";
+                var services = context.RequestServices;
+                return RateLimitPartition.Get(caller, key =>
+                    new BudgetLimiter(services.GetRequiredService<RequestBudgets>(), key, services.GetRequiredService<TimeProvider>()));
+            });
+            options.OnRejected = RefuseAsync;
+        });
+        return services;
+    }
+
+    /// <summary>Refuses oversized bodies under <c>/api</c> before they are read, and applies the rate limiter.</summary>
+    public static WebApplication UseRestLimits(this WebApplication app)
+    {
+        var max = app.Services.GetRequiredService<IOptions<RestOptions>>().Value.MaxBodyBytes;
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > max)
+            {
+                await TooLarge(max).ExecuteAsync(context);
+                return;
+            }
+
+            // A body without a length (chunked) is cut off by the server once it passes the limit.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = max;
+            }
+
+            await next(context);
+        }));
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static IResult TooLarge(int max) => Results.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: ChatErrorCode.TooLong.WireName(),
+        detail: $"A request body may be at most {max} bytes.",
+        type: $"https://actorchat.dev/errors/{ChatErrorCode.TooLong.WireName()}",
+        extensions: new Dictionary<string, object?> { ["code"] = ChatErrorCode.TooLong.WireName() });
+
+    private static async ValueTask RefuseAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        context.RequestServices.GetRequiredService<ChatMetrics>().Rejected(ChatErrorCode.RateLimited);
+        context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var problem = ChatProblems.From(ChatErrorCode.RateLimited, "Too many requests; nothing was done.",
+            new Dictionary<string, object?> { ["retryAfterMs"] = (long)Math.Ceiling(retryAfter.TotalMilliseconds) });
+        await problem.ExecuteAsync(context);
+    }
+}
