@@ -31,19 +31,33 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>Completes with the close status once the server has closed (or dropped) the socket.</summary>
     public TaskCompletionSource<WebSocketCloseStatus?> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static async Task<ChatClient> ConnectAsync(Uri address, string token)
+    public static Task<ChatClient> ConnectAsync(Uri address, string token) => OpenAsync(address, token);
+
+    /// <summary>Connects as a browser does: no header, a one-use ticket in the query.</summary>
+    public static Task<ChatClient> ConnectWithTicketAsync(Uri address, string ticket) =>
+        OpenAsync(new UriBuilder(address) { Query = $"ticket={Uri.EscapeDataString(ticket)}" }.Uri, token: null);
+
+    private static async Task<ChatClient> OpenAsync(Uri address, string? token)
     {
         var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        }
+
         using var timeout = new CancellationTokenSource(Deadline);
         await socket.ConnectAsync(address, timeout.Token);
         var client = new ChatClient(socket);
         var welcome = await client._welcome.Task.WaitAsync(Deadline);
         client.ConnectionId = welcome.GetProperty("connection").GetString()!;
+        client.User = welcome.GetProperty("user").GetString()!;
         return client;
     }
 
     public string ConnectionId { get; private set; } = string.Empty;
+
+    /// <summary>Who the server says this connection is (its welcome's <c>user</c>).</summary>
+    public string User { get; private set; } = string.Empty;
 
     /// <summary>Sends a request with a fresh id and returns its one reply (ok or error).</summary>
     public async Task<JsonElement> RequestAsync(Dictionary<string, object?> request)
