@@ -25,8 +25,9 @@ public static class FrontEndExtensions
     {
         var services = builder.Services;
 
-        // Its request lines include the query string, and browsers send their token there (/ws?access_token=):
-        // kept at Warning whatever the configuration says, so no token reaches a log.
+        // Its request lines include the query string, where browsers send their one-use ticket (/ws?ticket=) and old
+        // clients their token (?access_token=, with AllowQueryToken): kept at Warning whatever the configuration says,
+        // so neither reaches a log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SocketOptions>().BindConfiguration(SocketOptions.Section).ValidateOnStart();

@@ -32,20 +32,30 @@ internal sealed class ChatLink : IAsyncDisposable
     /// <summary>How the socket closed (null when it dropped without a close frame).</summary>
     public int? CloseCode => (int?)_socket.CloseStatus;
 
-    public static async Task<ChatLink> ConnectAsync(Uri server, string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the socket with a one-use ticket (<see cref="ServerApi.TicketAsync"/>), as the browser page does. A
+    /// header would keep the token out of logs as well; the ticket keeps it out of every URL, proxies' included,
+    /// and takes the same path as the page, so the CLI's tests cover it too.
+    /// </summary>
+    public static async Task<ChatLink> ConnectAsync(Uri server, string ticket, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
         socket.Options.CollectHttpResponseDetails = true;
-        var address = new UriBuilder(server) { Scheme = server.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = "/ws" }.Uri;
+        var address = new UriBuilder(server)
+        {
+            Scheme = server.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Path = "/ws",
+            Query = $"ticket={Uri.EscapeDataString(ticket)}",
+        }.Uri;
         try
         {
             await socket.ConnectAsync(address, cancellationToken);
         }
         catch (WebSocketException) when (socket.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized)
         {
+            // The token bought the ticket a moment ago, so the ticket was lost (its silo went down) or waited too long.
             socket.Dispose();
-            throw CliException.Unauthorized();
+            throw new CliException(CliException.TicketRefused, "The server refused the ticket (401); a new one is needed.");
         }
         catch
         {

@@ -73,7 +73,7 @@ internal sealed class CliApp(TextWriter output, TextWriter status, TextReader in
             output.WriteLine($"  {room.GetProperty("id").GetString(),-32} {room.GetProperty("members").GetInt32(),5} members  last #{room.GetProperty("lastSeq").GetInt64()}");
         }
 
-        await using var link = await ChatLink.ConnectAsync(session.Options.Server, token, cancellationToken);
+        await using var link = await ChatLink.ConnectAsync(session.Options.Server, await session.Api.TicketAsync(token, cancellationToken), cancellationToken);
         var mine = await link.RequestAsync("rooms", cancellationToken: cancellationToken);
         output.WriteLine("Your rooms:");
         foreach (var room in mine.GetProperty("rooms").EnumerateArray())
@@ -101,7 +101,7 @@ internal sealed class CliApp(TextWriter output, TextWriter status, TextReader in
             throw new CliException("usage", "'send' needs the text to send.", ExitCodes.Usage);
         }
 
-        await using var link = await ChatLink.ConnectAsync(session.Options.Server, await session.TokenAsync(cancellationToken), cancellationToken);
+        await using var link = await ChatLink.ConnectAsync(session.Options.Server, await session.TicketAsync(cancellationToken), cancellationToken);
         var clientMsgId = Guid.NewGuid().ToString("N");
         JsonElement ok;
         if (target.StartsWith('@'))
@@ -121,7 +121,7 @@ internal sealed class CliApp(TextWriter output, TextWriter status, TextReader in
     private async Task FollowAsync(CliSession session, bool interactive, CancellationToken cancellationToken)
     {
         var room = session.Options.Argument(0, "a room (or @user)");
-        var follower = new RoomFollower(session.Options.Server, session.TokenAsync, room, session.Options.Since, output, status, showSignals: interactive);
+        var follower = new RoomFollower(session.Options.Server, session.TicketAsync, room, session.Options.Since, output, status, showSignals: interactive);
         if (!interactive)
         {
             await follower.RunAsync(cancellationToken);

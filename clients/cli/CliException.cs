@@ -5,9 +5,12 @@ internal sealed class CliException(string code, string message, int exitCode = E
 {
     public string Code { get; } = code;
 
+    /// <summary>The socket's ticket was refused although the token bought it: try again with a new one.</summary>
+    public const string TicketRefused = "ticket_refused";
+
     public int ExitCode { get; } = exitCode;
 
-    /// <summary>The server said 401, on the socket or over REST.</summary>
+    /// <summary>The server said 401 to the token (over REST, and so when asked for a ticket).</summary>
     public static CliException Unauthorized() =>
         new("unauthorized", "The server refused the token (401): sign in again with 'actorchat-cli login NAME'.");
 }

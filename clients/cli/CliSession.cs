@@ -14,6 +14,10 @@ internal sealed class CliSession(CliOptions options, ServerApi api, Credentials 
         return saved;
     }
 
+    /// <summary>A one-use ticket for the next socket, bought with <see cref="TokenAsync"/>: asked for before every (re)connect.</summary>
+    public async Task<string> TicketAsync(CancellationToken cancellationToken) =>
+        await Api.TicketAsync(await TokenAsync(cancellationToken), cancellationToken);
+
     /// <summary>Asked again on every reconnect, so an expired dev-login token is replaced when it can be.</summary>
     public async Task<string> TokenAsync(CancellationToken cancellationToken)
     {

@@ -6,9 +6,10 @@ namespace ActorChat.Cli;
 /// <summary>
 /// Follows one room over a socket that it reopens whenever it drops (exponential backoff with jitter), re-joining
 /// with <c>since</c> = the last seq it printed, so each message is printed once and none is skipped. A target
-/// <c>@user</c> is the direct conversation with that user.
+/// <c>@user</c> is the direct conversation with that user. Each connect asks <paramref name="ticket"/> for a new
+/// one-use ticket (a ticket is spent by the connect it opened).
 /// </summary>
-internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<string>> token, string target, long? since, TextWriter output, TextWriter status, bool showSignals)
+internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<string>> ticket, string target, long? since, TextWriter output, TextWriter status, bool showSignals)
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
@@ -28,7 +29,7 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
             ChatLink? link = null;
             try
             {
-                link = await ChatLink.ConnectAsync(server, await token(cancellationToken), cancellationToken);
+                link = await ChatLink.ConnectAsync(server, await ticket(cancellationToken), cancellationToken);
                 if (_room.Length == 0)
                 {
                     _room = DirectRoom(await link.UserAsync(cancellationToken), target[1..]);
@@ -144,7 +145,8 @@ internal sealed class RoomFollower(Uri server, Func<CancellationToken, Task<stri
 
     private static bool IsTransient(Exception ex) => ex switch
     {
-        CliException cli => cli.Code is "disconnected" or "internal",
+        // A front end going away may answer 502/503 (or lose a ticket) while another takes over.
+        CliException cli => cli.Code is "disconnected" or "internal" or CliException.TicketRefused || cli.Code.StartsWith("http_5", StringComparison.Ordinal),
         WebSocketException or HttpRequestException or IOException or TimeoutException or ObjectDisposedException => true,
         _ => false,
     };

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace ActorChat.Cli;
 
-/// <summary>The REST side of a server: the development login and the public room list.</summary>
+/// <summary>The REST side of a server: the development login, tickets for sockets and the public room list.</summary>
 internal sealed class ServerApi(HttpClient http)
 {
     public async Task<SavedToken> LoginAsync(string user, CancellationToken cancellationToken)
@@ -12,6 +12,18 @@ internal sealed class ServerApi(HttpClient http)
         using var response = await http.PostAsJsonAsync("/api/auth/token", new { user }, cancellationToken);
         var body = await ReadAsync(response, cancellationToken);
         return new SavedToken(body.GetProperty("user").GetString()!, body.GetProperty("token").GetString()!, body.GetProperty("expiresAt").GetDateTimeOffset());
+    }
+
+    /// <summary>
+    /// A one-use ticket to open a socket with: the socket URL then carries the ticket, which is spent once used and
+    /// dead within seconds, and never the token, which lives for hours.
+    /// </summary>
+    public async Task<string> TicketAsync(string token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/ticket");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return (await ReadAsync(response, cancellationToken)).GetProperty("ticket").GetString()!;
     }
 
     public async Task<JsonElement> PublicRoomsAsync(string token, CancellationToken cancellationToken)

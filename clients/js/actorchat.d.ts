@@ -3,8 +3,8 @@
 export type ErrorCode =
   | 'bad_request' | 'unknown_type' | 'bad_room' | 'not_member' | 'forbidden' | 'too_long'
   | 'rate_limited' | 'not_found' | 'internal'
-  // raised by the library itself
-  | 'timeout' | 'disconnected' | 'closed';
+  // raised by the library itself; `unauthorized`: the server refused the token when asked for a ticket
+  | 'timeout' | 'disconnected' | 'closed' | 'unauthorized';
 
 export class ActorChatError extends Error {
   readonly code: ErrorCode | string;
@@ -26,6 +26,10 @@ export interface ActorChatOptions {
   token: string | (() => string | Promise<string>);
   /** Defaults to the global WebSocket; in Node pass `WebSocket` from the `ws` package. */
   WebSocket?: unknown;
+  /** For the one-use ticket asked for before every (re)connect; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Where tickets come from; defaults to `/api/auth/ticket` on the socket's host (http for ws, https for wss). */
+  ticketUrl?: string;
   requestTimeoutMs?: number;
   backoff?: Partial<Backoff>;
 }
@@ -94,8 +98,52 @@ export class ActorChat {
   refresh(token: string): Promise<RefreshOk>;
 }
 
+/** The event stream's first event, and again after every reopen. */
+export interface ReadyEvent { type: 'ready'; room: string; lastSeq: number; memberCount: number; recovered: boolean }
+/** The server's reason for ending an event stream (1012 restarting, 4001 token expired, 4008 too slow); RoomEvents reopens. */
+export interface StreamCloseEvent { type: 'close'; code: number; reason: string }
+
+export interface RoomEventsOptions {
+  /** The server's HTTP address, e.g. `http://localhost:5080`. */
+  base: string | URL;
+  room: string;
+  /** A token, or a function asked before every (re)open. */
+  token: string | (() => string | Promise<string>);
+  /** Start after this seq (the first open; later opens resume after the last seq passed on). */
+  since?: number;
+  /** Defaults to the global EventSource. */
+  EventSource?: unknown;
+  /** For the one-use ticket asked for before every (re)open; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  backoff?: Partial<Backoff>;
+}
+
+export interface RoomEventsEvents {
+  ready: ReadyEvent;
+  message: ChatMessage;
+  presence: PresenceEvent;
+  typing: TypingEvent;
+  read: ReadEvent;
+  close: StreamCloseEvent;
+  state: StateEvent;
+  error: unknown;
+}
+
+/** One room's Server-Sent Events, reopened with a fresh ticket and `since` after any drop; each seq once, in order. */
+export class RoomEvents {
+  constructor(options: RoomEventsOptions);
+  readonly state: ConnectionState;
+  on<K extends keyof RoomEventsEvents>(type: K, listener: (event: RoomEventsEvents[K]) => void): () => void;
+  /** Resolves at the first `ready`. */
+  connect(): Promise<RoomEvents>;
+  close(): void;
+  lastSeq(): number;
+}
+
 export function backoffDelay(attempt: number, backoff: Backoff, random?: () => number): number;
 export function devLogin(base: string | URL, user: string, fetchImpl?: typeof fetch): Promise<{ token: string; user: string; expiresAt: string }>;
 export function socketUrl(base: string | URL): string;
+/** A one-use ticket (valid for seconds) to open a socket or an event stream with `?ticket=`; rejects with `unauthorized` for a refused token. */
+export function getTicket(base: string | URL, token: string, fetchImpl?: typeof fetch): Promise<{ ticket: string; expiresAt: string }>;
 /** A fresh clientMsgId (a UUID, or 32 hex digits where crypto.randomUUID is unavailable). */
 export function newClientMsgId(): string;

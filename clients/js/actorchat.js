@@ -26,58 +26,13 @@ const defaults = {
   random: Math.random,
 };
 
-/**
- * Delay before reconnect attempt `attempt` (0-based): exponential, capped, with "equal jitter" so that a
- * thousand clients cut off at once do not all come back in the same millisecond.
- */
-export function backoffDelay(attempt, { initialMs, maxMs, factor }, random = Math.random) {
-  const ceiling = Math.min(maxMs, initialMs * Math.pow(factor, attempt));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-/**
- * A chat connection. Rooms joined through it are re-joined after every reconnect with `since` set to the
- * highest sequence seen, and messages are passed on at most once per (room, seq), so a listener sees each
- * message exactly once, in order, across any number of reconnects.
- */
-export class ActorChat {
-  /**
-   * @param {object} options
-   * @param {string} options.url  WebSocket address, e.g. `ws://localhost:5080/ws`.
-   * @param {string | (() => string | Promise<string>)} options.token  A token, or a function called on every (re)connect for a fresh one.
-   * @param {typeof WebSocket} [options.WebSocket]  Defaults to the global WebSocket.
-   * @param {number} [options.requestTimeoutMs]  How long a request waits for its reply.
-   * @param {{initialMs:number,maxMs:number,factor:number}} [options.backoff]  Reconnect delays.
-   */
-  constructor(options) {
-    if (!options?.url) throw new TypeError('options.url is required');
-    if (!options.token) throw new TypeError('options.token is required');
-    this.options = { ...defaults, ...options, backoff: { ...defaults.backoff, ...options.backoff } };
-    this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
-    if (!this.WebSocket) throw new TypeError('No WebSocket implementation: pass options.WebSocket');
-    this.state = State.idle;
-    this.user = null;
-    this.attempt = 0;
-    this.socket = null;
-    this.nextId = 1;
-    this.pending = new Map();    // request id -> {request, resolve, reject, timer, onOk, retry}
-    this.outbox = [];            // idempotent requests waiting for the connection
-    this.cursors = new Map();    // room -> highest seq passed on
-    this.joined = new Map();     // room -> join options, re-joined on reconnect
+/** Listeners by event type; a listener that throws is reported as `error`, never breaks the others. */
+class Emitter {
+  constructor() {
     this.listeners = new Map();
-    this.following = new Map();  // room -> join promise on the current socket
-    this.browsing = null;        // browse options while the room directory is watched, re-sent on reconnect
-    this.resuming = false;
-    this.reconnectTimer = null;
   }
 
-  // ---- events -------------------------------------------------------------------------------------------
-
-  /**
-   * Listens to `message`, `presence`, `typing`, `read`, `invited`, `directory`, `state`, `welcome`, `resumed`,
-   * `error`.
-   * Returns a function that removes the listener.
-   */
+  /** Returns a function that removes the listener. */
   on(type, listener) {
     if (!this.listeners.has(type)) this.listeners.set(type, new Set());
     this.listeners.get(type).add(listener);
@@ -93,6 +48,61 @@ export class ActorChat {
       }
     }
   }
+}
+
+/**
+ * Delay before reconnect attempt `attempt` (0-based): exponential, capped, with "equal jitter" so that a
+ * thousand clients cut off at once do not all come back in the same millisecond.
+ */
+export function backoffDelay(attempt, { initialMs, maxMs, factor }, random = Math.random) {
+  const ceiling = Math.min(maxMs, initialMs * Math.pow(factor, attempt));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * A chat connection. Rooms joined through it are re-joined after every reconnect with `since` set to the
+ * highest sequence seen, and messages are passed on at most once per (room, seq), so a listener sees each
+ * message exactly once, in order, across any number of reconnects.
+ *
+ * `on(type, listener)` listens to `message`, `presence`, `typing`, `read`, `invited`, `directory`, `state`,
+ * `welcome`, `resumed`, `error`, and returns a function that removes the listener.
+ */
+export class ActorChat extends Emitter {
+  /**
+   * @param {object} options
+   * @param {string} options.url  WebSocket address, e.g. `ws://localhost:5080/ws`.
+   * @param {string | (() => string | Promise<string>)} options.token  A token, or a function called on every (re)connect for a fresh one.
+   * @param {typeof WebSocket} [options.WebSocket]  Defaults to the global WebSocket.
+   * @param {typeof fetch} [options.fetch]  For the ticket before each connect; defaults to the global fetch.
+   * @param {string} [options.ticketUrl]  Where tickets come from; defaults to `/api/auth/ticket` on the socket's host.
+   * @param {number} [options.requestTimeoutMs]  How long a request waits for its reply.
+   * @param {{initialMs:number,maxMs:number,factor:number}} [options.backoff]  Reconnect delays.
+   */
+  constructor(options) {
+    super();
+    if (!options?.url) throw new TypeError('options.url is required');
+    if (!options.token) throw new TypeError('options.token is required');
+    this.options = { ...defaults, ...options, backoff: { ...defaults.backoff, ...options.backoff } };
+    this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
+    if (!this.WebSocket) throw new TypeError('No WebSocket implementation: pass options.WebSocket');
+    this.fetch = fetchFrom(options);
+    this.ticketUrl = options.ticketUrl ?? ticketUrlFor(options.url);
+    this.state = State.idle;
+    this.user = null;
+    this.attempt = 0;
+    this.socket = null;
+    this.nextId = 1;
+    this.pending = new Map();    // request id -> {request, resolve, reject, timer, onOk, retry}
+    this.outbox = [];            // idempotent requests waiting for the connection
+    this.cursors = new Map();    // room -> highest seq passed on
+    this.joined = new Map();     // room -> join options, re-joined on reconnect
+    this.following = new Map();  // room -> join promise on the current socket
+    this.browsing = null;        // browse options while the room directory is watched, re-sent on reconnect
+    this.resuming = false;
+    this.reconnectTimer = null;
+  }
+
+  // ---- events -------------------------------------------------------------------------------------------
 
   // ---- connection ---------------------------------------------------------------------------------------
 
@@ -142,10 +152,15 @@ export class ActorChat {
 
   async open() {
     this.setState(this.attempt === 0 ? State.connecting : State.reconnecting, { attempt: this.attempt });
-    let token;
+    // Every connect trades the token for a new one-use ticket: a socket URL with the token in it would end up in
+    // proxies' access logs, one with a ticket holds nothing usable by the time anyone reads it.
+    let ticket;
     try {
-      token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+      const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+      if (this.state === State.closed) return;
+      ({ ticket } = await requestTicket(this.ticketUrl, token, this.fetch));
     } catch (err) {
+      if (this.state === State.closed) return;
       this.emit('error', err);
       this.scheduleReconnect(null);
       return;
@@ -153,7 +168,7 @@ export class ActorChat {
     if (this.state === State.closed) return;
 
     const url = new URL(this.options.url);
-    url.searchParams.set('access_token', token);
+    url.searchParams.set('ticket', ticket);
     let socket;
     try {
       socket = new this.WebSocket(url.toString());
@@ -434,6 +449,141 @@ export class ActorChat {
 }
 
 /**
+ * One room's Server-Sent Events (`GET /api/rooms/{room}/events`), for pages and apps that only listen. It opens
+ * the stream with a fresh one-use ticket every time. An `EventSource` left to reconnect by itself would reuse its
+ * URL, whose ticket is spent by then (401, and the EventSource gives up); so on any error this closes it and opens
+ * a new one after a backoff, with a new ticket and `since` = the last seq passed on: nothing lost, nothing twice.
+ *
+ * `on(type, listener)` listens to `ready`, `message`, `presence`, `typing`, `read`, `close` (the server's reason
+ * for ending the stream, `{code, reason}`), `state` and `error`.
+ */
+export class RoomEvents extends Emitter {
+  /**
+   * @param {object} options
+   * @param {string | URL} options.base  The server's HTTP address, e.g. `http://localhost:5080`.
+   * @param {string} options.room
+   * @param {string | (() => string | Promise<string>)} options.token  A token, or a function called before every (re)open.
+   * @param {number} [options.since]  Start after this seq (the first time; later the last seq passed on).
+   * @param {typeof EventSource} [options.EventSource]  Defaults to the global EventSource.
+   * @param {typeof fetch} [options.fetch]  Defaults to the global fetch.
+   * @param {{initialMs:number,maxMs:number,factor:number}} [options.backoff]  Reopen delays.
+   */
+  constructor(options) {
+    super();
+    if (!options?.base) throw new TypeError('options.base is required');
+    if (!options.room) throw new TypeError('options.room is required');
+    if (!options.token) throw new TypeError('options.token is required');
+    this.options = { ...defaults, ...options, backoff: { ...defaults.backoff, ...options.backoff } };
+    this.EventSource = options.EventSource ?? globalThis.EventSource;
+    if (!this.EventSource) throw new TypeError('No EventSource implementation: pass options.EventSource');
+    this.fetch = fetchFrom(options);
+    this.state = State.idle;
+    this.attempt = 0;
+    this.source = null;
+    this.cursor = undefined;     // highest seq passed on; undefined until the first ready
+    this.reopenTimer = null;
+  }
+
+  /** Opens the stream; resolves at its first `ready`. Reopens by itself until `close()`. */
+  connect() {
+    if (this.state === State.idle) this.open();
+    if (this.state === State.open) return Promise.resolve(this);
+    if (this.state === State.closed) return Promise.reject(new ActorChatError('closed', 'The stream was closed.'));
+    return new Promise((resolve, reject) => {
+      const off = this.on('state', ({ state }) => {
+        if (state === State.open) {
+          off();
+          resolve(this);
+        } else if (state === State.closed) {
+          off();
+          reject(new ActorChatError('closed', 'The stream was closed.'));
+        }
+      });
+    });
+  }
+
+  /** Highest seq passed on (0 before any). */
+  lastSeq() {
+    return this.cursor ?? 0;
+  }
+
+  close() {
+    if (this.state === State.closed) return;
+    clearTimeout(this.reopenTimer);
+    this.source?.close();
+    this.source = null;
+    this.setState(State.closed);
+  }
+
+  setState(state, details = {}) {
+    this.state = state;
+    this.emit('state', { state, ...details });
+  }
+
+  async open() {
+    this.setState(this.attempt === 0 ? State.connecting : State.reconnecting, { attempt: this.attempt });
+    let ticket;
+    try {
+      const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+      if (this.state === State.closed) return;
+      ({ ticket } = await getTicket(this.options.base, token, this.fetch));
+    } catch (err) {
+      if (this.state === State.closed) return;
+      this.emit('error', err);
+      this.reopen();
+      return;
+    }
+    if (this.state === State.closed) return;
+
+    const url = new URL(`/api/rooms/${encodeURIComponent(this.options.room)}/events`, this.options.base);
+    const since = this.cursor ?? this.options.since;
+    if (since !== undefined) url.searchParams.set('since', String(since));
+    url.searchParams.set('ticket', ticket);
+    const source = new this.EventSource(url.toString());
+    this.source = source;
+    for (const type of ['ready', 'message', 'presence', 'typing', 'read', 'close']) {
+      source.addEventListener(type, (event) => this.receive(source, type, event, since));
+    }
+    source.onerror = () => {
+      if (this.source !== source) return;
+      // Never let it retry by itself: its URL carries a spent ticket.
+      source.close();
+      this.source = null;
+      if (this.state !== State.closed) this.reopen();
+    };
+  }
+
+  reopen() {
+    const delayMs = backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    this.attempt++;
+    this.setState(State.reconnecting, { attempt: this.attempt, delayMs });
+    clearTimeout(this.reopenTimer);
+    this.reopenTimer = setTimeout(() => this.open(), delayMs);
+  }
+
+  receive(source, type, event, since) {
+    if (this.source !== source) return;
+    let data;
+    try {
+      data = JSON.parse(event.data);
+    } catch (err) {
+      this.emit('error', err);
+      return;
+    }
+    if (type === 'ready') {
+      // Without since the stream starts after lastSeq; with since it replays (since, lastSeq] first.
+      if (this.cursor === undefined) this.cursor = since === undefined ? data.lastSeq : Math.min(since, data.lastSeq);
+      this.attempt = 0;
+      this.setState(State.open);
+    } else if (type === 'message') {
+      if (data.seq <= (this.cursor ?? 0)) return;
+      this.cursor = data.seq;
+    }
+    this.emit(type, data);
+  }
+}
+
+/**
  * Signs in with the development login (`POST /api/auth/token`) and returns `{token, user, expiresAt}`.
  * `base` is the server's HTTP address, e.g. `http://localhost:5080`.
  */
@@ -446,6 +596,37 @@ export async function devLogin(base, user, fetchImpl = globalThis.fetch) {
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new ActorChatError(body.code ?? 'bad_request', body.detail ?? `Login failed (${response.status}).`);
   return body;
+}
+
+/**
+ * A one-use ticket for opening a socket or an event stream (`POST /api/auth/ticket` with the bearer token):
+ * `{ticket, expiresAt}`, valid for seconds. `ActorChat` and `RoomEvents` get one before every (re)connect by
+ * themselves; this is for opening something else with `?ticket=`. A refused token rejects with code `unauthorized`.
+ */
+export function getTicket(base, token, fetchImpl = globalThis.fetch) {
+  return requestTicket(new URL('/api/auth/ticket', base), token, fetchImpl);
+}
+
+async function requestTicket(url, token, fetchImpl) {
+  const response = await fetchImpl(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const body = await response.json().catch(() => ({}));
+  if (response.status === 401) throw new ActorChatError('unauthorized', 'The server refused the token (401): sign in again.');
+  if (!response.ok) throw new ActorChatError(body.code ?? `http_${response.status}`, body.detail ?? `No ticket (${response.status}).`);
+  return body;
+}
+
+/** The ticket address for a socket address: the same host, over http(s). */
+function ticketUrlFor(socketAddress) {
+  const url = new URL('/api/auth/ticket', socketAddress);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : url.protocol === 'ws:' ? 'http:' : url.protocol;
+  return url.toString();
+}
+
+/** `options.fetch`, or the global one called as a plain function (a browser's fetch refuses any other `this`). */
+function fetchFrom(options) {
+  if (options.fetch) return options.fetch;
+  if (typeof globalThis.fetch !== 'function') throw new TypeError('No fetch implementation: pass options.fetch');
+  return (...args) => globalThis.fetch(...args);
 }
 
 /** The WebSocket address of a server given its HTTP address. */

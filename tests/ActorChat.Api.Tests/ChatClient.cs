@@ -31,10 +31,20 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>Completes with the close status once the server has closed (or dropped) the socket.</summary>
     public TaskCompletionSource<WebSocketCloseStatus?> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static async Task<ChatClient> ConnectAsync(Uri address, string token)
+    public static Task<ChatClient> ConnectAsync(Uri address, string token) => OpenAsync(address, token);
+
+    /// <summary>Connects as a browser does: no header, a one-use ticket in the query.</summary>
+    public static Task<ChatClient> ConnectWithTicketAsync(Uri address, string ticket) =>
+        OpenAsync(new UriBuilder(address) { Query = $"ticket={Uri.EscapeDataString(ticket)}" }.Uri, token: null);
+
+    private static async Task<ChatClient> OpenAsync(Uri address, string? token)
     {
         var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        }
+
         using var timeout = new CancellationTokenSource(Deadline);
         await socket.ConnectAsync(address, timeout.Token);
         var client = new ChatClient(socket);
@@ -46,7 +56,7 @@ public sealed class ChatClient : IAsyncDisposable
 
     public string ConnectionId { get; private set; } = string.Empty;
 
-    /// <summary>The user the server knows this connection as (from the welcome).</summary>
+    /// <summary>Who the server says this connection is (its welcome's <c>user</c>).</summary>
     public string User { get; private set; } = string.Empty;
 
     /// <summary>Sends a request with a fresh id and returns its one reply (ok or error).</summary>

@@ -76,6 +76,16 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task<ChatClient> ConnectAsync(string user) => await ChatClient.ConnectAsync(SocketAddress, await TokenAsync(user));
 
+    /// <summary>A one-use ticket for <paramref name="token"/>'s user (<c>POST /api/auth/ticket</c>), as browsers get before each connect.</summary>
+    public async Task<(string Ticket, DateTimeOffset ExpiresAt)> TicketAsync(string token)
+    {
+        using var request = Authorized(HttpMethod.Post, "/api/auth/ticket", token);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TicketBody>();
+        return (body!.Ticket, body.ExpiresAt);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ActorChat:Cluster:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -111,6 +121,8 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     private sealed record TokenBody(string Token);
+
+    private sealed record TicketBody(string Ticket, DateTimeOffset ExpiresAt);
 }
 
 [CollectionDefinition(Name)]

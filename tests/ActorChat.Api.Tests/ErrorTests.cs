@@ -172,16 +172,6 @@ public sealed class ErrorTests(ChatServer server)
         }
     }
 
-    [Fact]
-    public async Task The_token_may_come_in_the_query_string_for_browsers()
-    {
-        var token = await server.TokenAsync(NewUser("browser"));
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"{server.SocketAddress}?access_token={token}"), CancellationToken.None);
-        Assert.Equal(WebSocketState.Open, socket.State);
-        socket.Abort();
-    }
-
     // A token for another user, re-signed with a key the server does not know.
     private async Task<string> ForgedTokenAsync()
     {

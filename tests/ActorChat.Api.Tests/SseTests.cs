@@ -67,16 +67,17 @@ public sealed class SseTests(ChatServer server)
     }
 
     [Fact]
-    public async Task The_stream_carries_presence_and_typing_and_takes_the_token_from_the_query()
+    public async Task The_stream_carries_presence_and_typing_and_opens_with_a_ticket_in_the_query()
     {
         var room = NewRoom("sse-live");
         var followerId = NewUser("follower");
         await using var talker = await server.ConnectAsync(NewUser("talker"));
         await talker.OkAsync("join", ("room", room));
 
-        // EventSource cannot set headers, so the browser passes the token as access_token.
+        // EventSource cannot set headers, so a browser opens the stream with a one-use ticket.
         var token = await server.TokenAsync(followerId);
-        var (_, stream) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events?access_token={token}", token: null);
+        var (ticket, _) = await server.TicketAsync(token);
+        var (_, stream) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events?ticket={ticket}", token: null);
         await using (stream)
         {
             var ready = await stream!.NextAsync("ready");
@@ -88,6 +89,42 @@ public sealed class SseTests(ChatServer server)
             await talker.OkAsync("send", ("room", room), ("text", "<b>hi</b>\nthere"));
             var message = await stream.NextAsync("message");
             Assert.Equal(("1", "<b>hi</b>\nthere"), (message.Id, message.Data.Str("text")));
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_opened_with_a_ticket_resumes_with_a_new_ticket_and_since_because_the_first_is_spent()
+    {
+        var room = NewRoom("sse-ticket");
+        await using var writer = await server.ConnectAsync(NewUser("writer"));
+        await writer.OkAsync("join", ("room", room));
+        await writer.OkAsync("send", ("room", room), ("text", "m1"));
+
+        var token = await server.TokenAsync(NewUser("reader"));
+        var (ticket, _) = await server.TicketAsync(token);
+        string lastId;
+        var (_, first) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events?since=0&ticket={ticket}", token: null);
+        await using (first)
+        {
+            lastId = (await first!.NextAsync("message")).Id!;
+        }
+
+        await writer.OkAsync("send", ("room", room), ("text", "m2"));
+
+        // What EventSource does by itself: the same URL again, with Last-Event-ID. The ticket in it is spent.
+        var (refused, _) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events?since=0&ticket={ticket}", token: null, lastEventId: lastId);
+        using (refused)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // What our clients do instead: a new ticket, and since = the last id seen.
+        var (fresh, _) = await server.TicketAsync(token);
+        var (_, second) = await SseStream.OpenAsync(server.Http, $"/api/rooms/{room}/events?since={lastId}&ticket={fresh}", token: null);
+        await using (second)
+        {
+            var resumed = await second!.NextAsync("message");
+            Assert.Equal(("2", "m2"), (resumed.Id, resumed.Data.Str("text")));
         }
     }
 

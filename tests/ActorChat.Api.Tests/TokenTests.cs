@@ -61,7 +61,7 @@ public sealed class TokenTests(ChatServer server)
         Assert.Equal("forbidden", stolen.Str("code"));
     }
 
-    private static string Mint(string user, TimeSpan lifetime, string audience = "actorchat", string issuer = "actorchat", string key = ChatServer.SigningKey)
+    internal static string Mint(string user, TimeSpan lifetime, string audience = "actorchat", string issuer = "actorchat", string key = ChatServer.SigningKey)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

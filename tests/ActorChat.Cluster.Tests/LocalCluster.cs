@@ -71,6 +71,16 @@ public sealed class LocalCluster : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
     }
 
+    /// <summary>A one-use ticket from <paramref name="frontEnd"/> for a socket (on any front end).</summary>
+    public async Task<string> TicketAsync(Node frontEnd, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(frontEnd.Http, "/api/auth/ticket"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("ticket").GetString()!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_clientHost is not null)

@@ -1,15 +1,20 @@
 using ActorChat.Contracts;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ActorChat.FrontEnd.Auth;
 
-internal static class AuthExtensions
+internal static partial class AuthExtensions
 {
+    /// <summary>The default scheme: a ticket where the endpoint takes one and the query has one, else the bearer token.</summary>
+    public const string Scheme = "BearerOrTicket";
+
     public static IServiceCollection AddChatAuthentication(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart()
@@ -19,10 +24,17 @@ internal static class AuthExtensions
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenValidator>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddSingleton<TicketIssuer>();
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Bearer token, or a ticket on the socket and event-stream endpoints", policy => policy.ForwardDefaultSelector = context =>
+                Tickets.Accepted(context) && context.Request.Query.ContainsKey(Tickets.QueryParameter) ? Tickets.Scheme : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, TicketHandler>(Tickets.Scheme, displayName: null, _ => { });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKey, IOptions<AuthOptions>>((jwt, key, auth) =>
+            .Configure<SigningKey, IOptions<AuthOptions>, ILoggerFactory>((jwt, key, auth, loggers) =>
             {
+                var allowQueryToken = auth.Value.AllowQueryToken;
+                var logger = loggers.CreateLogger(typeof(AuthExtensions).FullName!);
                 jwt.MapInboundClaims = false;
                 var external = !string.IsNullOrEmpty(auth.Value.Authority);
                 if (external)
@@ -42,12 +54,20 @@ internal static class AuthExtensions
                 };
                 jwt.Events = new JwtBearerEvents
                 {
-                    // Browsers cannot set headers on a WebSocket, so the socket (and SSE) may carry the token in the query.
+                    // Browsers cannot set headers on a WebSocket or an EventSource, and once sent the token in the query,
+                    // where proxies log it. They use tickets now; the query token is for old clients, only where asked for.
                     OnMessageReceived = context =>
                     {
                         if (string.IsNullOrEmpty(context.Token) && context.Request.Query.TryGetValue("access_token", out var token))
                         {
-                            context.Token = token.ToString();
+                            if (allowQueryToken && Tickets.Accepted(context.HttpContext))
+                            {
+                                context.Token = token.ToString();
+                            }
+                            else
+                            {
+                                LogQueryTokenRefused(logger, context.Request.Path);
+                            }
                         }
 
                         return Task.CompletedTask;
@@ -63,7 +83,13 @@ internal static class AuthExtensions
     public static string ChatUser(this HttpContext context) =>
         context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? throw new InvalidOperationException("No authenticated user.");
 
-    /// <summary>When the caller's token expires, so a long-lived connection can end then.</summary>
+    /// <summary>
+    /// When the caller's token expires, so a long-lived connection can end then. Signed in with a ticket, this is
+    /// the expiry of the token the ticket was bought with.
+    /// </summary>
     public static DateTimeOffset? TokenExpiry(this HttpContext context) =>
         long.TryParse(context.User.FindFirst("exp")?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A bearer token in the query string (access_token) of {Path} was ignored: sockets and event streams open with a ticket (POST /api/auth/ticket); only ActorChat:Auth:AllowQueryToken=true (deprecated) lets old clients use access_token there")]
+    private static partial void LogQueryTokenRefused(ILogger logger, PathString path);
 }

@@ -35,6 +35,19 @@ public sealed class AuthOptions
     /// single-node default only, off with an <see cref="Authority"/> or in cluster (client) mode.
     /// </summary>
     public bool? DevLogin { get; set; }
+
+    /// <summary>
+    /// How long a ticket from <c>POST /api/auth/ticket</c> may wait to open a socket or an event stream. Seconds are
+    /// enough: clients ask for one right before they connect.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Deprecated: accept the bearer token as <c>?access_token=</c> on the socket and event-stream endpoints, for
+    /// clients older than tickets. Off, because proxies write query strings to their access logs.
+    /// </summary>
+    public bool AllowQueryToken { get; set; }
 }
 
 [OptionsValidator]

@@ -14,6 +14,11 @@ internal sealed partial class AuthStartupLog(IOptions<AuthOptions> options, Sign
             ? $"OpenID Connect authority {auth.Authority}"
             : key.IsEphemeral ? "a random per-process HMAC key (set ActorChat:Auth:SigningKey to share tokens)" : "the configured HMAC key";
         LogAuth(logger, source, auth.DevLogin == true ? "ON: anyone may get a token for any user name" : "off");
+        if (auth.AllowQueryToken)
+        {
+            LogQueryToken(logger);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -21,4 +26,7 @@ internal sealed partial class AuthStartupLog(IOptions<AuthOptions> options, Sign
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tokens are checked against {Source}; dev login (POST /api/auth/token) is {DevLogin}")]
     private static partial void LogAuth(ILogger logger, string source, string devLogin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ActorChat:Auth:AllowQueryToken is on (deprecated): sockets and event streams accept the bearer token as ?access_token=, which proxies write to their access logs")]
+    private static partial void LogQueryToken(ILogger logger);
 }

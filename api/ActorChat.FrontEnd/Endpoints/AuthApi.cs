@@ -1,4 +1,5 @@
 using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +17,12 @@ internal static class AuthApi
             .WithName("IssueToken")
             .WithSummary("Dev login: a signed token for the named user.")
             .WithTags("auth");
+        app.MapPost("/api/auth/ticket", IssueTicket)
+            .RequireAuthorization()
+            .RequireRateLimiting(RestLimits.PerUser)
+            .WithName("IssueTicket")
+            .WithSummary("A one-use ticket, valid for seconds, to open a socket or an event stream with ?ticket= instead of the token.")
+            .WithTags("auth");
         return app;
     }
 
@@ -32,7 +39,19 @@ internal static class AuthApi
             return Task.FromResult(Results.Ok(new TokenResponse(token, user, expiresAt)));
         });
 
+    private static Task<IResult> IssueTicket(HttpContext context, TicketIssuer issuer) =>
+        ChatProblems.Guard(async () =>
+        {
+            var (ticket, expiresAt) = await issuer.IssueAsync(context.ChatUser(), context.TokenExpiry());
+
+            // A credential, if a short-lived one: no cache keeps it.
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Ok(new TicketResponse(ticket, expiresAt));
+        });
+
     internal sealed record TokenRequest(string? User);
+
+    internal sealed record TicketResponse(string Ticket, DateTimeOffset ExpiresAt);
 
     internal sealed record TokenResponse(string Token, string User, DateTimeOffset ExpiresAt);
 }

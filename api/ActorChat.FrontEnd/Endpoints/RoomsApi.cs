@@ -21,6 +21,7 @@ internal static class RoomsApi
         rooms.MapGet("/{room}/messages", GetMessages).WithName("GetMessages").WithSummary("Messages after or before a sequence (members only).");
         rooms.MapPost("/{room}/messages", PostMessage).WithName("PostMessage").WithSummary("Send a message (members only).");
         rooms.MapGet("/{room}/events", (HttpContext context, string room, RoomEventStream stream) => stream.RunAsync(context, room))
+            .AcceptsTickets()
             .WithName("RoomEvents").WithSummary("The room's events as Server-Sent Events; resumes from Last-Event-ID.");
         rooms.MapPost("/{room}/invites", PostInvite).WithName("InviteToRoom").WithSummary("Let a user join a private room (members only).");
         return app;

@@ -39,7 +39,8 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
             return;
         }
 
-        // The same close codes as the socket, as a last event; the client reconnects with Last-Event-ID.
+        // The same close codes as the socket, as a last event; the client reconnects and resumes (Last-Event-ID, or
+        // a new ticket and ?since= for one that opened the stream with a ticket).
         var close = JsonSerializer.SerializeToUtf8Bytes(new CloseEvent("close", (int)status, reason), SseJson.Default.CloseEvent);
         var output = context.Response.BodyWriter;
         WriteEvent(output, close);

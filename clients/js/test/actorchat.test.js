@@ -1,21 +1,54 @@
 // Tests of the client library's reconnect, resume and de-duplication against a scripted server double
-// (the `ws` package on 127.0.0.1, a port the OS picks). Run: npm test (in clients/js).
+// (the `ws` package on 127.0.0.1, a port the OS picks, behind a ticket endpoint). Run: npm test (in clients/js).
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { WebSocketServer, WebSocket } from 'ws';
-import { ActorChat, ActorChatError, State, backoffDelay, newClientMsgId } from '../actorchat.js';
+import { ActorChat, ActorChatError, RoomEvents, State, backoffDelay, getTicket, newClientMsgId } from '../actorchat.js';
 
-/** A server double: records every connection and frame, and lets each test script its replies. */
-async function serverDouble(onRequest) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await once(wss, 'listening');
+/**
+ * A server double: `POST /api/auth/ticket` hands out one-use tickets for any bearer token (but those `refuse`
+ * names), the socket opens only with an unused ticket (else 401, as the real server), and every connection and
+ * frame is recorded for each test to script its replies.
+ */
+async function serverDouble(onRequest, { refuse = () => false } = {}) {
+  const issued = new Map();   // ticket -> {token, used}
+  const http = createServer((request, response) => {
+    if (request.method !== 'POST' || request.url !== '/api/auth/ticket') {
+      response.writeHead(404).end();
+      return;
+    }
+    const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!token || refuse(token)) {
+      response.writeHead(401).end();
+      return;
+    }
+    const ticket = `ticket${issued.size + 1}`;
+    issued.set(ticket, { token, used: false });
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ticket, expiresAt: new Date(Date.now() + 30_000).toISOString() }));
+  });
+  const wss = new WebSocketServer({
+    server: http,
+    verifyClient: (info, done) => {
+      const entry = issued.get(new URL(info.req.url, 'http://x').searchParams.get('ticket'));
+      if (!entry || entry.used) return done(false, 401);
+      entry.used = true;
+      return done(true);
+    },
+  });
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
   const connections = [];
   const waiters = [];
   wss.on('connection', (socket, request) => {
+    const url = new URL(request.url, 'http://x');
     const connection = {
       socket,
-      token: new URL(request.url, 'http://x').searchParams.get('access_token'),
+      url,
+      ticket: url.searchParams.get('ticket'),
+      token: issued.get(url.searchParams.get('ticket')).token,
       frames: [],
       send: (frame) => socket.send(JSON.stringify(frame)),
     };
@@ -28,8 +61,11 @@ async function serverDouble(onRequest) {
     connection.send({ type: 'welcome', user: 'alice', connection: `c${connections.length}`, protocol: 1 });
     for (const waiter of waiters.splice(0)) waiter(connection);
   });
+  const port = http.address().port;
   return {
-    url: `ws://127.0.0.1:${wss.address().port}/ws`,
+    url: `ws://127.0.0.1:${port}/ws`,
+    base: `http://127.0.0.1:${port}`,
+    issued,
     connections,
     /** The next connection to arrive (or the n-th, if it is already here). */
     connection(n) {
@@ -42,6 +78,51 @@ async function serverDouble(onRequest) {
     async close() {
       for (const c of connections) c.socket.terminate();
       await new Promise((resolve) => wss.close(resolve));
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
+}
+
+/** An EventSource stand-in: records each one opened, and lets a test dispatch events and errors into it. */
+function eventSources() {
+  const opened = [];
+  const waiters = [];
+  class FakeEventSource {
+    constructor(url) {
+      this.url = new URL(url);
+      this.listeners = new Map();
+      this.closed = false;
+      this.onerror = null;
+      opened.push(this);
+      for (const waiter of waiters.splice(0)) waiter();
+    }
+
+    addEventListener(type, listener) {
+      if (!this.listeners.has(type)) this.listeners.set(type, []);
+      this.listeners.get(type).push(listener);
+    }
+
+    dispatch(type, data) {
+      for (const listener of this.listeners.get(type) ?? []) listener({ type, data: JSON.stringify(data) });
+    }
+
+    fail() {
+      this.onerror?.({ type: 'error' });
+    }
+
+    close() {
+      this.closed = true;
+    }
+  }
+  return {
+    EventSource: FakeEventSource,
+    /** The n-th EventSource opened, once it is. */
+    source(n) {
+      return new Promise((resolve) => {
+        const check = () => (opened.length >= n ? resolve(opened[n - 1]) : waiters.push(check));
+        check();
+      });
     },
   };
 }
@@ -241,7 +322,7 @@ test('a room that refuses the resume for good is dropped from the resume list', 
   }
 });
 
-test('the token function is asked again for every reconnect', async () => {
+test('every connect trades the token for a fresh ticket: the socket URL carries the ticket, never the token', async () => {
   const server = await serverDouble(() => {});
   let issued = 0;
   const chat = client(server.url, { token: async () => `t${++issued}` });
@@ -250,8 +331,82 @@ test('the token function is asked again for every reconnect', async () => {
     (await server.connection(1)).socket.close(4001, 'token expired');
     const second = await server.connection(2);
     assert.deepEqual([server.connections[0].token, second.token], ['t1', 't2']);
+    for (const connection of server.connections) {
+      assert.deepEqual([...connection.url.searchParams.keys()], ['ticket']);
+      assert.equal(connection.url.pathname, '/ws');
+    }
+    assert.notEqual(server.connections[0].ticket, second.ticket);
   } finally {
     chat.close();
+    await server.close();
+  }
+});
+
+test('a token refused at the ticket endpoint is reported as unauthorized, and the token function is asked again', async () => {
+  const server = await serverDouble(() => {}, { refuse: (token) => token === 'expired' });
+  const tokens = ['expired', 'fresh'];
+  const chat = client(server.url, { token: async () => tokens.shift() ?? 'fresh' });
+  try {
+    const refused = next(chat, 'error');
+    await chat.connect();
+    assert.equal((await refused).code, 'unauthorized');
+    assert.equal(server.connections.length, 1);
+    assert.equal(server.connections[0].token, 'fresh');
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('getTicket asks the ticket endpoint with the bearer token and rejects a refused one as unauthorized', async () => {
+  const server = await serverDouble(() => {}, { refuse: (token) => token === 'bad' });
+  try {
+    const { ticket, expiresAt } = await getTicket(server.base, 'good');
+    assert.equal(server.issued.get(ticket).token, 'good');
+    assert.ok(Date.parse(expiresAt) > Date.now());
+    await assert.rejects(getTicket(server.base, 'bad'), (err) => err instanceof ActorChatError && err.code === 'unauthorized');
+  } finally {
+    await server.close();
+  }
+});
+
+test('an event stream is reopened after a drop with a fresh ticket and since, and what is replayed is passed on once', async () => {
+  const server = await serverDouble(() => {});
+  const sources = eventSources();
+  const events = new RoomEvents({
+    base: server.base, room: 'lobby', token: 't0', since: 0, EventSource: sources.EventSource, backoff: { initialMs: 5, maxMs: 20, factor: 2 },
+  });
+  const seen = [];
+  events.on('message', (m) => seen.push(m.seq));
+  try {
+    const connected = events.connect();
+    const first = await sources.source(1);
+    first.dispatch('ready', { type: 'ready', room: 'lobby', lastSeq: 2, memberCount: 1, recovered: true });
+    await connected;
+    first.dispatch('message', message('lobby', 1));
+    first.dispatch('message', message('lobby', 2));
+
+    // The server restarts: it says so, the stream errors, and the EventSource must not retry its spent URL.
+    const closing = next(events, 'close');
+    first.dispatch('close', { type: 'close', code: 1012, reason: 'server restarting' });
+    assert.equal((await closing).code, 1012);
+    first.fail();
+    assert.ok(first.closed);
+    const second = await sources.source(2);
+    second.dispatch('ready', { type: 'ready', room: 'lobby', lastSeq: 3, memberCount: 1, recovered: true });
+    second.dispatch('message', message('lobby', 2));
+    second.dispatch('message', message('lobby', 3));
+
+    assert.deepEqual(seen, [1, 2, 3]);
+    assert.equal(events.lastSeq(), 3);
+    assert.deepEqual([first.url.pathname, first.url.searchParams.get('since')], ['/api/rooms/lobby/events', '0']);
+    assert.deepEqual([second.url.pathname, second.url.searchParams.get('since')], ['/api/rooms/lobby/events', '2']);
+    const tickets = [first, second].map((s) => s.url.searchParams.get('ticket'));
+    assert.notEqual(tickets[0], tickets[1]);
+    assert.ok(tickets.every((t) => server.issued.get(t)?.token === 't0'));
+    assert.ok([first, second].every((s) => !s.url.searchParams.has('access_token')));
+  } finally {
+    events.close();
     await server.close();
   }
 });

@@ -1,5 +1,5 @@
 // Compiled by types.test.js against actorchat.d.ts: what apps write must type-check, and mistakes must not.
-import { ActorChat, ActorChatError, devLogin, socketUrl, type ChatMessage, type ConnectionState } from '../actorchat.js';
+import { ActorChat, ActorChatError, RoomEvents, devLogin, getTicket, socketUrl, type ChatMessage, type ConnectionState } from '../actorchat.js';
 
 export async function app(): Promise<string | undefined> {
   const { token } = await devLogin('http://localhost:5080', 'alice');
@@ -23,6 +23,15 @@ export async function app(): Promise<string | undefined> {
   const listed = await chat.browse({ limit: 20 });
   chat.on('directory', (d) => d.rooms.filter((r) => r.members === 0).map((r) => r.room).concat(listed.next ?? []));
   off();
+
+  const ticker = new RoomEvents({ base: 'http://localhost:5080', room: 'lobby', token: async () => token, since: 0 });
+  ticker.on('message', (m) => console.log(m.seq, m.text));
+  ticker.on('close', (c) => console.log(c.code, c.reason));
+  await ticker.connect();
+  const lastSeen: number = ticker.lastSeq();
+  ticker.close();
+  const { ticket, expiresAt } = await getTicket('http://localhost:5080', token);
+  console.log(`/ws?ticket=${ticket}`, Date.parse(expiresAt), lastSeen);
   try {
     await chat.ping();
   } catch (err) {
@@ -35,6 +44,10 @@ export async function app(): Promise<string | undefined> {
   chat.on('messages', () => {});
   // @ts-expect-error join options are since and private
   await chat.join('lobby', { sinse: 3 });
+  // @ts-expect-error an event stream needs a room
+  new RoomEvents({ base: 'http://localhost:5080', token });
+  // @ts-expect-error event streams have no directory events
+  ticker.on('directory', () => {});
 
   chat.close();
   return rooms[0]?.room ?? page.messages[0]?.from;

@@ -1,0 +1,114 @@
+using System.Net;
+using ActorChat.Contracts;
+using ActorChat.FrontEnd.Auth;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorChat.Api.Tests;
+
+/// <summary>
+/// Ticket expiry on a clock the tests move, and what the server logs while tickets are used. Tokens here are
+/// minted on the real clock (the fake one runs ahead as tests advance it), with ten minutes to live.
+/// </summary>
+public sealed class TicketClockTests(TicketClockServer server) : IClassFixture<TicketClockServer>
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..16];
+
+    private static string Token(string user) => TokenTests.Mint(user, TimeSpan.FromMinutes(10));
+
+    [Fact]
+    public async Task A_ticket_lives_30_seconds_on_the_servers_clock_and_after_that_gets_401()
+    {
+        var token = Token(NewUser("clock"));
+        var issuedAt = server.Clock.GetUtcNow();
+        var (early, expiresAt) = await server.TicketAsync(token);
+        var (late, _) = await server.TicketAsync(token);
+        Assert.Equal(issuedAt + Lifetime, expiresAt);
+
+        server.Clock.Advance(Lifetime - TimeSpan.FromSeconds(1));
+        await using (var client = await ChatClient.ConnectWithTicketAsync(server.SocketAddress, early))
+        {
+            await client.OkAsync("ping");
+        }
+
+        server.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "ticket", late)));
+    }
+
+    [Fact]
+    public async Task A_used_ticket_leaves_memory_at_once_and_one_nobody_uses_at_its_expiry()
+    {
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var token = Token(NewUser("memory"));
+        var (used, _) = await server.TicketAsync(token);
+        var (unused, _) = await server.TicketAsync(token);
+        var usedGrain = grains.GetGrain<ITicketGrain>(Tickets.Key(used)).GetGrainId();
+        var unusedGrain = grains.GetGrain<ITicketGrain>(Tickets.Key(unused)).GetGrainId();
+        Assert.Contains(unusedGrain, await ActiveTicketsAsync(grains));
+
+        await using (var client = await ChatClient.ConnectWithTicketAsync(server.SocketAddress, used))
+        {
+            await GoneAsync(grains, usedGrain);
+        }
+
+        Assert.Contains(unusedGrain, await ActiveTicketsAsync(grains));
+        server.Clock.Advance(Lifetime);
+        await GoneAsync(grains, unusedGrain);
+    }
+
+    [Fact]
+    public async Task No_ticket_and_no_token_appears_in_any_log_line_down_to_debug()
+    {
+        var token = Token(NewUser("logged"));
+        var (socketTicket, _) = await server.TicketAsync(token);
+        var (streamTicket, _) = await server.TicketAsync(token);
+        var (restTicket, _) = await server.TicketAsync(token);
+        var neverIssued = Tickets.New();
+
+        await using (var client = await ChatClient.ConnectWithTicketAsync(server.SocketAddress, socketTicket))
+        {
+            await client.OkAsync("ping");
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "ticket", socketTicket)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "ticket", neverIssued)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "access_token", token)));
+        var (_, stream) = await SseStream.OpenAsync(server.Http, $"/api/rooms/logged-{Guid.NewGuid():N}"[..30] + $"/events?ticket={streamTicket}", token: null);
+        await using (stream)
+        {
+            await stream!.NextAsync("ready");
+        }
+
+        using (var rest = await server.Http.GetAsync($"/api/rooms?ticket={restTicket}"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, rest.StatusCode);
+        }
+
+        var lines = server.Logs.Lines;
+
+        // The capture did see the refusals, so the absence below is not for want of logging.
+        Assert.Contains(lines, l => l.Contains("The ticket is unknown, used already or expired.", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("access_token", StringComparison.Ordinal) && l.Contains("was ignored", StringComparison.Ordinal));
+        foreach (var secret in new[] { socketTicket, streamTicket, restTicket, neverIssued, token })
+        {
+            Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    private static async Task<List<GrainId>> ActiveTicketsAsync(IGrainFactory grains)
+    {
+        var type = grains.GetGrain<ITicketGrain>("any").GetGrainId().Type;
+        return await grains.GetGrain<IManagementGrain>(0).GetActiveGrains(type);
+    }
+
+    // Orleans tells no one outside a grain that it deactivated: ask the silo what is active until it is gone.
+    private static async Task GoneAsync(IGrainFactory grains, GrainId grain)
+    {
+        using var deadline = new CancellationTokenSource(ChatClient.Deadline);
+        while ((await ActiveTicketsAsync(grains)).Contains(grain))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+        }
+    }
+}
