@@ -6,6 +6,9 @@
 #   deploy/local-cluster.sh status   every process with its PID, ports and health, and the URLs
 #   deploy/local-cluster.sh down     stop exactly what `up` started, by PID
 #
+# A developer's tool, not a deployment: the servers run in the Production environment like a real cluster, but the
+# front ends get --ActorChat:Auth:DevLogin true by name so anyone at this machine can sign in with a user name.
+#
 # Ports are loopback only; override with LB_PORT, REDIS_PORT, API_PORTS, SILO_HTTP_PORTS, SILO_PORTS,
 # GATEWAY_PORTS (space-separated lists). Logs and PID files go to RUN_DIR (default .run/local-cluster).
 set -euo pipefail

@@ -2,6 +2,7 @@ using ActorChat.Contracts;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,10 +13,12 @@ internal static class AuthExtensions
 {
     public static IServiceCollection AddChatAuthentication(this IServiceCollection services)
     {
+        // Unset, the dev login follows the environment: on for a developer's run, off for anything deployed.
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart()
-            .PostConfigure(o => o.DevLogin ??= string.IsNullOrEmpty(o.Authority));
+            .PostConfigure<IHostEnvironment>((o, environment) => o.DevLogin ??= environment.IsDevelopment() && string.IsNullOrEmpty(o.Authority));
         services.AddHostedService<AuthStartupLog>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AuthOptions>, SigningKeyValidator>();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenValidator>();
