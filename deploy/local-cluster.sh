@@ -45,7 +45,7 @@ wait_ready() {
 common_args() {
   echo --ActorChat:Redis "127.0.0.1:$redis_port" \
     --ActorChat:Cluster:Membership Redis --ActorChat:Cluster:AdvertisedAddress 127.0.0.1 \
-    --ActorChat:Storage:Provider Redis
+    --ActorChat:Storage:Provider Redis --ActorChat:Dashboard:Key "$(cat "$run/dashboard-key")"
 }
 
 start_dotnet() {
@@ -66,6 +66,8 @@ up() {
   dotnet build "$root/ActorChat.sln" -c "$configuration" --nologo -v quiet -clp:ErrorsOnly
 
   [ -f "$run/signing-key" ] || head -c 48 /dev/urandom | base64 | tr -d '\n=' > "$run/signing-key"
+  # Outside Development the dashboards are served only with a key; hex, so it can go in a URL as it is.
+  [ -f "$run/dashboard-key" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/dashboard-key"
 
   # Append-only file with an fsync per write: a write Redis acknowledged survives a crash of Redis or the host.
   redis-server --port "$redis_port" --bind 127.0.0.1 --appendonly yes --appendfsync always --save "" \
@@ -98,6 +100,9 @@ up() {
     echo "  }"
     echo "  server {"
     echo "    listen 127.0.0.1:$lb_port;"
+    echo "    # Operators' endpoints are reached on each server's own port, never through the load balancer."
+    echo "    location ^~ /dashboard { return 404; }"
+    echo "    location ^~ /metrics { return 404; }"
     echo "    location / {"
     echo "      proxy_pass http://actorchat;"
     echo "      proxy_http_version 1.1;"
@@ -135,7 +140,8 @@ status() {
   echo
   echo "web:        http://127.0.0.1:$lb_port/"
   echo "websocket:  ws://127.0.0.1:$lb_port/ws"
-  echo "dashboards: $(for p in "${silo_http_ports[@]}"; do printf 'http://127.0.0.1:%s/dashboard ' "$p"; done)"
+  echo "dashboards: $(for p in "${silo_http_ports[@]}"; do printf 'http://127.0.0.1:%s/dashboard/ ' "$p"; done)"
+  echo "            open one with ?key=\$(cat $run/dashboard-key) once"
   echo "logs:       $run"
 }
 

@@ -52,6 +52,15 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_silo_with_a_management_url_on_port_0_exits_with_1_saying_why()
+    {
+        var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}",
+            "--ActorChat:Management:Urls", "http://127.0.0.1:0");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ActorChat.Silo: cannot start: ActorChat:Management:Urls: 'http://127.0.0.1:0' needs a fixed port", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_silo_with_a_setting_out_of_range_exits_with_1_naming_the_setting()
     {
         var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}", "--ActorChat:Rooms:ChunkSize", "1");
