@@ -61,6 +61,16 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_silo_whose_tls_certificate_file_is_missing_exits_with_1_naming_the_file()
+    {
+        var missing = Path.Combine(_data, "silo.pfx");
+        var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}",
+            "--ActorChat:Cluster:Tls:CertificatePath", missing);
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"ActorChat.Silo: cannot start: ActorChat:Cluster:Tls:CertificatePath: no file at {missing}.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_silo_with_a_setting_out_of_range_exits_with_1_naming_the_setting()
     {
         var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}", "--ActorChat:Rooms:ChunkSize", "1");

@@ -17,6 +17,7 @@ internal static class SettingNames
     [
         (HostingOptions.Section, typeof(HostingOptions)),
         (ChatClusterOptions.Section, typeof(ChatClusterOptions)),
+        (ClusterTlsOptions.Section, typeof(ClusterTlsOptions)),
         (StorageOptions.Section, typeof(StorageOptions)),
         (RoomOptions.Section, typeof(RoomOptions)),
         (ChatStreamOptions.Section, typeof(ChatStreamOptions)),
