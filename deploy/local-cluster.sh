@@ -6,6 +6,9 @@
 #   deploy/local-cluster.sh status   every process with its PID, ports and health, and the URLs
 #   deploy/local-cluster.sh down     stop exactly what `up` started, by PID
 #
+# A developer's tool, not a deployment: the servers run in the Production environment like a real cluster, but the
+# front ends get --ActorChat:Auth:DevLogin true by name so anyone at this machine can sign in with a user name.
+#
 # Ports are loopback only; override with LB_PORT, REDIS_PORT, API_PORTS, SILO_HTTP_PORTS, SILO_PORTS,
 # GATEWAY_PORTS (space-separated lists). Logs and PID files go to RUN_DIR (default .run/local-cluster).
 set -euo pipefail
@@ -42,7 +45,7 @@ wait_ready() {
 common_args() {
   echo --ActorChat:Redis "127.0.0.1:$redis_port" \
     --ActorChat:Cluster:Membership Redis --ActorChat:Cluster:AdvertisedAddress 127.0.0.1 \
-    --ActorChat:Storage:Provider Redis
+    --ActorChat:Storage:Provider Redis --ActorChat:Dashboard:Key "$(cat "$run/dashboard-key")"
 }
 
 start_dotnet() {
@@ -63,6 +66,8 @@ up() {
   dotnet build "$root/ActorChat.sln" -c "$configuration" --nologo -v quiet -clp:ErrorsOnly
 
   [ -f "$run/signing-key" ] || head -c 48 /dev/urandom | base64 | tr -d '\n=' > "$run/signing-key"
+  # Outside Development the dashboards are served only with a key; hex, so it can go in a URL as it is.
+  [ -f "$run/dashboard-key" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/dashboard-key"
 
   # Append-only file with an fsync per write: a write Redis acknowledged survives a crash of Redis or the host.
   redis-server --port "$redis_port" --bind 127.0.0.1 --appendonly yes --appendfsync always --save "" \
@@ -106,6 +111,9 @@ up() {
     echo "    # Sockets live long; the server's own pings keep them busy well inside this."
     echo "    proxy_read_timeout 1h; proxy_send_timeout 1h;"
     echo "    proxy_next_upstream error timeout http_502 http_503;"
+    echo "    # Operators' endpoints are reached on each server's own port, never through the load balancer."
+    echo "    location ^~ /dashboard { return 404; }"
+    echo "    location ^~ /metrics { return 404; }"
     echo "    location / { proxy_pass http://actorchat; }"
     echo "    location = /ws { access_log $run/nginx-access.log actorchat_no_query; proxy_pass http://actorchat; }"
     echo "    location ~ ^/api/rooms/[^/]+/events\$ { access_log $run/nginx-access.log actorchat_no_query; proxy_pass http://actorchat; }"
@@ -135,7 +143,8 @@ status() {
   echo
   echo "web:        http://127.0.0.1:$lb_port/"
   echo "websocket:  ws://127.0.0.1:$lb_port/ws"
-  echo "dashboards: $(for p in "${silo_http_ports[@]}"; do printf 'http://127.0.0.1:%s/dashboard ' "$p"; done)"
+  echo "dashboards: $(for p in "${silo_http_ports[@]}"; do printf 'http://127.0.0.1:%s/dashboard/ ' "$p"; done)"
+  echo "            open one with ?key=\$(cat $run/dashboard-key) once"
   echo "logs:       $run"
 }
 

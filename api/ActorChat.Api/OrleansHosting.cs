@@ -13,9 +13,7 @@ internal static class OrleansHosting
         var mode = configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Mode ?? HostingMode.Embedded;
         if (mode == HostingMode.Client)
         {
-            // A front end of a cluster is a public deployment: no dev login unless asked for by name, and logs as
-            // JSON lines (with scopes: connection, user) for a log collector.
-            builder.Services.PostConfigure<ActorChat.FrontEnd.Auth.AuthOptions>(o => o.DevLogin ??= false);
+            // A front end of a cluster logs JSON lines (with scopes: connection, user) for a log collector.
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
             builder.UseOrleansClient(client => client
                 .UseActorChatCluster(configuration)

@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddActorChatOrleans();
 builder.AddActorChatFrontEnd();
 builder.AddActorChatTelemetry(meters: [FrontEndExtensions.MeterName], sources: [ChatTracing.SourceName]);
+builder.AddActorChatManagement();
 
 var app = builder.Build();
 app.MapActorChatFrontEnd();

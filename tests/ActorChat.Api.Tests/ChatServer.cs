@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChat.Api.Tests;
@@ -47,10 +50,17 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The management listener's address, when the settings name one (<c>ActorChat:Management:Urls</c>).</summary>
+    public Uri? ManagementAddress => _overrides.TryGetValue("ActorChat:Management:Urls", out var urls) ? new Uri(urls) : null;
+
     public Task InitializeAsync()
     {
         UseKestrel(0);
         StartServer();
+
+        // The factory takes the server's last address; with a management listener that is not the public one.
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        ClientOptions.BaseAddress = addresses.Select(a => new Uri(a)).First(a => a.Port != ManagementAddress?.Port);
         Http = CreateClient();
         BaseAddress = Http.BaseAddress!;
         return Task.CompletedTask;
@@ -113,7 +123,7 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         return request;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -33,6 +33,44 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_front_end_with_the_manifests_old_placeholder_key_exits_with_1_saying_why()
+    {
+        var (exitCode, error) = await RunAsync("api/ActorChat.Api", "ActorChat.Api.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}",
+            "--ActorChat:Auth:SigningKey", "change-me-to-at-least-32-bytes-of-random");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ActorChat.Api: cannot start: ActorChat:Auth:SigningKey looks like a placeholder", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_front_end_with_a_repetitive_key_exits_with_1_saying_why()
+    {
+        var (exitCode, error) = await RunAsync("api/ActorChat.Api", "ActorChat.Api.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}",
+            "--ActorChat:Auth:SigningKey", new string('k', 48));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ActorChat.Api: cannot start: ActorChat:Auth:SigningKey is too predictable", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_silo_with_a_management_url_on_port_0_exits_with_1_saying_why()
+    {
+        var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}",
+            "--ActorChat:Management:Urls", "http://127.0.0.1:0");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ActorChat.Silo: cannot start: ActorChat:Management:Urls: 'http://127.0.0.1:0' needs a fixed port", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_silo_whose_tls_certificate_file_is_missing_exits_with_1_naming_the_file()
+    {
+        var missing = Path.Combine(_data, "silo.pfx");
+        var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}",
+            "--ActorChat:Cluster:Tls:CertificatePath", missing);
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"ActorChat.Silo: cannot start: ActorChat:Cluster:Tls:CertificatePath: no file at {missing}.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_silo_with_a_setting_out_of_range_exits_with_1_naming_the_setting()
     {
         var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}", "--ActorChat:Rooms:ChunkSize", "1");

@@ -38,7 +38,7 @@ public sealed partial class AccessLogTests
     [Fact]
     public void The_kubernetes_ingress_does_not_access_log_the_socket_and_event_stream_paths_and_logs_the_rest()
     {
-        var ingresses = DeploymentFileTests.Load("deploy/kubernetes/actorchat.yaml").Where(d => d["kind"].ToString() == "Ingress").ToList();
+        var ingresses = DeployFiles.Load("deploy/kubernetes/actorchat.yaml").Where(d => d["kind"].ToString() == "Ingress").ToList();
         var paths = (
             from ingress in ingresses
             let annotations = (YamlMappingNode)((YamlMappingNode)ingress["metadata"])["annotations"]

@@ -12,20 +12,20 @@ public sealed class DeploymentFileTests
     [Fact]
     public void The_compose_file_starts_redis_three_silos_two_front_ends_and_nginx_with_health_checks()
     {
-        var compose = Load("deploy/docker-compose.yml").Single();
+        var compose = DeployFiles.Load("deploy/docker-compose.yml").Single();
         var services = (YamlMappingNode)compose["services"];
         var names = services.Children.Keys.Select(k => k.ToString()).ToHashSet();
         Assert.Equal(["api1", "api2", "nginx", "redis", "silo1", "silo2", "silo3"], names.Order());
 
         foreach (var name in new[] { "silo1", "silo2", "silo3", "api1", "api2", "redis" })
         {
-            var service = Merged((YamlMappingNode)services[name]);
+            var service = DeployFiles.Merged((YamlMappingNode)services[name]);
             Assert.True(service.Children.ContainsKey("healthcheck"), $"{name} has no health check");
         }
 
         foreach (var name in new[] { "silo1", "silo2", "silo3", "api1", "api2" })
         {
-            var service = Merged((YamlMappingNode)services[name]);
+            var service = DeployFiles.Merged((YamlMappingNode)services[name]);
             var dockerfile = ((YamlMappingNode)service["build"])["dockerfile"].ToString();
             Assert.True(File.Exists(Repository.PathOf(dockerfile)), dockerfile);
             foreach (var variable in ((YamlMappingNode)service["environment"]).Children.Keys.Select(k => k.ToString()))
@@ -67,9 +67,9 @@ public sealed class DeploymentFileTests
     [Fact]
     public void The_kubernetes_manifests_have_probes_a_disruption_budget_rbac_and_websocket_friendly_ingress()
     {
-        var documents = Load("deploy/kubernetes/actorchat.yaml");
+        var documents = DeployFiles.Load("deploy/kubernetes/actorchat.yaml");
         var kinds = documents.Select(d => d["kind"].ToString()).ToList();
-        foreach (var kind in new[] { "Namespace", "ConfigMap", "Secret", "ServiceAccount", "Role", "RoleBinding", "Service", "Ingress" })
+        foreach (var kind in new[] { "Namespace", "ConfigMap", "ServiceAccount", "Role", "RoleBinding", "Service", "Ingress" })
         {
             Assert.Contains(kind, kinds);
         }
@@ -140,35 +140,5 @@ public sealed class DeploymentFileTests
                 Directory.Delete(output, recursive: true);
             }
         }
-    }
-
-    /// <summary>A mapping with its YAML merge key (<c>&lt;&lt;: *anchor</c>) applied, as Compose applies it.</summary>
-    private static YamlMappingNode Merged(YamlMappingNode node)
-    {
-        if (!node.Children.TryGetValue(new YamlScalarNode("<<"), out var inherited))
-        {
-            return node;
-        }
-
-        var merged = new YamlMappingNode();
-        foreach (var (key, value) in ((YamlMappingNode)inherited).Children)
-        {
-            merged.Children[key] = value;
-        }
-
-        foreach (var (key, value) in node.Children.Where(c => c.Key.ToString() != "<<"))
-        {
-            merged.Children[key] = value;
-        }
-
-        return merged;
-    }
-
-    internal static List<YamlMappingNode> Load(string relative)
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(Repository.PathOf(relative));
-        stream.Load(reader);
-        return [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)];
     }
 }

@@ -6,6 +6,7 @@ using ActorChat.FrontEnd.Relay;
 using ActorChat.FrontEnd.Sockets;
 using ActorChat.Grains;
 using ActorChat.Grains.Hosting;
+using ActorChat.Hosting;
 
 namespace ActorChat.Deploy.Tests;
 
@@ -16,6 +17,7 @@ internal static class SettingNames
     [
         (HostingOptions.Section, typeof(HostingOptions)),
         (ChatClusterOptions.Section, typeof(ChatClusterOptions)),
+        (ClusterTlsOptions.Section, typeof(ClusterTlsOptions)),
         (StorageOptions.Section, typeof(StorageOptions)),
         (RoomOptions.Section, typeof(RoomOptions)),
         (ChatStreamOptions.Section, typeof(ChatStreamOptions)),
@@ -23,6 +25,8 @@ internal static class SettingNames
         (SocketOptions.Section, typeof(SocketOptions)),
         (AuthOptions.Section, typeof(AuthOptions)),
         (RelayOptions.Section, typeof(RelayOptions)),
+        (ManagementOptions.Section, typeof(ManagementOptions)),
+        (DashboardAccessOptions.Section, typeof(DashboardAccessOptions)),
     ];
 
     /// <summary>True when <paramref name="variable"/> (e.g. <c>ActorChat__Auth__SigningKey</c>) names a real setting.</summary>

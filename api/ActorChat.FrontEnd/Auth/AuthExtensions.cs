@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -17,10 +18,12 @@ internal static partial class AuthExtensions
 
     public static IServiceCollection AddChatAuthentication(this IServiceCollection services)
     {
+        // Unset, the dev login follows the environment: on for a developer's run, off for anything deployed.
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart()
-            .PostConfigure(o => o.DevLogin ??= string.IsNullOrEmpty(o.Authority));
+            .PostConfigure<IHostEnvironment>((o, environment) => o.DevLogin ??= environment.IsDevelopment() && string.IsNullOrEmpty(o.Authority));
         services.AddHostedService<AuthStartupLog>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AuthOptions>, SigningKeyValidator>();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenValidator>();

@@ -9,8 +9,9 @@ public sealed class AuthOptions
     public const string Section = "ActorChat:Auth";
 
     /// <summary>
-    /// HMAC-SHA256 key for signing and checking tokens, at least 32 bytes of UTF-8. When empty, a random key is
-    /// made at start (tokens then die with the process, and front ends do not share them).
+    /// HMAC-SHA256 key for signing and checking tokens: at least 32 bytes of UTF-8, no placeholder, enough entropy
+    /// (<see cref="SigningKeyPolicy"/>). When empty, a random key is made at start (tokens then die with the process,
+    /// and front ends do not share them).
     /// </summary>
     public string? SigningKey { get; set; }
 
@@ -31,8 +32,8 @@ public sealed class AuthOptions
     public string? Authority { get; set; }
 
     /// <summary>
-    /// Whether <c>POST /api/auth/token</c> hands out tokens to anyone who names a user. Unset: on in the embedded
-    /// single-node default only, off with an <see cref="Authority"/> or in cluster (client) mode.
+    /// Whether <c>POST /api/auth/token</c> hands out tokens to anyone who names a user. Unset: on in the Development
+    /// environment without an <see cref="Authority"/>, off otherwise; true or false set here wins.
     /// </summary>
     public bool? DevLogin { get; set; }
 

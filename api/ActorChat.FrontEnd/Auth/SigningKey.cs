@@ -8,8 +8,6 @@ namespace ActorChat.FrontEnd.Auth;
 /// <summary>The process's token signing key: the configured one, or a random one made once at start.</summary>
 internal sealed class SigningKey(IOptions<AuthOptions> options)
 {
-    public const int MinimumBytes = 32;
-
     public SymmetricSecurityKey Key { get; } = Create(options.Value.SigningKey);
 
     public bool IsEphemeral { get; } = string.IsNullOrEmpty(options.Value.SigningKey);
@@ -18,12 +16,12 @@ internal sealed class SigningKey(IOptions<AuthOptions> options)
     {
         if (string.IsNullOrEmpty(configured))
         {
-            return new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(MinimumBytes * 2));
+            return new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(SigningKeyPolicy.MinimumBytes * 2));
         }
 
-        var bytes = Encoding.UTF8.GetBytes(configured);
-        return bytes.Length >= MinimumBytes
-            ? new SymmetricSecurityKey(bytes)
-            : throw new OptionsValidationException(AuthOptions.Section, typeof(AuthOptions), [$"ActorChat:Auth:SigningKey must be at least {MinimumBytes} bytes."]);
+        // SigningKeyValidator refuses these at start; checked again so no path signs with a refused key.
+        return SigningKeyPolicy.Refusal(configured) is { } reason
+            ? throw new OptionsValidationException(AuthOptions.Section, typeof(AuthOptions), [reason])
+            : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(configured));
     }
 }

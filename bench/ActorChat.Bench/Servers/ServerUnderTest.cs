@@ -49,6 +49,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                     server._dataDirectory = Path.Combine(Path.GetTempPath(), $"actorchat-bench-{Guid.NewGuid():N}");
                     server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
                         ["--urls", server.BaseAddress.ToString(), "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
+                         "--ActorChat:Auth:DevLogin", "true",
                          "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings(options)]);
                     break;
                 case "actorchat-cluster":

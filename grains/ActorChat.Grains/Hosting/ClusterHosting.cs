@@ -41,7 +41,9 @@ public static class ClusterHosting
         // Failure detection and call timeouts, passed through to Orleans as they are named there.
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ChatClusterOptions.Section}:Liveness"));
         silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{ChatClusterOptions.Section}:Messaging"));
-        return silo;
+
+        // Without it, anything that reaches the silo or gateway port can join as a silo or client and read any room.
+        return ClusterTransportSecurity.ApplyTo(silo, configuration);
     }
 
     public static IClientBuilder UseActorChatCluster(this IClientBuilder client, IConfiguration configuration)
@@ -69,7 +71,7 @@ public static class ClusterHosting
         });
         client.Configure<ClientMessagingOptions>(configuration.GetSection($"{ChatClusterOptions.Section}:Messaging"));
         client.Configure<GatewayOptions>(configuration.GetSection($"{ChatClusterOptions.Section}:Gateway"));
-        return client;
+        return ClusterTransportSecurity.ApplyTo(client, configuration);
     }
 
     private static IPEndPoint ParseEndpoint(string gateway)

@@ -14,6 +14,9 @@ internal sealed partial class StorageOptionsValidator : IValidateOptions<Storage
 [OptionsValidator]
 internal sealed partial class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOptions>;
 
+[OptionsValidator]
+internal sealed partial class ClusterTlsOptionsValidator : IValidateOptions<ClusterTlsOptions>;
+
 internal static class OptionsReader
 {
     /// <summary>Reads and validates options needed while the host is still being built.</summary>
