@@ -61,7 +61,8 @@ public sealed record RoomListing(
 [Immutable]
 public sealed record UserRoom(
     [property: Id(0)] string Room,
-    [property: Id(1)] long LastRead);
+    [property: Id(1)] long LastRead,
+    [property: Id(2)] long LastSeq = 0);
 
 /// <summary>A member of <paramref name="Room"/> invited the user; kept until the user joins or declines.</summary>
 [GenerateSerializer]

@@ -1,11 +1,16 @@
 using ActorChat.Contracts;
+using ActorChat.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ActorChat.Grains;
 
+/// <summary>
+/// The public room directory. The list itself is the store's (each room's record says whether it is listed and how
+/// many belong); this grain only gathers the changes rooms report into one stream event per interval.
+/// </summary>
 internal sealed partial class RoomDirectoryGrain(
-    [PersistentState("directory", ChatProviders.Storage)] IPersistentState<RoomDirectory> directory,
+    IChatStore store,
     IOptions<RoomOptions> options,
     ILogger<RoomDirectoryGrain> logger) : Grain, IRoomDirectoryGrain
 {
@@ -13,35 +18,16 @@ internal sealed partial class RoomDirectoryGrain(
     private readonly SortedDictionary<string, int> _changed = new(StringComparer.Ordinal);
     private IGrainTimer? _publish;
 
-    public async Task Update(string room, int memberCount)
+    public Task Update(string room, int memberCount)
     {
-        var rooms = directory.State.Rooms;
-        if (memberCount > 0)
-        {
-            if (rooms.TryGetValue(room, out var known) && known == memberCount)
-            {
-                return;
-            }
-
-            rooms[room] = memberCount;
-        }
-        else if (!rooms.Remove(room))
-        {
-            return;
-        }
-
-        await directory.WriteStateAsync();
         _changed[room] = memberCount;
 
         // One batch per interval, however many rooms moved in it; no timer while nothing changes.
         _publish ??= this.RegisterGrainTimer(PublishAsync, new GrainTimerCreationOptions(options.Value.DirectoryInterval, Timeout.InfiniteTimeSpan));
+        return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<RoomListing>> List(string? after, int limit) =>
-        Task.FromResult<IReadOnlyList<RoomListing>>([.. directory.State.Rooms
-            .Where(r => after is null || string.CompareOrdinal(r.Key, after) > 0)
-            .Take(Math.Max(1, limit))
-            .Select(r => new RoomListing(r.Key, r.Value))]);
+    public Task<IReadOnlyList<RoomListing>> List(string? after, int limit) => store.ListedRoomsAsync(after, Math.Max(1, limit));
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => PublishAsync(cancellationToken);
 
@@ -70,12 +56,4 @@ internal sealed partial class RoomDirectoryGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Rooms} directory changes failed")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, int rooms);
-}
-
-[GenerateSerializer]
-[Alias("ActorChat.Grains.RoomDirectory")]
-public sealed class RoomDirectory
-{
-    [Id(0)]
-    public SortedDictionary<string, int> Rooms { get; set; } = new(StringComparer.Ordinal);
 }

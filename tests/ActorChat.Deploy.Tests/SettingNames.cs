@@ -7,6 +7,7 @@ using ActorChat.FrontEnd.Sockets;
 using ActorChat.Grains;
 using ActorChat.Grains.Hosting;
 using ActorChat.Hosting;
+using ActorChat.Storage;
 
 namespace ActorChat.Deploy.Tests;
 

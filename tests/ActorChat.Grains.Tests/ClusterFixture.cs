@@ -5,9 +5,14 @@ using Orleans.TestingHost;
 
 namespace ActorChat.Grains.Tests;
 
-/// <summary>A real two-silo cluster with a client, shared by every test in <see cref="ClusterCollection"/>.</summary>
+/// <summary>
+/// A real two-silo cluster with a client, shared by every test in <see cref="ClusterCollection"/>. Both silos
+/// store in one SQLite file in a directory of the fixture's own, as silos of a cluster share one database.
+/// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"actorchat-grains-{Guid.NewGuid():N}");
+
     public const int ChunkSize = 16;
     public const int PresenceMemberLimit = 5;
     public const int MaxPendingInvitations = 3;
@@ -25,7 +30,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["ActorChat:Rooms:DedupWindow"] = "50",
             ["ActorChat:Limits:MaxPendingInvitations"] = MaxPendingInvitations.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
-            ["ActorChat:Storage:Provider"] = "Memory",
+            ["ActorChat:Storage:Provider"] = "Sqlite",
+            ["ActorChat:Storage:DataDirectory"] = _directory,
         }).Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration));
@@ -38,6 +44,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
     }
 }
 

@@ -1,11 +1,6 @@
 using ActorChat.Contracts;
 using ActorChat.Grains.Hosting;
-using ActorChat.Grains.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Serialization;
-using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace ActorChat.Grains.Tests;
@@ -58,41 +53,12 @@ public sealed class DurableStorageTests : IDisposable
         Assert.Equal(41, next.Seq);
     }
 
-    [Fact]
-    public async Task A_writer_holding_a_stale_etag_gets_a_conflict_not_a_lost_update()
-    {
-        var storage = new SqliteGrainStorage(Path.Combine(_directory, "etag.db"), CreateSerializer(), NullLogger<SqliteGrainStorage>.Instance);
-        var id = GrainId.Create("test", "etag");
-        var writerA = new GrainState<RoomLog>(new RoomLog());
-        var writerB = new GrainState<RoomLog>(new RoomLog());
-        await storage.ReadStateAsync("log", id, writerA);
-        await storage.ReadStateAsync("log", id, writerB);
-        Assert.False(writerA.RecordExists);
-
-        writerA.State!.LastSeq = 1;
-        await storage.WriteStateAsync("log", id, writerA);
-
-        // B never saw A's write: both its insert and, after a read, a stale update are refused.
-        writerB.State!.LastSeq = 99;
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("log", id, writerB));
-        await storage.ReadStateAsync("log", id, writerB);
-        writerA.State!.LastSeq = 2;
-        await storage.WriteStateAsync("log", id, writerA);
-        writerB.State!.LastSeq = 100;
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("log", id, writerB));
-
-        var check = new GrainState<RoomLog>(new RoomLog());
-        await storage.ReadStateAsync("log", id, check);
-        Assert.Equal((2L, "2"), (check.State!.LastSeq, check.ETag));
-    }
-
     private async Task<InProcessTestCluster> StartAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ActorChat:Storage:Provider"] = "Sqlite",
             ["ActorChat:Storage:DataDirectory"] = _directory,
-            ["ActorChat:Rooms:ChunkSize"] = "16",
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration));
@@ -101,7 +67,4 @@ public sealed class DurableStorageTests : IDisposable
         await cluster.DeployAsync();
         return cluster;
     }
-
-    private static Serializer CreateSerializer() =>
-        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
 }

@@ -203,19 +203,18 @@ internal sealed class RequestHandler(
 
     private async Task RoomsAsync(ChatConnection connection, ClientRequest request)
     {
+        // One call: the store knows each room's last seq, so no room grain is woken to answer.
         var memberships = await grains.GetGrain<IUserGrain>(connection.User).Rooms();
-        var infos = await Task.WhenAll(memberships.Select(m => grains.GetGrain<IRoomGrain>(m.Room).Info()));
         await Reply(connection, request, w =>
         {
             w.WriteStartArray("rooms");
-            for (var i = 0; i < memberships.Count; i++)
+            foreach (var membership in memberships)
             {
-                var lastRead = memberships[i].LastRead;
                 w.WriteStartObject();
-                w.WriteString("room", memberships[i].Room);
-                w.WriteNumber("lastSeq", infos[i].LastSeq);
-                w.WriteNumber("lastRead", lastRead);
-                w.WriteNumber("unread", Math.Max(0, infos[i].LastSeq - lastRead));
+                w.WriteString("room", membership.Room);
+                w.WriteNumber("lastSeq", membership.LastSeq);
+                w.WriteNumber("lastRead", membership.LastRead);
+                w.WriteNumber("unread", Math.Max(0, membership.LastSeq - membership.LastRead));
                 w.WriteEndObject();
             }
 

@@ -9,9 +9,6 @@ internal sealed partial class RoomOptionsValidator : IValidateOptions<RoomOption
 internal sealed partial class ChatStreamOptionsValidator : IValidateOptions<ChatStreamOptions>;
 
 [OptionsValidator]
-internal sealed partial class StorageOptionsValidator : IValidateOptions<StorageOptions>;
-
-[OptionsValidator]
 internal sealed partial class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOptions>;
 
 [OptionsValidator]

@@ -1,12 +1,10 @@
 using ActorChat.Contracts;
-using ActorChat.Grains.Storage;
+using ActorChat.Grains.Retention;
+using ActorChat.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime.Hosting;
-using Orleans.Serialization;
 using Orleans.Storage;
 using StackExchange.Redis;
 
@@ -15,8 +13,8 @@ namespace ActorChat.Grains.Hosting;
 public static class SiloBuilderExtensions
 {
     /// <summary>
-    /// Registers ActorChat's grains, options, stream provider and grain storage (per <c>ActorChat:Storage</c>)
-    /// under the names in <see cref="ChatProviders"/>.
+    /// Registers ActorChat's grains, options, store (per <c>ActorChat:Storage</c>), stream provider and the
+    /// stream subscriptions' storage under the names in <see cref="ChatProviders"/>.
     /// </summary>
     public static ISiloBuilder AddActorChatGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -27,26 +25,32 @@ public static class SiloBuilderExtensions
         services.AddOptions<ChatLimits>().Bind(configuration.GetSection(ChatLimits.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatLimits>, ChatLimitsValidator>());
 
+        // Rooms, messages, memberships and invitations: one record each, in the store the configuration names.
         var storage = configuration.Read(StorageOptions.Section, new StorageOptionsValidator());
-        switch (storage.Provider)
-        {
-            case StorageProvider.Memory:
-                silo.AddMemoryGrainStorage(ChatProviders.Storage);
-                silo.AddMemoryGrainStorage(ChatProviders.PubSubStorage);
-                break;
-            case StorageProvider.Sqlite:
-                var path = Path.Combine(storage.DataDirectory, "actorchat.db");
-                services.AddGrainStorage(ChatProviders.Storage, (sp, _) =>
-                    new SqliteGrainStorage(path, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<ILogger<SqliteGrainStorage>>()));
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section));
+        services.AddMetrics();
+        services.AddSingleton<StoreMetrics>();
+        services.AddSingleton<ChatStoreHost>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ChatStoreHost>());
+        services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<ChatStoreHost>().Store);
+        services.AddHostedService<RetentionService>();
 
-                // One process owns a SQLite file, so stream subscriptions need not outlive it.
-                silo.AddMemoryGrainStorage(ChatProviders.PubSubStorage);
-                break;
-            case StorageProvider.Redis:
-                var redis = RedisConfiguration(storage.Redis ?? configuration["ActorChat:Redis"], StorageOptions.Section);
-                AddRedisStorage(silo, ChatProviders.Storage, redis);
-                AddRedisStorage(silo, ChatProviders.PubSubStorage, redis);
-                break;
+        // Stream subscriptions: a single process keeps them in memory; a cluster (PostgreSQL) in Redis, so that they
+        // outlive the silo that held them.
+        if (storage.Provider == StorageProvider.Postgres)
+        {
+            var redis = RedisConfiguration(storage.Redis ?? configuration["ActorChat:Redis"], StorageOptions.Section);
+            silo.AddRedisGrainStorage(ChatProviders.PubSubStorage, options => options.Configure<IServiceProvider>((o, sp) =>
+            {
+                o.ConfigurationOptions = redis;
+
+                // Orleans' own binary format: version tolerant, and it round-trips every [GenerateSerializer] type.
+                o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp);
+            }));
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(ChatProviders.PubSubStorage);
         }
 
         // Grain calls carry the caller's trace (a socket request, a REST call) so one send is one trace.
@@ -65,13 +69,4 @@ public static class SiloBuilderExtensions
         string.IsNullOrWhiteSpace(connection)
             ? throw new OptionsValidationException(section, typeof(string), [$"{section} uses Redis but neither it nor ActorChat:Redis names a Redis server."])
             : ConfigurationOptions.Parse(connection);
-
-    private static void AddRedisStorage(ISiloBuilder silo, string name, ConfigurationOptions redis) =>
-        silo.AddRedisGrainStorage(name, options => options.Configure<IServiceProvider>((o, sp) =>
-        {
-            o.ConfigurationOptions = redis;
-
-            // Orleans' own binary format: version tolerant, and it round-trips every [GenerateSerializer] type.
-            o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp);
-        }));
 }

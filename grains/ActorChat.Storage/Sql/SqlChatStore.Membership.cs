@@ -1,0 +1,199 @@
+using System.Data.Common;
+using ActorChat.Contracts;
+
+namespace ActorChat.Storage.Sql;
+
+internal sealed partial class SqlChatStore
+{
+    public Task<JoinOutcome> JoinAsync(JoinCommand command) => writes.WriteAsync((db, tx) => JoinAsync(db, tx, command));
+
+    public Task<bool> LeaveAsync(string room, string user, bool direct) => writes.WriteAsync(async (db, tx) =>
+    {
+        if (await Db.ExecuteAsync(db, tx, "DELETE FROM members WHERE room = @room AND user_id = @user", ("@room", room), ("@user", user)) == 0)
+        {
+            return false;
+        }
+
+        await Db.ExecuteAsync(db, tx, "UPDATE rooms SET member_count = member_count - 1 WHERE room = @room", ("@room", room));
+        if (!direct)
+        {
+            await Db.ExecuteAsync(db, tx, "UPDATE users SET memberships = memberships - 1 WHERE user_id = @user AND memberships > 0", ("@user", user));
+        }
+
+        return true;
+    });
+
+    public Task<InviteOutcome> InviteAsync(InviteCommand command) => writes.WriteAsync(async (db, tx) =>
+    {
+        var admission = await ReadAdmissionAsync(db, tx, command.Room, command.User);
+        if (admission.Member)
+        {
+            return InviteOutcome.AlreadyMember;
+        }
+
+        if (!admission.Invited && await Db.ExecuteAsync(db, tx,
+            "UPDATE rooms SET invited_count = invited_count + 1 WHERE room = @room AND invited_count < @max",
+            ("@room", command.Room), ("@max", command.MaxInvitedPerRoom)) == 0)
+        {
+            return InviteOutcome.RoomFull;
+        }
+
+        // Invited again, the notice becomes the newest and is shown again.
+        await Db.ExecuteAsync(db, tx,
+            """
+            INSERT INTO invitations (room, user_id, invited_by, at, noticed) VALUES (@room, @user, @by, @at, @noticed)
+            ON CONFLICT (room, user_id) DO UPDATE SET invited_by = excluded.invited_by, at = excluded.at, noticed = excluded.noticed
+            """,
+            ("@room", command.Room), ("@user", command.User), ("@by", command.By), ("@at", Db.Ticks(command.At)), ("@noticed", true));
+
+        // Beyond the cap the oldest notices go, not the admissions: the rooms still let the user in.
+        var notices = Convert.ToInt32(await Db.ScalarAsync(db, tx,
+            "SELECT COUNT(*) FROM invitations WHERE user_id = @user AND noticed = @noticed", ("@user", command.User), ("@noticed", true)));
+        if (notices > command.MaxNoticesPerUser)
+        {
+            await Db.ExecuteAsync(db, tx,
+                """
+                UPDATE invitations SET noticed = @dropped WHERE user_id = @user AND room IN
+                    (SELECT room FROM invitations WHERE user_id = @user AND noticed = @noticed ORDER BY at, room LIMIT @excess)
+                """,
+                ("@user", command.User), ("@noticed", true), ("@dropped", false), ("@excess", notices - command.MaxNoticesPerUser));
+        }
+
+        return InviteOutcome.Invited;
+    });
+
+    public Task<bool> DeclineAsync(string room, string user) => writes.WriteAsync(async (db, tx) =>
+    {
+        if (await Db.ExecuteAsync(db, tx, "DELETE FROM invitations WHERE room = @room AND user_id = @user", ("@room", room), ("@user", user)) == 0)
+        {
+            return false;
+        }
+
+        await Db.ExecuteAsync(db, tx, "UPDATE rooms SET invited_count = invited_count - 1 WHERE room = @room", ("@room", room));
+        return true;
+    });
+
+    public async Task<IReadOnlyList<Invitation>> InvitationsAsync(string user)
+    {
+        await using var connection = await openRead(CancellationToken.None);
+        return await Db.ListAsync(connection, null,
+            "SELECT room, invited_by, at FROM invitations WHERE user_id = @user AND noticed = @noticed ORDER BY at, room",
+            r => new Invitation(r.GetString(0), r.GetString(1), Db.Time(r.GetInt64(2))), ("@user", user), ("@noticed", true));
+    }
+
+    public Task<long?> AdvanceReadAsync(string room, string user, long seq) => writes.WriteAsync(async (db, tx) =>
+    {
+        await Db.ExecuteAsync(db, tx, "UPDATE members SET last_read = @seq WHERE room = @room AND user_id = @user AND last_read < @seq",
+            ("@room", room), ("@user", user), ("@seq", seq));
+        var pointer = await Db.ScalarAsync(db, tx, "SELECT last_read FROM members WHERE room = @room AND user_id = @user", ("@room", room), ("@user", user));
+        return pointer is null ? (long?)null : Convert.ToInt64(pointer);
+    });
+
+    public async Task<IReadOnlyList<MembershipRecord>> MembershipsAsync(string user)
+    {
+        await using var connection = await openRead(CancellationToken.None);
+        return await Db.ListAsync(connection, null,
+            """
+            SELECT m.room, m.last_read, r.last_seq, (SELECT MAX(seq) FROM messages g WHERE g.room = m.room)
+            FROM members m JOIN rooms r ON r.room = m.room
+            WHERE m.user_id = @user ORDER BY m.room
+            """,
+            r => new MembershipRecord(r.GetString(0), r.GetInt64(1), Math.Max(r.GetInt64(2), r.IsDBNull(3) ? 0 : r.GetInt64(3))),
+            ("@user", user));
+    }
+
+    /// <summary>
+    /// Decides and writes a join in one transaction. Quotas are checked with conditional updates, so two joins
+    /// committing at once on different writers cannot both take the last place.
+    /// </summary>
+    private static async Task<JoinOutcome> JoinAsync(DbConnection db, DbTransaction tx, JoinCommand command)
+    {
+        var room = await ReadRoomAsync(db, tx, command.Room);
+        var admission = await ReadAdmissionAsync(db, tx, command.Room, command.User);
+        if (admission.Member)
+        {
+            return new JoinOutcome(JoinStatus.AlreadyMember, room);
+        }
+
+        if (room is not null && room.IsPrivate && !admission.Invited)
+        {
+            return new JoinOutcome(JoinStatus.NotAdmitted, room);
+        }
+
+        if (room is not null && command.CreatePrivate && !room.IsPrivate && !room.IsDirect)
+        {
+            return new JoinOutcome(JoinStatus.PublicExists, room);
+        }
+
+        await Db.ExecuteAsync(db, tx, "INSERT INTO users (user_id) VALUES (@user) ON CONFLICT DO NOTHING", ("@user", command.User));
+        var quotas = command.Quotas;
+        if (!command.Direct && await Db.ExecuteAsync(db, tx,
+            "UPDATE users SET memberships = memberships + 1 WHERE user_id = @user AND memberships < @max",
+            ("@user", command.User), ("@max", quotas.MaxMemberships)) == 0)
+        {
+            return new JoinOutcome(JoinStatus.MembershipQuota, room);
+        }
+
+        var created = false;
+        if (room is null)
+        {
+            if (!await TakeCreationAsync(db, tx, command))
+            {
+                if (!command.Direct)
+                {
+                    await Db.ExecuteAsync(db, tx, "UPDATE users SET memberships = memberships - 1 WHERE user_id = @user", ("@user", command.User));
+                }
+
+                return new JoinOutcome(JoinStatus.CreationQuota, null, NextCreation: await NextCreationAsync(db, tx, command));
+            }
+
+            var isPrivate = command.CreatePrivate && !command.Direct;
+            await Db.ExecuteAsync(db, tx,
+                "INSERT INTO rooms (room, created_at, created_by, is_private, is_direct) VALUES (@room, @at, @by, @private, @direct)",
+                ("@room", command.Room), ("@at", Db.Ticks(command.Now)), ("@by", command.User), ("@private", isPrivate), ("@direct", command.Direct));
+            room = new RoomRecord(command.Room, isPrivate, command.Direct, 0, command.Now, command.User);
+            created = true;
+        }
+
+        await Db.ExecuteAsync(db, tx, "INSERT INTO members (room, user_id, joined_at) VALUES (@room, @user, @at)",
+            ("@room", command.Room), ("@user", command.User), ("@at", Db.Ticks(command.Now)));
+        await Db.ExecuteAsync(db, tx,
+            "UPDATE rooms SET member_count = member_count + 1, invited_count = invited_count - @invited WHERE room = @room",
+            ("@room", command.Room), ("@invited", admission.Invited ? 1 : 0));
+        if (admission.Invited)
+        {
+            await Db.ExecuteAsync(db, tx, "DELETE FROM invitations WHERE room = @room AND user_id = @user", ("@room", command.Room), ("@user", command.User));
+        }
+
+        return new JoinOutcome(JoinStatus.Joined, room with { MemberCount = room.MemberCount + 1 }, created);
+    }
+
+    /// <summary>
+    /// Counts a creation against the total and the window quota. A window starts with the first creation after the
+    /// previous window ended; within it at most the quota's number of rooms are created.
+    /// </summary>
+    private static async Task<bool> TakeCreationAsync(DbConnection db, DbTransaction tx, JoinCommand command)
+    {
+        var quotas = command.Quotas;
+        return await Db.ExecuteAsync(db, tx,
+            """
+            UPDATE users SET
+                rooms_created = rooms_created + 1,
+                window_count = CASE WHEN window_start <= @expired THEN 1 ELSE window_count + 1 END,
+                window_start = CASE WHEN window_start <= @expired THEN @now ELSE window_start END
+            WHERE user_id = @user AND rooms_created < @total AND (window_start <= @expired OR window_count < @perWindow)
+            """,
+            ("@user", command.User), ("@now", Db.Ticks(command.Now)), ("@expired", Db.Ticks(command.Now - quotas.CreationWindow)),
+            ("@total", quotas.MaxRoomsCreated), ("@perWindow", quotas.MaxCreationsPerWindow)) == 1;
+    }
+
+    /// <summary>When the refused creation would be allowed: the end of the current window, or never (the total is spent).</summary>
+    private static async Task<DateTimeOffset?> NextCreationAsync(DbConnection db, DbTransaction tx, JoinCommand command)
+    {
+        var rows = await Db.ListAsync(db, tx, "SELECT rooms_created, window_start FROM users WHERE user_id = @user",
+            r => (Created: r.GetInt32(0), WindowStart: r.GetInt64(1)), ("@user", command.User));
+        return rows.Count == 0 || rows[0].Created >= command.Quotas.MaxRoomsCreated
+            ? null
+            : Db.Time(rows[0].WindowStart) + command.Quotas.CreationWindow;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using ActorChat.Contracts;
+
+namespace ActorChat.Storage.Sql;
+
+/// <summary>
+/// <see cref="IChatStore"/> over a SQL database: SQLite or PostgreSQL, the same statements for both (see
+/// <see cref="SqlDialect"/>). Writes go through the <see cref="WriteQueue"/> (group commit); reads take a pooled
+/// connection of their own and see only what is committed.
+/// </summary>
+internal sealed partial class SqlChatStore(
+    SqlDialect dialect,
+    Func<CancellationToken, Task<DbConnection>> openRead,
+    WriteQueue writes,
+    StoreMetrics metrics) : IChatStore, IAsyncDisposable
+{
+    private const string RoomColumns = "room, is_private, is_direct, member_count, created_at, created_by";
+
+    public async Task<RoomRecord?> RoomAsync(string room)
+    {
+        await using var connection = await openRead(CancellationToken.None);
+        return await ReadRoomAsync(connection, null, room);
+    }
+
+    public async Task<Admission> AdmissionAsync(string room, string user)
+    {
+        await using var connection = await openRead(CancellationToken.None);
+        return await ReadAdmissionAsync(connection, null, room, user);
+    }
+
+    public async Task<IReadOnlyList<string>> MembersAsync(string room, string? after, int limit)
+    {
+        await using var connection = await openRead(CancellationToken.None);
+        return await Db.ListAsync(connection, null,
+            "SELECT user_id FROM members WHERE room = @room AND user_id > @after ORDER BY user_id LIMIT @limit",
+            r => r.GetString(0), ("@room", room), ("@after", after ?? string.Empty), ("@limit", limit));
+    }
+
+    public async Task<IReadOnlyList<RoomListing>> ListedRoomsAsync(string? after, int limit)
+    {
+        await using var connection = await openRead(CancellationToken.None);
+        return await Db.ListAsync(connection, null,
+            $"SELECT room, member_count FROM rooms WHERE {dialect.Listed} AND room > @after ORDER BY room LIMIT @limit",
+            r => new RoomListing(r.GetString(0), r.GetInt32(1)), ("@after", after ?? string.Empty), ("@limit", limit));
+    }
+
+    public async Task<IReadOnlyList<string>> RoomIdsAsync(string? after, int limit)
+    {
+        await using var connection = await openRead(CancellationToken.None);
+        return await Db.ListAsync(connection, null, "SELECT room FROM rooms WHERE room > @after ORDER BY room LIMIT @limit",
+            r => r.GetString(0), ("@after", after ?? string.Empty), ("@limit", limit));
+    }
+
+    public async ValueTask DisposeAsync() => await writes.DisposeAsync();
+
+    private static async Task<RoomRecord?> ReadRoomAsync(DbConnection connection, DbTransaction? transaction, string room)
+    {
+        var rows = await Db.ListAsync(connection, transaction, $"SELECT {RoomColumns} FROM rooms WHERE room = @room", ReadRoom, ("@room", room));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static RoomRecord ReadRoom(DbDataReader r) =>
+        new(r.GetString(0), r.GetBoolean(1), r.GetBoolean(2), r.GetInt32(3), Db.Time(r.GetInt64(4)), r.GetString(5));
+
+    private static async Task<Admission> ReadAdmissionAsync(DbConnection connection, DbTransaction? transaction, string room, string user)
+    {
+        var found = await Db.ListAsync(connection, transaction,
+            """
+            SELECT 1 FROM members WHERE room = @room AND user_id = @user
+            UNION ALL
+            SELECT 2 FROM invitations WHERE room = @room AND user_id = @user
+            """,
+            r => r.GetInt32(0), ("@room", room), ("@user", user));
+        return new Admission(found.Contains(1), found.Contains(2));
+    }
+}

@@ -1,0 +1,146 @@
+namespace ActorChat.Storage.Sql;
+
+/// <summary>
+/// What differs between the databases ActorChat stores in. Statements are otherwise shared: both take
+/// <c>@name</c> parameters, <c>ON CONFLICT</c>, <c>RETURNING</c> and partial indexes.
+/// </summary>
+internal abstract class SqlDialect
+{
+    /// <summary>Statements that bring the schema from version i to i + 1, for each i.</summary>
+    public abstract IReadOnlyList<string> Migrations { get; }
+
+    /// <summary>Writers that commit at once: SQLite has one writer whatever the count, a server more.</summary>
+    public abstract int MaxWriters { get; }
+
+    /// <summary>The condition of a listed room, written as the partial index <c>rooms_listed</c> states it.</summary>
+    public abstract string Listed { get; }
+
+    /// <summary>Runs first in the migration transaction, so that silos starting together migrate one at a time.</summary>
+    public abstract string? MigrationLock { get; }
+}
+
+internal sealed class SqliteDialect : SqlDialect
+{
+    public static SqliteDialect Instance { get; } = new();
+
+    public override int MaxWriters => 1;
+
+    public override string Listed => "is_private = 0 AND is_direct = 0 AND member_count > 0";
+
+    // One process owns a SQLite file.
+    public override string? MigrationLock => null;
+
+    // Keyed tables without rowid: a row is stored once, in its key's order, so a room's messages and members sit
+    // together and a range read touches few pages.
+    public override IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE rooms (
+            room          TEXT    NOT NULL PRIMARY KEY,
+            created_at    INTEGER NOT NULL,
+            created_by    TEXT    NOT NULL,
+            is_private    INTEGER NOT NULL,
+            is_direct     INTEGER NOT NULL,
+            member_count  INTEGER NOT NULL DEFAULT 0,
+            invited_count INTEGER NOT NULL DEFAULT 0,
+            last_seq      INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX rooms_listed ON rooms (room) WHERE is_private = 0 AND is_direct = 0 AND member_count > 0;
+        CREATE TABLE messages (
+            room          TEXT    NOT NULL,
+            seq           INTEGER NOT NULL,
+            sender        TEXT    NOT NULL,
+            text          TEXT    NOT NULL,
+            ts            INTEGER NOT NULL,
+            client_msg_id TEXT,
+            PRIMARY KEY (room, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE members (
+            room      TEXT    NOT NULL,
+            user_id   TEXT    NOT NULL,
+            joined_at INTEGER NOT NULL,
+            last_read INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (room, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX members_by_user ON members (user_id, room);
+        CREATE TABLE invitations (
+            room       TEXT    NOT NULL,
+            user_id    TEXT    NOT NULL,
+            invited_by TEXT    NOT NULL,
+            at         INTEGER NOT NULL,
+            noticed    INTEGER NOT NULL,
+            PRIMARY KEY (room, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX invitations_by_user ON invitations (user_id, at);
+        CREATE TABLE users (
+            user_id       TEXT    NOT NULL PRIMARY KEY,
+            memberships   INTEGER NOT NULL DEFAULT 0,
+            rooms_created INTEGER NOT NULL DEFAULT 0,
+            window_start  INTEGER NOT NULL DEFAULT 0,
+            window_count  INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        """,
+    ];
+}
+
+internal sealed class PostgresDialect : SqlDialect
+{
+    public static PostgresDialect Instance { get; } = new();
+
+    public override int MaxWriters => 64;
+
+    public override string Listed => "NOT is_private AND NOT is_direct AND member_count > 0";
+
+    public override string? MigrationLock => "SELECT pg_advisory_xact_lock(7408170112)";
+
+    // Ids are COLLATE "C": compared byte by byte (ordinally, as the grains and SQLite do), whatever the database's collation.
+    public override IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE rooms (
+            room          TEXT    COLLATE "C" NOT NULL PRIMARY KEY,
+            created_at    BIGINT  NOT NULL,
+            created_by    TEXT    NOT NULL,
+            is_private    BOOLEAN NOT NULL,
+            is_direct     BOOLEAN NOT NULL,
+            member_count  INTEGER NOT NULL DEFAULT 0,
+            invited_count INTEGER NOT NULL DEFAULT 0,
+            last_seq      BIGINT  NOT NULL DEFAULT 0
+        );
+        CREATE INDEX rooms_listed ON rooms (room) WHERE NOT is_private AND NOT is_direct AND member_count > 0;
+        CREATE TABLE messages (
+            room          TEXT   COLLATE "C" NOT NULL,
+            seq           BIGINT NOT NULL,
+            sender        TEXT   NOT NULL,
+            text          TEXT   NOT NULL,
+            ts            BIGINT NOT NULL,
+            client_msg_id TEXT,
+            PRIMARY KEY (room, seq)
+        );
+        CREATE TABLE members (
+            room      TEXT   COLLATE "C" NOT NULL,
+            user_id   TEXT   COLLATE "C" NOT NULL,
+            joined_at BIGINT NOT NULL,
+            last_read BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (room, user_id)
+        );
+        CREATE INDEX members_by_user ON members (user_id, room);
+        CREATE TABLE invitations (
+            room       TEXT    COLLATE "C" NOT NULL,
+            user_id    TEXT    COLLATE "C" NOT NULL,
+            invited_by TEXT    NOT NULL,
+            at         BIGINT  NOT NULL,
+            noticed    BOOLEAN NOT NULL,
+            PRIMARY KEY (room, user_id)
+        );
+        CREATE INDEX invitations_by_user ON invitations (user_id, at);
+        CREATE TABLE users (
+            user_id       TEXT    COLLATE "C" NOT NULL PRIMARY KEY,
+            memberships   INTEGER NOT NULL DEFAULT 0,
+            rooms_created INTEGER NOT NULL DEFAULT 0,
+            window_start  BIGINT  NOT NULL DEFAULT 0,
+            window_count  INTEGER NOT NULL DEFAULT 0
+        );
+        """,
+    ];
+}

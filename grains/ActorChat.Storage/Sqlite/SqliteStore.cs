@@ -1,0 +1,52 @@
+using System.Data.Common;
+using ActorChat.Storage.Legacy;
+using ActorChat.Storage.Sql;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace ActorChat.Storage.Sqlite;
+
+/// <summary>Opens the store in one SQLite file: write-ahead logging, and a full fsync on every commit (durable before any ok).</summary>
+internal static class SqliteStore
+{
+    public static async Task<SqlChatStore> OpenAsync(string path, bool durable, int maxBatch, LegacyImport? legacy, StoreMetrics metrics, ILogger logger)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        // FULL: every commit is on disk before its writers hear of it. Without durability (tests), no fsync at all.
+        var synchronous = durable ? "FULL" : "OFF";
+        Task<DbConnection> OpenRead(CancellationToken _) => Task.FromResult<DbConnection>(Open(connectionString, "PRAGMA busy_timeout=10000;"));
+        Task<DbConnection> OpenWrite(CancellationToken _) => Task.FromResult<DbConnection>(Open(connectionString, $"PRAGMA busy_timeout=10000; PRAGMA synchronous={synchronous};"));
+
+        await using (var connection = Open(connectionString, "PRAGMA journal_mode=WAL;"))
+        {
+            await Migrator.MigrateAsync(connection, SqliteDialect.Instance, logger, legacy is null ? null : legacy.ImportAsync);
+        }
+
+        var writes = new WriteQueue(OpenWrite, writers: 1, maxBatch, logger);
+        metrics.ObserveCommits(() => writes.Commits);
+        return new SqlChatStore(SqliteDialect.Instance, OpenRead, writes, metrics);
+    }
+
+    private static SqliteConnection Open(string connectionString, string pragmas)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = pragmas;
+        command.ExecuteNonQuery();
+        return connection;
+    }
+}
