@@ -6,10 +6,12 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# What the tests need from Debian, installed when missing: Redis for the cluster tests (real processes),
-# Chromium and its ChromeDriver for the browser tests, Node.js for the client library's tests.
+# What the tests need from Debian, installed when missing: Redis and PostgreSQL for the cluster and store tests
+# (real processes; each test starts throwaway servers of its own on free ports and stops them by PID), Chromium
+# and its ChromeDriver for the browser tests, Node.js for the client library's tests.
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)

@@ -1,32 +1,56 @@
 #!/usr/bin/env bash
-# A real ActorChat cluster on this one machine: Redis, three silos, two front ends in client mode and nginx as a
-# WebSocket-aware load balancer (round robin, no sticky sessions) on one port.
+# A real ActorChat cluster on this one machine: PostgreSQL (rooms and messages), Redis (membership and stream
+# subscriptions), three silos, two front ends in client mode and nginx as a WebSocket-aware load balancer (round
+# robin, no sticky sessions) on one port.
 #
-#   deploy/local-cluster.sh up       build, then start everything (installs redis-server and nginx if missing)
+#   deploy/local-cluster.sh up       build, then start everything (installs postgresql, redis-server and nginx if missing)
 #   deploy/local-cluster.sh status   every process with its PID, ports and health, and the URLs
 #   deploy/local-cluster.sh down     stop exactly what `up` started, by PID
 #
 # A developer's tool, not a deployment: the servers run in the Production environment like a real cluster, but the
 # front ends get --ActorChat:Auth:DevLogin true by name so anyone at this machine can sign in with a user name.
 #
-# Ports are loopback only; override with LB_PORT, REDIS_PORT, API_PORTS, SILO_HTTP_PORTS, SILO_PORTS,
-# GATEWAY_PORTS (space-separated lists). Logs and PID files go to RUN_DIR (default .run/local-cluster).
+# Ports are loopback only; override with LB_PORT, PG_PORT, REDIS_PORT, API_PORTS, SILO_HTTP_PORTS, SILO_PORTS,
+# GATEWAY_PORTS (space-separated lists). Logs, PID files and the databases' data go to RUN_DIR (default
+# .run/local-cluster); the data stays across down and up.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 run="${RUN_DIR:-$root/.run/local-cluster}"
 lb_port="${LB_PORT:-8080}"
 redis_port="${REDIS_PORT:-6380}"
+pg_port="${PG_PORT:-5433}"
 read -r -a api_ports <<< "${API_PORTS:-5081 5082}"
 read -r -a silo_http_ports <<< "${SILO_HTTP_PORTS:-5091 5092 5093}"
 read -r -a silo_ports <<< "${SILO_PORTS:-11111 11112 11113}"
 read -r -a gateway_ports <<< "${GATEWAY_PORTS:-30001 30002 30003}"
 configuration="${CONFIGURATION:-Release}"
 
-need() {
-  command -v "$1" >/dev/null 2>&1 && return
-  echo "installing $2 from Debian's packages"
+need_package() {
+  echo "installing $1 from Debian's packages"
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1" >/dev/null
+}
+
+need() { command -v "$1" >/dev/null 2>&1 || need_package "$2"; }
+
+# PostgreSQL's tools refuse root: as root, they run as the package's postgres user.
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+start_postgres() {
+  [ -n "$(pg_bin)" ] || need_package postgresql
+  local bin; bin=$(pg_bin)
+  local data="$run/postgres"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data"
+    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data"
+    as_postgres "$bin/initdb" -D "$data" -A trust -U actorchat -E UTF8 >/dev/null
+  fi
+  as_postgres "$bin/pg_ctl" -D "$data" -o "-p $pg_port -k $data -c listen_addresses=127.0.0.1" -l "$run/postgres.log" -w start >/dev/null
+  head -n 1 "$data/postmaster.pid" > "$run/postgres.pid"
+  psql -h 127.0.0.1 -p "$pg_port" -U actorchat -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'actorchat'" | grep -q 1 \
+    || psql -h 127.0.0.1 -p "$pg_port" -U actorchat -d postgres -qc "CREATE DATABASE actorchat"
 }
 
 alive() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
@@ -45,7 +69,9 @@ wait_ready() {
 common_args() {
   echo --ActorChat:Redis "127.0.0.1:$redis_port" \
     --ActorChat:Cluster:Membership Redis --ActorChat:Cluster:AdvertisedAddress 127.0.0.1 \
-    --ActorChat:Storage:Provider Redis --ActorChat:Dashboard:Key "$(cat "$run/dashboard-key")"
+    --ActorChat:Storage:Provider Postgres \
+    --ActorChat:Storage:ConnectionString "Host=127.0.0.1;Port=$pg_port;Username=actorchat;Database=actorchat" \
+    --ActorChat:Dashboard:Key "$(cat "$run/dashboard-key")"
 }
 
 start_dotnet() {
@@ -73,6 +99,7 @@ up() {
   redis-server --port "$redis_port" --bind 127.0.0.1 --appendonly yes --appendfsync always --save "" \
     --dir "$run/redis" --daemonize yes --pidfile "$run/redis.pid" --logfile "$run/redis.log"
   for _ in $(seq 1 50); do [ -s "$run/redis.pid" ] && break; sleep 0.1; done
+  start_postgres
 
   for i in 0 1 2; do
     start_dotnet "silo$((i + 1))" silo/ActorChat.Silo --urls "http://127.0.0.1:${silo_http_ports[$i]}" \
@@ -134,6 +161,7 @@ status() {
     if [ -n "$url" ] && [ "$state" = running ]; then health=$(curl -s -m 2 "$url" 2>/dev/null || echo unreachable); fi
     printf '%-8s %-8s %-8s %-28s %s\n' "$name" "$pid" "$state" "$ports" "$health"
   }
+  row postgres "postgres:$pg_port"
   row redis "redis:$redis_port"
   for i in 0 1 2; do
     row "silo$((i + 1))" "http:${silo_http_ports[$i]} silo:${silo_ports[$i]} gw:${gateway_ports[$i]}" "http://127.0.0.1:${silo_http_ports[$i]}/health/ready"
@@ -149,7 +177,7 @@ status() {
 }
 
 down() {
-  for name in nginx api1 api2 silo1 silo2 silo3 redis; do
+  for name in nginx api1 api2 silo1 silo2 silo3 redis postgres; do
     if alive "$name"; then
       pid=$(cat "$run/$name.pid")
       kill -TERM "$pid"

@@ -4,9 +4,10 @@ using Xunit.Abstractions;
 namespace ActorChat.Cluster.Tests;
 
 /// <summary>
-/// Three silos, two front ends and Redis as separate processes. While members chat through both front ends,
-/// the silo hosting the room is killed (SIGKILL), then one front end is. Every member must end with the room's
-/// sequence exactly 1..N, and every acknowledged message must be in history.
+/// Three silos, two front ends, PostgreSQL and Redis as separate processes. While members chat through both front
+/// ends, the silo hosting the room is killed (SIGKILL), then PostgreSQL is stopped and started again, then one
+/// front end is killed. Every member must end with the room's sequence exactly 1..N, and every acknowledged
+/// message must be in history.
 /// </summary>
 public sealed class FailoverTests(ITestOutputHelper output)
 {
@@ -14,7 +15,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     private const int MessagesEach = 120;
 
     [Fact]
-    public async Task Nothing_acknowledged_is_lost_or_doubled_when_a_silo_and_a_front_end_are_killed()
+    public async Task Nothing_acknowledged_is_lost_or_doubled_when_a_silo_the_database_and_a_front_end_go_down()
     {
         await using var cluster = await LocalCluster.StartAsync(silos: 3, frontEnds: 2);
         const string room = "busy";
@@ -40,6 +41,16 @@ public sealed class FailoverTests(ITestOutputHelper output)
             output.WriteLine($"killing {host.Name} (pid {host.Process.Pid}), host of room {room}");
             await host.Process.KillHardAsync();
 
+            await WaitUntil(() => members.All(m => m.Acknowledged.Count >= MessagesEach / 3), "a third of the messages");
+
+            // The database goes away: sends are refused (internal) rather than acknowledged, until it is back.
+            output.WriteLine($"stopping PostgreSQL (pid file in {cluster.Postgres.Directory})");
+            var refusedBefore = members.Sum(m => m.Refused);
+            await cluster.Postgres.StopAsync();
+            await WaitUntil(() => members.Sum(m => m.Refused) > refusedBefore + Members, "sends refused while the database is down");
+            await cluster.Postgres.RestartAsync();
+            output.WriteLine($"PostgreSQL back; {members.Sum(m => m.Refused) - refusedBefore} sends were refused meanwhile");
+
             await WaitUntil(() => members.All(m => m.Acknowledged.Count >= MessagesEach / 2), "half of the messages");
             var frontEnd = cluster.FrontEnds[0];
             output.WriteLine($"killing front end {frontEnd.Name} (pid {frontEnd.Process.Pid})");
@@ -55,7 +66,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             var duplicated = members.Sum(m => m.Received.Count - m.Received.Distinct().Count());
             var lost = acknowledged.Count(a => history.All(h => h.Seq != a.Value || h.ClientMsgId != a.Key));
             output.WriteLine($"sent {Members * MessagesEach}, acknowledged {acknowledged.Count}, stored {history.Count}, " +
-                $"delivered {delivered} (to {Members} members), lost {lost}, duplicated {duplicated}, reconnects {members.Sum(m => m.Reconnects)}; {cluster.LogHint}");
+                $"delivered {delivered} (to {Members} members), lost {lost}, duplicated {duplicated}, reconnects {members.Sum(m => m.Reconnects)}, " +
+                $"refused and retried {members.Sum(m => m.Refused)}; {cluster.LogHint}");
 
             Assert.Equal(Members * MessagesEach, acknowledged.Count);
             Assert.Equal(0, lost);

@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace ActorChat.Cluster.Tests;
 
 /// <summary>
-/// A real cluster of processes on loopback ports the OS picks: Redis (append-only, fsync always), silos and
-/// front ends in client mode, all with Redis membership and storage. Every process is stopped by its PID.
+/// A real cluster of processes on loopback ports the OS picks: PostgreSQL (rooms and messages), Redis (membership
+/// and stream subscriptions; append-only, fsync always), silos and front ends in client mode. Every process is
+/// stopped by its PID.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -28,6 +29,11 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public int RedisPort { get; private set; }
 
+    /// <summary>The cluster's database, which a test may stop and start again.</summary>
+    public ActorChat.Testing.PostgresServer Postgres { get; private set; } = null!;
+
+    private string _database = string.Empty;
+
     public List<Node> Silos { get; } = [];
 
     public List<Node> FrontEnds { get; } = [];
@@ -42,6 +48,8 @@ public sealed class LocalCluster : IAsyncDisposable
         try
         {
             await cluster.StartRedisAsync();
+            cluster.Postgres = await ActorChat.Testing.PostgresServer.StartAsync();
+            cluster._database = await cluster.Postgres.CreateDatabaseAsync("actorchat");
             for (var i = 0; i < silos; i++)
             {
                 cluster.Silos.Add(cluster.StartSilo($"silo{i + 1}"));
@@ -99,6 +107,11 @@ public sealed class LocalCluster : IAsyncDisposable
         foreach (var process in Enumerable.Reverse(_processes))
         {
             await process.DisposeAsync();
+        }
+
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
         }
 
         _http.Dispose();
@@ -163,7 +176,8 @@ public sealed class LocalCluster : IAsyncDisposable
         "--ActorChat:Cluster:Liveness:NumVotesForDeathDeclaration", "1",
         "--ActorChat:Cluster:Liveness:TableRefreshTimeout", "00:00:02",
         "--ActorChat:Cluster:Messaging:ResponseTimeout", "00:00:05",
-        "--ActorChat:Storage:Provider", "Redis",
+        "--ActorChat:Storage:Provider", "Postgres",
+        "--ActorChat:Storage:ConnectionString", _database,
         "--ActorChat:Streams:PollInterval", "00:00:00.005",
         "--Logging:LogLevel:Default", "Warning",
         "--Logging:LogLevel:ActorChat", "Information",

@@ -23,6 +23,9 @@ internal sealed class Member(LocalCluster cluster, string user, string room, int
     /// <summary>clientMsgId to the seq its ok carried.</summary>
     public Dictionary<string, long> Acknowledged { get; } = [];
 
+    /// <summary>Sends answered <c>internal</c> (the store or a silo was away); each was retried with the same id.</summary>
+    public int Refused { get; private set; }
+
     public int Reconnects { get; private set; }
 
     public long LastSeen
@@ -91,6 +94,7 @@ internal sealed class Member(LocalCluster cluster, string user, string room, int
                 }
 
                 // internal: the grain call failed during fail-over; the same id makes the retry safe.
+                Refused++;
                 await Task.Delay(100);
             }
             catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException)

@@ -73,9 +73,9 @@ public sealed class StartupTests : IDisposable
     [Fact]
     public async Task A_silo_with_a_setting_out_of_range_exits_with_1_naming_the_setting()
     {
-        var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}", "--ActorChat:Rooms:ChunkSize", "1");
+        var (exitCode, error) = await RunAsync("silo/ActorChat.Silo", "ActorChat.Silo.dll", "--urls", $"http://127.0.0.1:{FreePorts.Next()}", "--ActorChat:Rooms:RecentMessages", "-1");
         Assert.Equal(1, exitCode);
-        Assert.Contains("ActorChat.Silo: cannot start: ChunkSize:", error, StringComparison.Ordinal);
+        Assert.Contains("ActorChat.Silo: cannot start: RecentMessages:", error, StringComparison.Ordinal);
     }
 
     private async Task<(int ExitCode, string Error)> RunAsync(string project, string assembly, params string[] args)

@@ -10,14 +10,14 @@ namespace ActorChat.Deploy.Tests;
 public sealed class DeploymentFileTests
 {
     [Fact]
-    public void The_compose_file_starts_redis_three_silos_two_front_ends_and_nginx_with_health_checks()
+    public void The_compose_file_starts_postgres_redis_three_silos_two_front_ends_and_nginx_with_health_checks()
     {
         var compose = DeployFiles.Load("deploy/docker-compose.yml").Single();
         var services = (YamlMappingNode)compose["services"];
         var names = services.Children.Keys.Select(k => k.ToString()).ToHashSet();
-        Assert.Equal(["api1", "api2", "nginx", "redis", "silo1", "silo2", "silo3"], names.Order());
+        Assert.Equal(["api1", "api2", "nginx", "postgres", "redis", "silo1", "silo2", "silo3"], names.Order());
 
-        foreach (var name in new[] { "silo1", "silo2", "silo3", "api1", "api2", "redis" })
+        foreach (var name in new[] { "silo1", "silo2", "silo3", "api1", "api2", "redis", "postgres" })
         {
             var service = DeployFiles.Merged((YamlMappingNode)services[name]);
             Assert.True(service.Children.ContainsKey("healthcheck"), $"{name} has no health check");
@@ -33,6 +33,13 @@ public sealed class DeploymentFileTests
                 Assert.True(SettingNames.Exists(variable), $"{name}: {variable} is not an ActorChat setting");
             }
         }
+
+        // Rooms and messages in PostgreSQL on a volume of their own; the silos wait for it.
+        var postgres = (YamlMappingNode)services["postgres"];
+        Assert.Contains(((YamlSequenceNode)postgres["volumes"]).Select(v => v.ToString()), v => v.EndsWith(":/var/lib/postgresql/data", StringComparison.Ordinal));
+        var silo = DeployFiles.Merged((YamlMappingNode)services["silo1"]);
+        Assert.Equal("Postgres", ((YamlMappingNode)silo["environment"])["ActorChat__Storage__Provider"].ToString());
+        Assert.True(((YamlMappingNode)silo["depends_on"]).Children.ContainsKey("postgres"));
 
         var redis = string.Join(' ', ((YamlSequenceNode)((YamlMappingNode)services["redis"])["command"]).Select(c => c.ToString()));
         Assert.Contains("--appendonly yes", redis, StringComparison.Ordinal);

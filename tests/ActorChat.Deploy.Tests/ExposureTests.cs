@@ -53,7 +53,8 @@ public sealed class ExposureTests
         var configMap = documents.Single(d => d["kind"].ToString() == "ConfigMap");
         Assert.EndsWith($":{ManagementPort}", ((YamlMappingNode)configMap["data"])["ActorChat__Management__Urls"].ToString(), StringComparison.Ordinal);
 
-        foreach (var service in documents.Where(d => d["kind"].ToString() == "Service"))
+        // The front ends' Service: the database's own Service serves the silos inside the namespace only.
+        foreach (var service in documents.Where(d => d["kind"].ToString() == "Service" && ((YamlMappingNode)d["metadata"])["name"].ToString() != "actorchat-postgres"))
         {
             foreach (var port in ((YamlSequenceNode)((YamlMappingNode)service["spec"])["ports"]).Cast<YamlMappingNode>())
             {
@@ -83,7 +84,8 @@ public sealed class ExposureTests
     [Fact]
     public void Kubernetes_admits_the_silo_and_gateway_ports_only_from_silos_and_front_ends()
     {
-        var policy = DeployFiles.Load(DeployFiles.Kubernetes).Single(d => d["kind"].ToString() == "NetworkPolicy");
+        var policy = DeployFiles.Load(DeployFiles.Kubernetes).Single(d => d["kind"].ToString() == "NetworkPolicy"
+            && ((YamlMappingNode)d["metadata"])["name"].ToString() == "actorchat-silo");
         var spec = (YamlMappingNode)policy["spec"];
         Assert.Equal("actorchat-silo", ((YamlMappingNode)((YamlMappingNode)spec["podSelector"])["matchLabels"])["app"].ToString());
         Assert.Contains("Ingress", ((YamlSequenceNode)spec["policyTypes"]).Select(t => t.ToString()));
@@ -104,5 +106,22 @@ public sealed class ExposureTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void Kubernetes_keeps_the_database_on_a_persistent_volume_that_only_silos_reach()
+    {
+        var documents = DeployFiles.Load(DeployFiles.Kubernetes);
+        var database = documents.Single(d => d["kind"].ToString() == "StatefulSet" && ((YamlMappingNode)d["metadata"])["name"].ToString() == "actorchat-postgres");
+        var claims = (YamlSequenceNode)((YamlMappingNode)database["spec"])["volumeClaimTemplates"];
+        Assert.Single(claims);
+
+        var policy = documents.Single(d => d["kind"].ToString() == "NetworkPolicy" && ((YamlMappingNode)d["metadata"])["name"].ToString() == "actorchat-postgres");
+        var rule = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)policy["spec"])["ingress"]).Single();
+        var peer = (YamlMappingNode)((YamlSequenceNode)rule["from"]).Single();
+        Assert.Equal("actorchat-silo", ((YamlMappingNode)((YamlMappingNode)peer["podSelector"])["matchLabels"])["app"].ToString());
+
+        var configMap = documents.Single(d => d["kind"].ToString() == "ConfigMap");
+        Assert.Equal("Postgres", ((YamlMappingNode)configMap["data"])["ActorChat__Storage__Provider"].ToString());
     }
 }

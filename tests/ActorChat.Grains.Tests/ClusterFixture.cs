@@ -13,7 +13,6 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"actorchat-grains-{Guid.NewGuid():N}");
 
-    public const int ChunkSize = 16;
     public const int PresenceMemberLimit = 5;
     public const int MaxPendingInvitations = 3;
 
@@ -25,7 +24,6 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ActorChat:Rooms:ChunkSize"] = ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Rooms:PresenceMemberLimit"] = PresenceMemberLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Rooms:DedupWindow"] = "50",
             ["ActorChat:Limits:MaxPendingInvitations"] = MaxPendingInvitations.ToString(System.Globalization.CultureInfo.InvariantCulture),
