@@ -41,14 +41,15 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 start_postgres() {
   [ -n "$(pg_bin)" ] || need_package postgresql
   local bin; bin=$(pg_bin)
-  local data="$run/postgres"
-  if [ ! -f "$data/PG_VERSION" ]; then
-    mkdir -p "$data"
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data"
-    as_postgres "$bin/initdb" -D "$data" -A trust -U actorchat -E UTF8 >/dev/null
+  # Owned by the user the server runs as: data, log and socket.
+  local home="$run/postgres"
+  if [ ! -f "$home/data/PG_VERSION" ]; then
+    mkdir -p "$home"
+    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$home"
+    as_postgres "$bin/initdb" -D "$home/data" -A trust -U actorchat -E UTF8 >/dev/null
   fi
-  as_postgres "$bin/pg_ctl" -D "$data" -o "-p $pg_port -k $data -c listen_addresses=127.0.0.1" -l "$run/postgres.log" -w start >/dev/null
-  head -n 1 "$data/postmaster.pid" > "$run/postgres.pid"
+  as_postgres "$bin/pg_ctl" -D "$home/data" -o "-p $pg_port -k $home -c listen_addresses=127.0.0.1" -l "$home/server.log" -w start >/dev/null
+  head -n 1 "$home/data/postmaster.pid" > "$run/postgres.pid"
   psql -h 127.0.0.1 -p "$pg_port" -U actorchat -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'actorchat'" | grep -q 1 \
     || psql -h 127.0.0.1 -p "$pg_port" -U actorchat -d postgres -qc "CREATE DATABASE actorchat"
 }
