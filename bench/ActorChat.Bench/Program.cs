@@ -29,6 +29,7 @@ Func<ServerUnderTest, BenchOptions, int, List<Result>, CancellationToken, Task> 
     "idle" => IdleScenario.RunAsync,
     "poll-vs-push" => PollVsPushScenario.RunAsync,
     "history-depth" => HistoryDepthScenario.RunAsync,
+    "big-room" => BigRoomScenario.RunAsync,
     _ => throw new ArgumentException($"Unknown scenario '{options.Scenario}'."),
 };
 

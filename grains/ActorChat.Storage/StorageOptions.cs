@@ -18,7 +18,7 @@ public sealed class StorageOptions
     /// <summary>Npgsql connection string for <c>Postgres</c> (<c>Host=...;Database=...;Username=...;Password=...</c>).</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>StackExchange.Redis configuration string for the stream subscriptions of a PostgreSQL cluster; falls back to <c>ActorChat:Redis</c>.</summary>
+    /// <summary>StackExchange.Redis configuration string for the stream subscriptions of a cluster with Redis membership; falls back to <c>ActorChat:Redis</c>.</summary>
     public string? Redis { get; set; }
 
     /// <summary>

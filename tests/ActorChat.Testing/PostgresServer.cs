@@ -30,6 +30,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public bool IsRunning => _pid != 0;
 
+    /// <summary>The postmaster's PID while the server runs; 0 otherwise.</summary>
+    public int Pid => _pid;
+
     /// <summary>A connection string for <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database = "postgres") =>
         new NpgsqlConnectionStringBuilder

@@ -4,8 +4,9 @@ using ActorChat.Bench.Servers;
 namespace ActorChat.Bench.Scenarios;
 
 /// <summary>
-/// Send latency (request to ok, one at a time) in a room with 100 messages of history and in one with
-/// <c>--depth</c> (default 100,000): a send must cost the same however long the history.
+/// Send latency (request to ok, one at a time) and bytes written to disk per send in a room with 100 messages of
+/// history and in one with <c>--depth</c> (default 100,000): a send must cost the same however long the history,
+/// and what it writes must follow the message's size (<c>--message-size</c>), not the room's.
 /// </summary>
 internal static class HistoryDepthScenario
 {
@@ -37,6 +38,7 @@ internal static class HistoryDepthScenario
             await FillAsync(writer, room, depth, options.MessageSize, progress, cancellationToken);
 
             var recorder = new LatencyRecorder(options.Samples);
+            var diskBefore = server.DiskWriteBytes();
             for (var i = 0; i < options.Samples; i++)
             {
                 var start = Clock.Now;
@@ -45,7 +47,10 @@ internal static class HistoryDepthScenario
                 progress.SentOne();
             }
 
+            var written = server.DiskWriteBytes() - diskBefore;
             var latency = recorder.Summarize();
+            results.Add(new Result("history-depth", server.Kind, run, $"disk written per send at depth {depth}", written / 1024.0 / options.Samples, "KiB"));
+            results.Add(new Result("history-depth", server.Kind, run, $"disk written per send / message size at depth {depth}", written / (double)options.Samples / options.MessageSize, "ratio"));
             results.Add(new Result("history-depth", server.Kind, run, $"send p50 at depth {depth}", latency.P50Ms, "ms"));
             results.Add(new Result("history-depth", server.Kind, run, $"send p99 at depth {depth}", latency.P99Ms, "ms"));
             results.Add(new Result("history-depth", server.Kind, run, $"send mean at depth {depth}", latency.MeanMs, "ms"));

@@ -16,6 +16,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     private readonly List<Process> _processes = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private string? _dataDirectory;
+    private ActorChat.Testing.PostgresServer? _postgres;
 
     private ServerUnderTest(string kind, Uri baseAddress)
     {
@@ -52,13 +53,18 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                          "--ActorChat:Auth:DevLogin", "true",
                          "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings(options)]);
                     break;
+                case "actorchat-postgres":
+                    server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
+                        ["--urls", server.BaseAddress.ToString(), "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
+                         "--ActorChat:Auth:DevLogin", "true", .. await server.PostgresSettingsAsync(), .. ActorChatBenchSettings(options)]);
+                    break;
                 case "actorchat-cluster":
+                    // A silo and a front end in processes of their own, the silo storing in PostgreSQL as clusters do.
                     var gateway = FreePort();
-                    server._dataDirectory = Path.Combine(Path.GetTempPath(), $"actorchat-bench-{Guid.NewGuid():N}");
                     server.StartDotnet(Paths.Output("silo/ActorChat.Silo", "ActorChat.Silo.dll"),
                         ["--urls", $"http://127.0.0.1:{FreePort()}", "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
                          "--ActorChat:Cluster:GatewayPort", gateway.ToString(CultureInfo.InvariantCulture),
-                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings(options)]);
+                         .. await server.PostgresSettingsAsync(), .. ActorChatBenchSettings(options)]);
                     server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
                         ["--urls", server.BaseAddress.ToString(), "--ActorChat:Hosting:Mode", "Client", "--ActorChat:Auth:DevLogin", "true",
                          "--ActorChat:Cluster:Gateways:0", $"127.0.0.1:{gateway}", .. ActorChatBenchSettings(options)]);
@@ -70,7 +76,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                     server.StartDotnet(Paths.Self, ["serve-raw", "--port", port.ToString(CultureInfo.InvariantCulture)]);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown server '{kind}' (actorchat, actorchat-cluster, signalr, raw).");
+                    throw new ArgumentException($"Unknown server '{kind}' (actorchat, actorchat-postgres, actorchat-cluster, signalr, raw).");
             }
 
             await server.WaitReadyAsync();
@@ -123,6 +129,22 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     });
 
+    /// <summary>
+    /// Bytes this server has written to storage devices so far (<c>/proc/PID/io</c> write_bytes): its own processes
+    /// and, for a server on PostgreSQL, the database's (the postmaster and every backend, WAL writer and checkpointer).
+    /// </summary>
+    public long DiskWriteBytes()
+    {
+        var pids = _processes.Where(p => !p.HasExited).Select(p => p.Id).ToList();
+        if (_postgres?.Pid is { } postmaster and > 0)
+        {
+            pids.Add(postmaster);
+            pids.AddRange(ChildrenOf(postmaster));
+        }
+
+        return pids.Sum(pid => ReadIo(pid, "write_bytes"));
+    }
+
     /// <summary>CPU seconds (user + system) used so far by every process of this server.</summary>
     public double CpuSeconds() => _processes.Sum(p => ReadProc(p, "stat", text =>
     {
@@ -144,6 +166,11 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
 
         _http.Dispose();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
         if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
@@ -173,6 +200,54 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return socket;
     }
 
+    private async Task<string[]> PostgresSettingsAsync()
+    {
+        _postgres = await ActorChat.Testing.PostgresServer.StartAsync();
+        var database = await _postgres.CreateDatabaseAsync("actorchat");
+        return ["--ActorChat:Storage:Provider", "Postgres", "--ActorChat:Storage:ConnectionString", database];
+    }
+
+    private static IEnumerable<int> ChildrenOf(int parent)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent)
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    private static long ReadIo(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/io").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[(field.Length + 1)..].Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The process just ended (a database backend whose connection closed).
+            return 0;
+        }
+    }
+
     private static long ReadProc(Process? process, string file, Func<string, long> parse) =>
         process is null || process.HasExited ? 0 : parse(File.ReadAllText($"/proc/{process.Id}/{file}"));
 
@@ -200,7 +275,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null && Environment.GetEnvironmentVariable("BENCH_SERVER_STDOUT") == "1") { Console.Error.WriteLine($"  [{Kind}] {e.Data}"); } };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)

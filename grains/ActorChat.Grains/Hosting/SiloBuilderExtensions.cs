@@ -35,9 +35,9 @@ public static class SiloBuilderExtensions
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<ChatStoreHost>().Store);
         services.AddHostedService<RetentionService>();
 
-        // Stream subscriptions: a single process keeps them in memory; a cluster (PostgreSQL) in Redis, so that they
-        // outlive the silo that held them.
-        if (storage.Provider == StorageProvider.Postgres)
+        // Stream subscriptions: a cluster with Redis membership keeps them in Redis, so that they outlive the silo
+        // that held them; one machine (Development membership) keeps them in memory.
+        if (configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>()?.Membership == MembershipProvider.Redis)
         {
             var redis = RedisConfiguration(storage.Redis ?? configuration["ActorChat:Redis"], StorageOptions.Section);
             silo.AddRedisGrainStorage(ChatProviders.PubSubStorage, options => options.Configure<IServiceProvider>((o, sp) =>

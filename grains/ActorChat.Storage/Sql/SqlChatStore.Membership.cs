@@ -103,33 +103,23 @@ internal sealed partial class SqlChatStore
     }
 
     /// <summary>
-    /// Decides and writes a join in one transaction. Quotas are checked with conditional updates, so two joins
-    /// committing at once on different writers cannot both take the last place.
+    /// Decides and writes a join in one transaction. Quotas are checked with conditional updates, and the room and
+    /// member rows are inserted only if absent, so joins committing at once on different writers can neither both
+    /// take the last place nor both create the room: the one that finds it made gives back what it took.
     /// </summary>
     private static async Task<JoinOutcome> JoinAsync(DbConnection db, DbTransaction tx, JoinCommand command)
     {
         var room = await ReadRoomAsync(db, tx, command.Room);
         var admission = await ReadAdmissionAsync(db, tx, command.Room, command.User);
-        if (admission.Member)
+        if (Refusal(command, room, admission) is { } refused)
         {
-            return new JoinOutcome(JoinStatus.AlreadyMember, room);
-        }
-
-        if (room is not null && room.IsPrivate && !admission.Invited)
-        {
-            return new JoinOutcome(JoinStatus.NotAdmitted, room);
-        }
-
-        if (room is not null && command.CreatePrivate && !room.IsPrivate && !room.IsDirect)
-        {
-            return new JoinOutcome(JoinStatus.PublicExists, room);
+            return refused;
         }
 
         await Db.ExecuteAsync(db, tx, "INSERT INTO users (user_id) VALUES (@user) ON CONFLICT DO NOTHING", ("@user", command.User));
-        var quotas = command.Quotas;
         if (!command.Direct && await Db.ExecuteAsync(db, tx,
             "UPDATE users SET memberships = memberships + 1 WHERE user_id = @user AND memberships < @max",
-            ("@user", command.User), ("@max", quotas.MaxMemberships)) == 0)
+            ("@user", command.User), ("@max", command.Quotas.MaxMemberships)) == 0)
         {
             return new JoinOutcome(JoinStatus.MembershipQuota, room);
         }
@@ -139,24 +129,40 @@ internal sealed partial class SqlChatStore
         {
             if (!await TakeCreationAsync(db, tx, command))
             {
-                if (!command.Direct)
-                {
-                    await Db.ExecuteAsync(db, tx, "UPDATE users SET memberships = memberships - 1 WHERE user_id = @user", ("@user", command.User));
-                }
-
+                await GiveBackMembershipAsync(db, tx, command);
                 return new JoinOutcome(JoinStatus.CreationQuota, null, NextCreation: await NextCreationAsync(db, tx, command));
             }
 
             var isPrivate = command.CreatePrivate && !command.Direct;
-            await Db.ExecuteAsync(db, tx,
-                "INSERT INTO rooms (room, created_at, created_by, is_private, is_direct) VALUES (@room, @at, @by, @private, @direct)",
-                ("@room", command.Room), ("@at", Db.Ticks(command.Now)), ("@by", command.User), ("@private", isPrivate), ("@direct", command.Direct));
-            room = new RoomRecord(command.Room, isPrivate, command.Direct, 0, command.Now, command.User);
-            created = true;
+            created = await Db.ExecuteAsync(db, tx,
+                "INSERT INTO rooms (room, created_at, created_by, is_private, is_direct) VALUES (@room, @at, @by, @private, @direct) ON CONFLICT DO NOTHING",
+                ("@room", command.Room), ("@at", Db.Ticks(command.Now)), ("@by", command.User), ("@private", isPrivate), ("@direct", command.Direct)) == 1;
+            if (created)
+            {
+                room = new RoomRecord(command.Room, isPrivate, command.Direct, 0, command.Now, command.User);
+            }
+            else
+            {
+                // Made by a join that committed first: this one creates nothing, and may not be let in after all.
+                await Db.ExecuteAsync(db, tx, "UPDATE users SET rooms_created = rooms_created - 1, window_count = window_count - 1 WHERE user_id = @user",
+                    ("@user", command.User));
+                room = await ReadRoomAsync(db, tx, command.Room);
+                if (Refusal(command, room, admission) is { } late)
+                {
+                    await GiveBackMembershipAsync(db, tx, command);
+                    return late;
+                }
+            }
         }
 
-        await Db.ExecuteAsync(db, tx, "INSERT INTO members (room, user_id, joined_at) VALUES (@room, @user, @at)",
-            ("@room", command.Room), ("@user", command.User), ("@at", Db.Ticks(command.Now)));
+        if (await Db.ExecuteAsync(db, tx, "INSERT INTO members (room, user_id, joined_at) VALUES (@room, @user, @at) ON CONFLICT DO NOTHING",
+            ("@room", command.Room), ("@user", command.User), ("@at", Db.Ticks(command.Now))) == 0)
+        {
+            // The same user's other join committed first.
+            await GiveBackMembershipAsync(db, tx, command);
+            return new JoinOutcome(JoinStatus.AlreadyMember, room);
+        }
+
         await Db.ExecuteAsync(db, tx,
             "UPDATE rooms SET member_count = member_count + 1, invited_count = invited_count - @invited WHERE room = @room",
             ("@room", command.Room), ("@invited", admission.Invited ? 1 : 0));
@@ -165,8 +171,20 @@ internal sealed partial class SqlChatStore
             await Db.ExecuteAsync(db, tx, "DELETE FROM invitations WHERE room = @room AND user_id = @user", ("@room", command.Room), ("@user", command.User));
         }
 
-        return new JoinOutcome(JoinStatus.Joined, room with { MemberCount = room.MemberCount + 1 }, created);
+        return new JoinOutcome(JoinStatus.Joined, room! with { MemberCount = room.MemberCount + 1 }, created);
     }
+
+    /// <summary>Why a join is refused as things stand, or null.</summary>
+    private static JoinOutcome? Refusal(JoinCommand command, RoomRecord? room, Admission admission) =>
+        admission.Member ? new JoinOutcome(JoinStatus.AlreadyMember, room)
+        : room is not null && room.IsPrivate && !admission.Invited ? new JoinOutcome(JoinStatus.NotAdmitted, room)
+        : room is not null && command.CreatePrivate && !room.IsPrivate && !room.IsDirect ? new JoinOutcome(JoinStatus.PublicExists, room)
+        : null;
+
+    private static Task GiveBackMembershipAsync(DbConnection db, DbTransaction tx, JoinCommand command) =>
+        command.Direct
+            ? Task.CompletedTask
+            : Db.ExecuteAsync(db, tx, "UPDATE users SET memberships = memberships - 1 WHERE user_id = @user", ("@user", command.User));
 
     /// <summary>
     /// Counts a creation against the total and the window quota. A window starts with the first creation after the

@@ -51,6 +51,25 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Joins_that_race_create_the_room_once_and_count_each_member_once()
+    {
+        var room = Room("race");
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.JoinAsync(Join(room, User($"racer{i}")))));
+        Assert.All(outcomes, o => Assert.Equal(JoinStatus.Joined, o.Status));
+        Assert.Single(outcomes, o => o.Created);
+        Assert.Equal(20, (await Store.RoomAsync(room))!.MemberCount);
+
+        // One user joining twice at once is one membership, counted once against the quota.
+        var quotas = Roomy with { MaxMemberships = 2 };
+        var twice = Room("twice");
+        await Store.JoinAsync(Join(twice, User("host")));
+        var same = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Store.JoinAsync(Join(twice, User("twin"), quotas: quotas))));
+        Assert.Single(same, o => o.Status == JoinStatus.Joined);
+        Assert.Equal(2, (await Store.RoomAsync(twice))!.MemberCount);
+        Assert.Equal(JoinStatus.Joined, (await Store.JoinAsync(Join(Room("other"), User("twin"), quotas: quotas))).Status);
+    }
+
+    [Fact]
     public async Task A_private_room_admits_members_and_invitees_and_a_public_name_cannot_become_private()
     {
         var closed = Room("closed");
