@@ -16,6 +16,8 @@ public enum ChatErrorCode
     Internal = 8,
     Conflict = 9,
     QuotaExceeded = 10,
+    SlowMode = 11,
+    Muted = 12,
 }
 
 public static class ChatErrorCodes
@@ -32,6 +34,8 @@ public static class ChatErrorCodes
         ChatErrorCode.NotFound => "not_found",
         ChatErrorCode.Conflict => "conflict",
         ChatErrorCode.QuotaExceeded => "quota_exceeded",
+        ChatErrorCode.SlowMode => "slow_mode",
+        ChatErrorCode.Muted => "muted",
         _ => "internal",
     };
 }

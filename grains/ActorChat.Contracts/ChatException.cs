@@ -25,6 +25,17 @@ public sealed class ChatException : Exception
         Code = code;
     }
 
+    public ChatException(ChatErrorCode code, string message, DateTimeOffset retryAt)
+        : base(message)
+    {
+        Code = code;
+        RetryAt = retryAt;
+    }
+
     [Id(0)]
     public ChatErrorCode Code { get; private set; } = ChatErrorCode.Internal;
+
+    /// <summary>When the refused request may succeed (slow mode): front ends say it as <c>retryAfterMs</c>.</summary>
+    [Id(1)]
+    public DateTimeOffset? RetryAt { get; private set; }
 }

@@ -54,6 +54,18 @@ public sealed class ChatLimits
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan RoomCreationWindow { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Distinct emoji one message may carry as reactions; one more kind is <c>quota_exceeded</c>.</summary>
+    [Range(1, 1000)]
+    public int MaxReactionKinds { get; set; } = 20;
+
+    /// <summary>Users one message may mention; more is <c>bad_request</c>.</summary>
+    [Range(0, 1000)]
+    public int MaxMentions { get; set; } = 20;
+
+    /// <summary>Longest room topic in UTF-16 code units.</summary>
+    [Range(1, 10_000)]
+    public int MaxTopicLength { get; set; } = 250;
+
     /// <summary>Longest request <c>id</c> and <c>clientMsgId</c>.</summary>
     [Range(1, 1024)]
     public int MaxIdLength { get; set; } = 64;

@@ -36,6 +36,42 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Send")]
     Task<SendResult> Send(string user, string text, string? clientMsgId);
 
+    /// <summary>
+    /// Posts a message with what it answers (<see cref="MessageDraft.ReplyTo"/>, a message of this room) and whom it
+    /// names (members only; others are dropped). Refused while the sender is muted, and under slow mode too soon
+    /// after the sender's last message (<see cref="ChatErrorCode.SlowMode"/>, with when the next is allowed).
+    /// </summary>
+    [Alias("Post")]
+    Task<SendResult> Post(string user, MessageDraft draft);
+
+    /// <summary>Replaces a message's text: its author only, within <c>ActorChat:Rooms:EditWindow</c>.</summary>
+    [Alias("Edit")]
+    Task<ChangeResult> Edit(string user, long seq, string text);
+
+    /// <summary>Deletes a message, text and all: its author, or an owner or admin.</summary>
+    [Alias("Delete")]
+    Task<ChangeResult> Delete(string user, long seq);
+
+    /// <summary>Adds or takes back the user's reaction with one emoji; the result's count is how many have it after.</summary>
+    [Alias("React")]
+    Task<ChangeResult> React(string user, long seq, string emoji, bool add);
+
+    /// <summary>An owner or admin gives a member a role (only owners make or unmake owners; one owner always stays).</summary>
+    [Alias("SetRole")]
+    Task<ChangeResult> SetRole(string by, string user, RoomRole role);
+
+    /// <summary>An owner or admin kicks, bans or mutes (until a time, or for good) a member of a lower role, or lifts a ban or mute.</summary>
+    [Alias("Moderate")]
+    Task<ChangeResult> Moderate(string by, string user, ModerationAction action, DateTimeOffset? until);
+
+    /// <summary>An owner or admin sets the topic and slow mode (seconds between a member's messages; 0 is off); null keeps what is.</summary>
+    [Alias("Configure")]
+    Task<ChangeResult> Configure(string by, string? topic, int? slowModeSeconds);
+
+    /// <summary>Called after a user was erased: drops what the room holds in memory of them.</summary>
+    [Alias("Forget")]
+    Task Forget(string user);
+
     /// <summary>Up to <paramref name="limit"/> messages older than <paramref name="before"/> (newest page when null), ascending.</summary>
     [Alias("History")]
     Task<HistoryPage> History(string user, long? before, int limit);
@@ -44,9 +80,13 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("After")]
     Task<HistoryPage> After(string user, long after, int limit);
 
-    /// <summary>Messages newer than <paramref name="after"/> for a front end's relay (replay and gap repair); no membership check.</summary>
+    /// <summary>Messages newer than <paramref name="after"/>, without the changes between them; no membership check.</summary>
     [Alias("ReadRange")]
     Task<HistoryPage> ReadRange(long after, int limit);
+
+    /// <summary>The log after <paramref name="after"/> (messages and changes) for a front end's relay (replay and gap repair); no membership check.</summary>
+    [Alias("ReadLog")]
+    Task<LogPage> ReadLog(long after, int limit);
 
     [Alias("Members")]
     Task<MembersPage> Members(string user, string? after, int limit);

@@ -18,7 +18,7 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("IsOnline")]
     Task<bool> IsOnline();
 
-    /// <summary>The user's memberships with read pointers and each room's last seq, sorted by room id.</summary>
+    /// <summary>The user's memberships with read pointers, each room's last seq, unread messages and unread mentions, sorted by room id.</summary>
     [Alias("Rooms")]
     Task<IReadOnlyList<UserRoom>> Rooms();
 
@@ -29,6 +29,13 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Invitations not yet taken up or declined, oldest first.</summary>
     [Alias("Invitations")]
     Task<IReadOnlyList<Invitation>> Invitations();
+
+    /// <summary>
+    /// Erases the user (an operator's request): every message of theirs becomes an anonymous tombstone; their
+    /// reactions, memberships, invitations and record go. Returns the rooms that held anything of them.
+    /// </summary>
+    [Alias("Erase")]
+    Task<IReadOnlyList<string>> Erase();
 
     /// <summary>Publishes a direct message on the user's stream.</summary>
     [Alias("DeliverDirect")]

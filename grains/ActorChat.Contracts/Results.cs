@@ -29,7 +29,8 @@ public sealed record HistoryPage(
 [Immutable]
 public sealed record MemberInfo(
     [property: Id(0)] string User,
-    [property: Id(1)] bool Online);
+    [property: Id(1)] bool Online,
+    [property: Id(2)] RoomRole Role = RoomRole.Member);
 
 [GenerateSerializer]
 [Alias("ActorChat.MembersPage")]
@@ -47,7 +48,9 @@ public sealed record RoomInfo(
     [property: Id(2)] bool IsDirect,
     [property: Id(3)] int MemberCount,
     [property: Id(4)] long LastSeq,
-    [property: Id(5)] bool IsPrivate = false);
+    [property: Id(5)] bool IsPrivate = false,
+    [property: Id(6)] string? Topic = null,
+    [property: Id(7)] int SlowModeSeconds = 0);
 
 [GenerateSerializer]
 [Alias("ActorChat.RoomListing")]
@@ -62,7 +65,26 @@ public sealed record RoomListing(
 public sealed record UserRoom(
     [property: Id(0)] string Room,
     [property: Id(1)] long LastRead,
-    [property: Id(2)] long LastSeq = 0);
+    [property: Id(2)] long LastSeq = 0,
+    [property: Id(3)] int Unread = 0,
+    [property: Id(4)] int Mentions = 0);
+
+/// <summary>A stretch of a room's log: messages (<see cref="MessagePosted"/>) and changes, in seq order.</summary>
+[GenerateSerializer]
+[Alias("ActorChat.LogPage")]
+[Immutable]
+public sealed record LogPage(
+    [property: Id(0)] IReadOnlyList<RoomEvent> Entries,
+    [property: Id(1)] bool HasMore);
+
+/// <summary>A change was stored at <paramref name="Seq"/> in the room's log.</summary>
+[GenerateSerializer]
+[Alias("ActorChat.ChangeResult")]
+[Immutable]
+public sealed record ChangeResult(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] int Count = 0);
 
 /// <summary>A member of <paramref name="Room"/> invited the user; kept until the user joins or declines.</summary>
 [GenerateSerializer]

@@ -6,6 +6,9 @@ namespace ActorChat.Contracts;
 public abstract record RoomEvent
 {
     public abstract string Room { get; }
+
+    /// <summary>The event's place in the room's log (messages and changes); null for presence, typing and reads.</summary>
+    public virtual long? Position => null;
 }
 
 [GenerateSerializer]
@@ -16,6 +19,8 @@ public sealed record MessagePosted(
     [property: Id(1)] string? TraceParent = null) : RoomEvent
 {
     public override string Room => Message.Room;
+
+    public override long? Position => Message.Seq;
 }
 
 [GenerateSerializer]

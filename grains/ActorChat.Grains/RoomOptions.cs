@@ -15,6 +15,10 @@ public sealed class RoomOptions
     [Range(0, 1_000_000)]
     public int PresenceMemberLimit { get; set; } = 1000;
 
+    /// <summary>How long after sending its author may edit a message.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan EditWindow { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Newest messages a room keeps in memory, so resumes and relay repairs need no store read.</summary>
     [Range(0, 100_000)]
     public int RecentMessages { get; set; } = 256;

@@ -43,7 +43,18 @@ internal sealed partial class UserGrain(IChatStore store, ILogger<UserGrain> log
     public Task<bool> IsOnline() => Task.FromResult(_connections.Count > 0);
 
     public async Task<IReadOnlyList<UserRoom>> Rooms() =>
-        [.. (await store.MembershipsAsync(_user)).Select(m => new UserRoom(m.Room, m.LastRead, m.LastSeq))];
+        [.. (await store.MembershipsAsync(_user)).Select(m => new UserRoom(m.Room, m.LastRead, m.LastSeq, m.Unread, m.Mentions))];
+
+    public async Task<IReadOnlyList<string>> Erase()
+    {
+        var rooms = await store.EraseUserAsync(_user);
+
+        // Rooms that held the user in memory (their newest messages, their membership) forget it too.
+        await Task.WhenAll(rooms.Select(room => GrainFactory.GetGrain<IRoomGrain>(room).Forget(_user)));
+        LogErased(logger, rooms.Count);
+        DeactivateOnIdle();
+        return rooms;
+    }
 
     public async Task Invited(Invitation invitation)
     {
@@ -73,6 +84,9 @@ internal sealed partial class UserGrain(IChatStore store, ILogger<UserGrain> log
 
         LogPresence(logger, _user, online);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A user was erased from {Rooms} rooms")]
+    private static partial void LogErased(ILogger logger, int rooms);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "User {User} online: {Online}")]
     private static partial void LogPresence(ILogger logger, string user, bool online);

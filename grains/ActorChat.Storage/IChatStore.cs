@@ -21,8 +21,8 @@ public interface IChatStore
     /// <summary>Whether the user is a member, and whether an invitation admits them.</summary>
     Task<Admission> AdmissionAsync(string room, string user);
 
-    /// <summary>Members sorted by user id (ordinal), after <paramref name="after"/>.</summary>
-    Task<IReadOnlyList<string>> MembersAsync(string room, string? after, int limit);
+    /// <summary>Members sorted by user id (ordinal), after <paramref name="after"/>, with their roles.</summary>
+    Task<IReadOnlyList<(string User, RoomRole Role)>> MembersAsync(string room, string? after, int limit);
 
     /// <summary>Admits the invitee to a private room and keeps a notice of it for them.</summary>
     Task<InviteOutcome> InviteAsync(InviteCommand command);
@@ -33,11 +33,48 @@ public interface IChatStore
     /// <summary>Invitations the user has been told of and not taken up, oldest first.</summary>
     Task<IReadOnlyList<Invitation>> InvitationsAsync(string user);
 
-    /// <summary>Appends messages (ascending seq, one room) and moves each sender's read pointer to its own newest.</summary>
-    Task AppendAsync(string room, IReadOnlyList<ChatMessage> messages);
+    /// <summary>
+    /// Appends log entries (ascending seq, one room), in one commit: messages (<see cref="MessagePosted"/>), which move
+    /// each sender's read pointer to its own newest, and changes (<see cref="RoomChange"/>), each applied to what it
+    /// changes (a message's text, a reaction, a member, the room's settings) as it is recorded.
+    /// </summary>
+    Task AppendAsync(string room, IReadOnlyList<RoomEvent> entries);
 
-    /// <summary>Messages with <paramref name="from"/> ≤ seq ≤ <paramref name="to"/>, ascending.</summary>
+    /// <summary>Appends messages only.</summary>
+    Task AppendAsync(string room, IReadOnlyList<ChatMessage> messages) => AppendAsync(room, [.. messages.Select(m => (RoomEvent)new MessagePosted(m))]);
+
+    /// <summary>Messages (in their current state) with <paramref name="from"/> ≤ seq ≤ <paramref name="to"/>, ascending.</summary>
     Task<IReadOnlyList<ChatMessage>> ReadAsync(string room, long from, long to);
+
+    /// <summary>The log from <paramref name="from"/> to <paramref name="to"/>: messages in their current state and changes, by seq.</summary>
+    Task<IReadOnlyList<RoomEvent>> ReadLogAsync(string room, long from, long to);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages before seq <paramref name="before"/>, ascending, in their current state
+    /// with their reactions (and whether <paramref name="viewer"/> gave each).
+    /// </summary>
+    Task<IReadOnlyList<ChatMessage>> HistoryAsync(string room, long before, int limit, string viewer);
+
+    /// <summary>One message in its current state, or null.</summary>
+    Task<ChatMessage?> MessageAsync(string room, long seq);
+
+    /// <summary>A member's role, mute and latest message time; null when not a member.</summary>
+    Task<MemberState?> MemberStateAsync(string room, string user);
+
+    /// <summary>The emoji a message carries, with their counts, and whether <paramref name="user"/> gave each.</summary>
+    Task<IReadOnlyList<ReactionCount>> ReactionsAsync(string room, long seq, string user);
+
+    /// <summary>How many members of the room hold <paramref name="role"/> (admin or owner).</summary>
+    Task<int> CountRoleAsync(string room, RoomRole role);
+
+    /// <summary>Whether the user is banned from the room, and until when (null: for good).</summary>
+    Task<Ban?> BanAsync(string room, string user);
+
+    /// <summary>
+    /// Erases a user: every message of theirs becomes an anonymous tombstone, their reactions, mentions, memberships,
+    /// invitations, bans and their record go, and changes they made keep no name. Returns the rooms touched.
+    /// </summary>
+    Task<IReadOnlyList<string>> EraseUserAsync(string user);
 
     /// <summary>The first and last seq the log holds (first is last + 1 when retention emptied it; 0/1 when empty).</summary>
     Task<LogBounds> BoundsAsync(string room);
@@ -48,7 +85,7 @@ public interface IChatStore
     /// <summary>Moves a member's read pointer forward; the pointer after the call, or null when not a member.</summary>
     Task<long?> AdvanceReadAsync(string room, string user, long seq);
 
-    /// <summary>The user's memberships with read pointers and each room's last seq, sorted by room id.</summary>
+    /// <summary>The user's memberships with read pointers, each room's last seq, unread messages and unread mentions, sorted by room id.</summary>
     Task<IReadOnlyList<MembershipRecord>> MembershipsAsync(string user);
 
     /// <summary>Listed rooms (public, not direct, with members) sorted by id, after <paramref name="after"/>.</summary>

@@ -1,7 +1,9 @@
+using ActorChat.Contracts;
+
 namespace ActorChat.Storage;
 
 /// <summary>A room's own small record: what it is and how many belong to it (kept, never counted).</summary>
-public sealed record RoomRecord(string Room, bool IsPrivate, bool IsDirect, int MemberCount, DateTimeOffset CreatedAt, string CreatedBy);
+public sealed record RoomRecord(string Room, bool IsPrivate, bool IsDirect, int MemberCount, DateTimeOffset CreatedAt, string CreatedBy, string? Topic = null, int SlowModeSeconds = 0);
 
 /// <summary>The quotas a join is checked against.</summary>
 public sealed record JoinQuotas(int MaxMemberships, int MaxRoomsCreated, int MaxCreationsPerWindow, TimeSpan CreationWindow);
@@ -24,13 +26,16 @@ public enum JoinStatus
     PublicExists,
     MembershipQuota,
     CreationQuota,
+
+    /// <summary>The user is banned from the room (see <see cref="JoinOutcome.BannedUntil"/>).</summary>
+    Banned,
 }
 
 /// <summary>
 /// What a join did. <paramref name="Created"/>: the join made the room. <paramref name="NextCreation"/>: when a
 /// refused creation would next be allowed (per-window quota); null when the total quota refused it.
 /// </summary>
-public sealed record JoinOutcome(JoinStatus Status, RoomRecord? Room, bool Created = false, DateTimeOffset? NextCreation = null);
+public sealed record JoinOutcome(JoinStatus Status, RoomRecord? Room, bool Created = false, DateTimeOffset? NextCreation = null, DateTimeOffset? BannedUntil = null);
 
 public sealed record InviteCommand(string Room, string User, string By, DateTimeOffset At, int MaxInvitedPerRoom, int MaxNoticesPerUser);
 
@@ -49,5 +54,11 @@ public readonly record struct LogBounds(long First, long Last);
 /// <summary>A sender's client message id and what it was stored as.</summary>
 public sealed record ClientMessageId(string User, string Id, long Seq, DateTimeOffset Ts);
 
-/// <summary>A user's membership: the read pointer and the room's last seq.</summary>
-public sealed record MembershipRecord(string Room, long LastRead, long LastSeq);
+/// <summary>A user's membership: the read pointer, the room's last seq, and unread messages and mentions (capped).</summary>
+public sealed record MembershipRecord(string Room, long LastRead, long LastSeq, int Unread = 0, int Mentions = 0);
+
+/// <summary>What a room knows of one member beyond belonging: role, mute, and when they last sent (slow mode).</summary>
+public sealed record MemberState(RoomRole Role, DateTimeOffset? MutedUntil, DateTimeOffset? LastSent);
+
+/// <summary>A ban: until when (null: until lifted), and by whom.</summary>
+public sealed record Ban(DateTimeOffset? Until, string By);

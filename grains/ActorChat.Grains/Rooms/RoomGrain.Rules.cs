@@ -39,6 +39,10 @@ internal sealed partial class RoomGrain
                 throw new ChatException(ChatErrorCode.Conflict, "A public room of this name exists; a private room needs a name of its own.");
             case JoinStatus.MembershipQuota:
                 throw new ChatException(ChatErrorCode.QuotaExceeded, $"A user may belong to at most {_limits.MaxMembershipsPerUser} rooms; leave one first.");
+            case JoinStatus.Banned:
+                throw outcome.BannedUntil is { } until
+                    ? new ChatException(ChatErrorCode.Forbidden, $"You are banned from this room until {until:O}.", until)
+                    : new ChatException(ChatErrorCode.Forbidden, "You are banned from this room.");
             case JoinStatus.CreationQuota:
                 throw new ChatException(ChatErrorCode.QuotaExceeded, outcome.NextCreation is { } next
                     ? $"A user may create at most {_limits.MaxRoomCreationsPerWindow} rooms per {_limits.RoomCreationWindow}; the next one is allowed at {next:O}."
@@ -48,19 +52,55 @@ internal sealed partial class RoomGrain
         }
     }
 
-    private Task PublishCommittedAsync(IReadOnlyList<PendingSend> batch) =>
-        _direct is { } pair
-            ? PublishDirectAsync(batch, pair)
-            : _events.PublishAsync([.. batch.Select(b => (RoomEvent)new MessagePosted(b.Message, b.TraceParent))]);
-
-    private async Task PublishDirectAsync(IReadOnlyList<PendingSend> batch, (string A, string B) pair)
+    private async Task PublishCommittedAsync(IReadOnlyList<PendingEntry> batch)
     {
-        await _events.PublishAsync([.. batch.Select(b => (RoomEvent)new MessagePosted(b.Message, b.TraceParent))]);
-        foreach (var sent in batch)
+        await _events.PublishAsync([.. batch.Select(b => b.Entry)]);
+        if (_direct is { } pair)
         {
-            await _events.DeliverDirectAsync(pair.A, sent.Message);
-            await _events.DeliverDirectAsync(pair.B, sent.Message);
+            foreach (var sent in batch.Select(b => b.Entry).OfType<MessagePosted>())
+            {
+                await _events.DeliverDirectAsync(pair.A, sent.Message);
+                await _events.DeliverDirectAsync(pair.B, sent.Message);
+            }
         }
+    }
+
+    /// <summary>Slow mode holds members (not owners or admins) to one message per interval.</summary>
+    private void EnsureNotSlowed(MemberState? state)
+    {
+        if (_members.SlowModeSeconds > 0 && state is { Role: RoomRole.Member, LastSent: { } last })
+        {
+            var next = last + TimeSpan.FromSeconds(_members.SlowModeSeconds);
+            if (next > time.GetUtcNow())
+            {
+                throw new ChatException(ChatErrorCode.SlowMode, $"Slow mode: one message per {_members.SlowModeSeconds} s; the next is allowed at {next:O}.", next);
+            }
+        }
+    }
+
+    /// <summary>Mentions of members only (others are dropped, not refused), each once, at most the limit.</summary>
+    private async Task<IReadOnlyList<string>?> MentionsAsync(IReadOnlyList<string>? mentions)
+    {
+        if (mentions is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        if (mentions.Count > _limits.MaxMentions)
+        {
+            throw new ChatException(ChatErrorCode.BadRequest, $"A message may mention at most {_limits.MaxMentions} users.");
+        }
+
+        var kept = new List<string>();
+        foreach (var user in mentions.Distinct(StringComparer.Ordinal))
+        {
+            if (ChatIds.IsValidUser(user) && (await _members.AdmissionOfAsync(user)).Member)
+            {
+                kept.Add(user);
+            }
+        }
+
+        return kept.Count == 0 ? null : kept;
     }
 
     private void UpdateDirectory()

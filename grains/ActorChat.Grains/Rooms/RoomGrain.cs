@@ -12,6 +12,7 @@ namespace ActorChat.Grains.Rooms;
 /// store write is in flight join the next one (group commit). Every await is written with interleaving in mind.
 /// </summary>
 [Reentrant]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore is only awaited, so it never allocates a wait handle; a grain has no dispose.")]
 internal sealed partial class RoomGrain(
     IChatStore store,
     IOptions<RoomOptions> options,
@@ -21,6 +22,7 @@ internal sealed partial class RoomGrain(
 {
     private readonly RoomOptions _options = options.Value;
     private readonly ChatLimits _limits = limits.Value;
+    private readonly SemaphoreSlim _changes = new(1, 1);
     private string _room = string.Empty;
     private bool _valid;
     private (string A, string B)? _direct;
@@ -97,6 +99,14 @@ internal sealed partial class RoomGrain(
     public async Task<bool> Leave(string user)
     {
         EnsureValidRoom();
+
+        // The last owner hands the room over before going, unless nobody else is left to own it.
+        if (_direct is null && _members.Count > 1 && (await _members.StateOfAsync(user))?.Role == RoomRole.Owner
+            && await store.CountRoleAsync(_room, RoomRole.Owner) <= 1)
+        {
+            throw new ChatException(ChatErrorCode.Forbidden, "The last owner cannot leave: make another member an owner first.");
+        }
+
         if (!await _members.LeaveAsync(user))
         {
             return false;
@@ -111,10 +121,12 @@ internal sealed partial class RoomGrain(
         return true;
     }
 
-    public async Task<SendResult> Send(string user, string text, string? clientMsgId)
+    public Task<SendResult> Send(string user, string text, string? clientMsgId) => Post(user, new MessageDraft(text, clientMsgId));
+
+    public async Task<SendResult> Post(string user, MessageDraft draft)
     {
         EnsureValidRoom();
-        ValidateText(text);
+        ValidateText(draft.Text);
         if (_direct is { } pair)
         {
             EnsureParticipant(user);
@@ -123,24 +135,35 @@ internal sealed partial class RoomGrain(
             await AddMemberAsync(user, createPrivate: false);
             await AddMemberAsync(user == pair.A ? pair.B : pair.A, createPrivate: false);
         }
-        else
+
+        var state = await EnsureCanSpeakAsync(user);
+        EnsureNotSlowed(state);
+        draft = draft with { Mentions = await MentionsAsync(draft.Mentions) };
+        if (draft.ReplyTo is { } replyTo)
         {
-            await EnsureMemberAsync(user);
+            await MessageAsync(replyTo);
         }
 
         // The sender's trace travels with the event, so the relays' delivery joins the same trace.
-        return await _log.AppendAsync(user, text, clientMsgId, System.Diagnostics.Activity.Current?.Id);
+        var sent = await _log.AppendAsync(user, draft, System.Diagnostics.Activity.Current?.Id);
+        _members.Sent(user, sent.Ts);
+        return sent;
     }
 
     public async Task<HistoryPage> History(string user, long? before, int limit)
     {
         await EnsureMemberAsync(user);
         limit = ClampPage(limit);
-        var high = Math.Min((before ?? long.MaxValue) - 1, _log.DurableSeq);
-        var low = Math.Max(1, high - limit + 1);
-        var messages = await _log.ReadAsync(low, high);
-        var first = _log.FirstSeq;
-        return new HistoryPage(messages, HasMore: low > first && high >= 1);
+
+        // One more than asked for says whether there is more.
+        var page = (await _log.HistoryAsync(before ?? long.MaxValue, limit + 1, user)).ToList();
+        var hasMore = page.Count > limit;
+        if (hasMore)
+        {
+            page.RemoveAt(0);
+        }
+
+        return new HistoryPage(page, hasMore);
     }
 
     public async Task<HistoryPage> After(string user, long after, int limit)
@@ -151,13 +174,19 @@ internal sealed partial class RoomGrain(
 
     public async Task<HistoryPage> ReadRange(long after, int limit)
     {
+        var log = await ReadLog(after, limit);
+        return new HistoryPage([.. log.Entries.OfType<MessagePosted>().Select(p => p.Message)], log.HasMore);
+    }
+
+    public async Task<LogPage> ReadLog(long after, int limit)
+    {
         EnsureValidRoom();
         limit = ClampPage(limit);
         var durable = _log.DurableSeq;
         var low = Math.Max(Math.Min(after, durable) + 1, _log.FirstSeq);
         var high = Math.Min(durable, low + limit - 1);
-        var messages = await _log.ReadAsync(low, high);
-        return new HistoryPage(messages, HasMore: high < durable);
+        var entries = await _log.ReadLogAsync(low, high);
+        return new LogPage(entries, HasMore: high < durable);
     }
 
     public async Task<MembersPage> Members(string user, string? after, int limit)
@@ -171,13 +200,13 @@ internal sealed partial class RoomGrain(
             page.RemoveAt(page.Count - 1);
         }
 
-        var online = await Task.WhenAll(page.Select(m => GrainFactory.GetGrain<IUserGrain>(m).IsOnline()));
-        return new MembersPage([.. page.Select((m, i) => new MemberInfo(m, online[i]))], hasMore);
+        var online = await Task.WhenAll(page.Select(m => GrainFactory.GetGrain<IUserGrain>(m.User).IsOnline()));
+        return new MembersPage([.. page.Select((m, i) => new MemberInfo(m.User, online[i], m.Role))], hasMore);
     }
 
     public async Task Typing(string user)
     {
-        await EnsureMemberAsync(user);
+        await EnsureCanSpeakAsync(user);
         if (EmitsPresence)
         {
             await _events.PublishAsync(new UserTyping(_room, user));
@@ -200,7 +229,8 @@ internal sealed partial class RoomGrain(
     public async Task<bool> IsMember(string user) => _valid && (await _members.AdmissionOfAsync(user)).Member;
 
     public Task<RoomInfo> Info() =>
-        Task.FromResult(new RoomInfo(_room, _members.Exists, _direct is not null, _members.Count, _log.DurableSeq, _members.IsPrivate));
+        Task.FromResult(new RoomInfo(_room, _members.Exists, _direct is not null, _members.Count, _log.DurableSeq, _members.IsPrivate,
+            _members.Topic, _members.SlowModeSeconds));
 
     public async Task PresenceChanged(string user, bool online)
     {

@@ -5,26 +5,27 @@ using ActorChat.Storage;
 namespace ActorChat.Grains.Rooms;
 
 /// <summary>
-/// A room's message log as its grain sees it: it numbers messages, commits the ones that arrive together in one
-/// store write (group commit), keeps the newest in memory for replays, and reads older ones from the store.
-/// Reads never go past <see cref="DurableSeq"/>, so nobody sees a message before it is stored.
+/// A room's log as its grain sees it: it numbers messages and changes in one sequence, commits the ones that arrive
+/// together in one store write (group commit), keeps the newest in memory for replays, and reads older ones from
+/// the store. Nothing is read past <see cref="DurableSeq"/>, so nobody sees an entry before it is stored.
 /// </summary>
 internal sealed class RoomLog(string room, IChatStore store, RoomOptions options, TimeProvider time)
 {
     private readonly RetentionRule _retention = new(options, time);
-    private readonly Queue<PendingSend> _pending = new();
+    private readonly Queue<PendingEntry> _pending = new();
     private readonly Dictionary<long, TaskCompletionSource> _pendingBySeq = [];
-    private readonly RecentMessages _recent = new(options.RecentMessages);
+    private readonly RecentLog _recent = new(options.RecentMessages);
     private readonly ClientIdWindow _dedup = new(options.DedupWindow);
     private long _assignedSeq;
     private bool _committing;
+    private TaskCompletionSource? _idle;
 
     // Set when a write failed: sequence numbers handed out since may or may not be stored, so no more are handed
     // out until the grain comes back with the store's truth (it deactivates).
     private bool _broken;
 
     /// <summary>Called with each committed batch, in seq order, before its senders are answered.</summary>
-    public Func<IReadOnlyList<PendingSend>, Task> Committed { get; set; } = _ => Task.CompletedTask;
+    public Func<IReadOnlyList<PendingEntry>, Task> Committed { get; set; } = _ => Task.CompletedTask;
 
     /// <summary>Called when a write failed: the store may or may not hold the batch.</summary>
     public Action<Exception> WriteFailed { get; set; } = _ => { };
@@ -46,7 +47,7 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
     }
 
     /// <summary>Appends a message and completes once it is stored and published; a repeated client id answers the first result.</summary>
-    public async Task<SendResult> AppendAsync(string user, string text, string? clientMsgId, string? traceParent)
+    public async Task<SendResult> AppendAsync(string user, MessageDraft draft, string? traceParent)
     {
         if (_broken)
         {
@@ -54,7 +55,7 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
         }
 
         // From here to the enqueue there is no await, so a concurrent send with the same id sees this one.
-        if (clientMsgId is not null && _dedup.TryGet(user, clientMsgId, out var seen))
+        if (draft.ClientMsgId is { } clientMsgId && _dedup.TryGet(user, clientMsgId, out var seen))
         {
             if (seen.Seq > DurableSeq && _pendingBySeq.TryGetValue(seen.Seq, out var inFlight))
             {
@@ -64,27 +65,44 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
             return new SendResult(seen.Seq, seen.Ts, Duplicate: true);
         }
 
-        var message = new ChatMessage(room, ++_assignedSeq, user, text, time.GetUtcNow(), clientMsgId);
-        if (clientMsgId is not null)
+        var message = new ChatMessage(room, ++_assignedSeq, user, draft.Text, time.GetUtcNow(), draft.ClientMsgId, ReplyTo: draft.ReplyTo,
+            Mentions: draft.Mentions is { Count: > 0 } ? draft.Mentions : null);
+        if (draft.ClientMsgId is not null)
         {
-            _dedup.Add(new ClientMessageId(user, clientMsgId, message.Seq, message.Ts));
+            _dedup.Add(new ClientMessageId(user, draft.ClientMsgId, message.Seq, message.Ts));
         }
 
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending.Enqueue(new PendingSend(message, done, traceParent));
-        _pendingBySeq[message.Seq] = done;
-        if (!_committing)
-        {
-            _committing = true;
-            _ = CommitLoopAsync();
-        }
-
-        await done.Task;
+        await EnqueueAsync(new MessagePosted(message, traceParent));
         return new SendResult(message.Seq, message.Ts, Duplicate: false);
     }
 
-    /// <summary>Stored messages with <paramref name="low"/> ≤ seq ≤ <paramref name="high"/> (clamped to what is durable), ascending.</summary>
-    public async Task<IReadOnlyList<ChatMessage>> ReadAsync(long low, long high)
+    /// <summary>Records a change (made from its seq and time) in the log; completes once it is stored and published.</summary>
+    public async Task<RoomChange> ChangeAsync(Func<long, DateTimeOffset, RoomChange> make)
+    {
+        if (_broken)
+        {
+            throw Unstored();
+        }
+
+        var change = make(++_assignedSeq, time.GetUtcNow());
+        await EnqueueAsync(change);
+        return change;
+    }
+
+    /// <summary>Completes when everything appended so far is stored (or failed).</summary>
+    public Task FlushAsync()
+    {
+        if (!_committing)
+        {
+            return Task.CompletedTask;
+        }
+
+        _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _idle.Task;
+    }
+
+    /// <summary>Stored entries with <paramref name="low"/> ≤ seq ≤ <paramref name="high"/> (clamped to what is durable), ascending.</summary>
+    public async Task<IReadOnlyList<RoomEvent>> ReadLogAsync(long low, long high)
     {
         high = Math.Min(high, DurableSeq);
         low = Math.Max(low, FirstSeq);
@@ -93,13 +111,13 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
             return [];
         }
 
-        var messages = _recent.TryRead(low, high, out var cached) ? cached : await store.ReadAsync(room, low, high);
+        var entries = _recent.TryRead(low, high, out var cached) ? cached : await store.ReadLogAsync(room, low, high);
 
         // What retention no longer keeps is not served, swept from the store yet or not.
         var durable = DurableSeq;
-        var kept = messages.SkipWhile(m => !_retention.Keeps(m.Seq, m.Ts, durable)).ToList();
-        var firstKept = kept.Count > 0 ? kept[0].Seq : (messages.Count > 0 ? messages[^1].Seq + 1 : low);
-        if (firstKept > FirstSeq && (kept.Count < messages.Count || firstKept > low))
+        var kept = entries.SkipWhile(e => e is MessagePosted posted && !_retention.Keeps(posted.Message.Seq, posted.Message.Ts, durable)).ToList();
+        var firstKept = kept.Count > 0 ? kept[0].Position!.Value : (entries.Count > 0 ? entries[^1].Position!.Value + 1 : low);
+        if (firstKept > FirstSeq && (kept.Count < entries.Count || firstKept > low))
         {
             // Retention took what was below: learn where history starts now.
             FirstSeq = firstKept;
@@ -108,6 +126,20 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
 
         return kept;
     }
+
+    /// <summary>Messages before <paramref name="before"/> in their current state, with reactions, for <paramref name="viewer"/>.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(long before, int limit, string viewer)
+    {
+        var durable = DurableSeq;
+        var messages = await store.HistoryAsync(room, Math.Min(before, durable + 1), limit, viewer);
+        return [.. messages.Where(m => _retention.Keeps(m.Seq, m.Ts, durable))];
+    }
+
+    /// <summary>The message's current state replaces what memory holds of it (after an edit, a deletion, an erasure).</summary>
+    public void Update(ChatMessage message) => _recent.Update(message);
+
+    /// <summary>The messages of <paramref name="user"/> that memory holds, for erasure.</summary>
+    public IEnumerable<ChatMessage> HeldMessagesOf(string user) => _recent.MessagesOf(user);
 
     /// <summary>Asks the store where history starts now (retention runs without this grain).</summary>
     public async Task<long> RefreshFirstSeqAsync()
@@ -119,6 +151,20 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
     }
 
     private static ChatException Unstored() => new(ChatErrorCode.Internal, "The message could not be stored; retry with the same clientMsgId.");
+
+    private async Task EnqueueAsync(RoomEvent entry)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending.Enqueue(new PendingEntry(entry, done));
+        _pendingBySeq[entry.Position!.Value] = done;
+        if (!_committing)
+        {
+            _committing = true;
+            _ = CommitLoopAsync();
+        }
+
+        await done.Task;
+    }
 
     /// <summary>
     /// Writes everything appended since the last write in one store write, then hands the batch on (publish), then
@@ -134,7 +180,7 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
                 _pending.Clear();
                 try
                 {
-                    await store.AppendAsync(room, [.. batch.Select(b => b.Message)]);
+                    await store.AppendAsync(room, [.. batch.Select(b => b.Entry)]);
                 }
                 catch (Exception ex)
                 {
@@ -145,7 +191,7 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
                     WriteFailed(ex);
                     foreach (var failed in batch.Concat(_pending))
                     {
-                        _pendingBySeq.Remove(failed.Message.Seq);
+                        _pendingBySeq.Remove(failed.Entry.Position!.Value);
                         failed.Done.TrySetException(Unstored());
                     }
 
@@ -153,12 +199,12 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
                     continue;
                 }
 
-                DurableSeq = Math.Max(DurableSeq, batch[^1].Message.Seq);
-                _recent.Add(batch.Select(b => b.Message));
+                DurableSeq = Math.Max(DurableSeq, batch[^1].Entry.Position!.Value);
+                _recent.Add(batch.Select(b => b.Entry));
                 await Committed(batch);
                 foreach (var committed in batch)
                 {
-                    _pendingBySeq.Remove(committed.Message.Seq);
+                    _pendingBySeq.Remove(committed.Entry.Position!.Value);
                     committed.Done.TrySetResult();
                 }
             }
@@ -166,9 +212,12 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
         finally
         {
             _committing = false;
+            var idle = _idle;
+            _idle = null;
+            idle?.TrySetResult();
         }
     }
 }
 
-/// <summary>A send appended to the log and waiting for the write that makes it durable.</summary>
-internal sealed record PendingSend(ChatMessage Message, TaskCompletionSource Done, string? TraceParent);
+/// <summary>A log entry appended and waiting for the write that makes it durable.</summary>
+internal sealed record PendingEntry(RoomEvent Entry, TaskCompletionSource Done);

@@ -10,13 +10,18 @@ namespace ActorChat.Grains.Rooms;
 /// </summary>
 internal sealed class RoomMembers(string room, bool direct, IChatStore store, ChatLimits limits, RoomOptions options, TimeProvider time)
 {
-    private readonly AdmissionCache _cache = new(options.MemberCacheSize);
+    private readonly UserCache<Admission> _cache = new(options.MemberCacheSize);
+    private readonly UserCache<MemberState> _states = new(options.MemberCacheSize);
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private RoomRecord? _record;
 
     public bool Exists => _record is not null;
 
     public bool IsPrivate => _record?.IsPrivate ?? false;
+
+    public string? Topic => _record?.Topic;
+
+    public int SlowModeSeconds => _record?.SlowModeSeconds ?? 0;
 
     public int Count { get; private set; }
 
@@ -38,6 +43,59 @@ internal sealed class RoomMembers(string room, bool direct, IChatStore store, Ch
         return admission;
     }
 
+    /// <summary>A member's role, mute and last message time; null when not a member.</summary>
+    public async Task<MemberState?> StateOfAsync(string user)
+    {
+        if (_states.TryGet(user, out var state))
+        {
+            return state;
+        }
+
+        state = await store.MemberStateAsync(room, user);
+        if (state is not null)
+        {
+            _states.Set(user, state);
+        }
+
+        return state;
+    }
+
+    /// <summary>The member sent at <paramref name="at"/>: slow mode counts from here.</summary>
+    public void Sent(string user, DateTimeOffset at)
+    {
+        if (_states.TryGet(user, out var state))
+        {
+            _states.Set(user, state with { LastSent = at });
+        }
+    }
+
+    /// <summary>A change to the member (role, mute) was stored: what is held of them is read again next time.</summary>
+    public void Changed(string user) => _states.Forget(user);
+
+    /// <summary>The member was removed (kick, ban) or erased.</summary>
+    public void Removed(string user)
+    {
+        _cache.Set(user, new Admission(false, false));
+        _states.Forget(user);
+        Count--;
+    }
+
+    /// <summary>Forgets everything held of the user, and reloads the room's own record (after an erasure).</summary>
+    public async Task ForgetAsync(string user)
+    {
+        _cache.Forget(user);
+        _states.Forget(user);
+        await LoadAsync();
+    }
+
+    public void Configured(string? topic, int slowModeSeconds)
+    {
+        if (_record is not null)
+        {
+            _record = _record with { Topic = topic, SlowModeSeconds = slowModeSeconds };
+        }
+    }
+
     public async Task<JoinOutcome> JoinAsync(string user, bool createPrivate)
     {
         var quotas = new JoinQuotas(limits.MaxMembershipsPerUser, limits.MaxRoomsCreated, limits.MaxRoomCreationsPerWindow, limits.RoomCreationWindow);
@@ -51,6 +109,7 @@ internal sealed class RoomMembers(string room, bool direct, IChatStore store, Ch
         if (outcome.Status == JoinStatus.Joined)
         {
             Count++;
+            _states.Forget(user);
         }
 
         return outcome;
@@ -62,6 +121,7 @@ internal sealed class RoomMembers(string room, bool direct, IChatStore store, Ch
         if (left)
         {
             Count--;
+            _states.Forget(user);
         }
 
         return left;
@@ -75,7 +135,7 @@ internal sealed class RoomMembers(string room, bool direct, IChatStore store, Ch
     public Task<bool> DeclineAsync(string user) =>
         ChangeAsync(user, () => store.DeclineAsync(room, user), declined => declined ? new Admission(false, false) : null);
 
-    public Task<IReadOnlyList<string>> PageAsync(string? after, int limit) => store.MembersAsync(room, after, limit);
+    public Task<IReadOnlyList<(string User, RoomRole Role)>> PageAsync(string? after, int limit) => store.MembersAsync(room, after, limit);
 
     /// <summary>
     /// Runs a change of one user's membership and updates what is known of the user. Two changes of the same user

@@ -91,15 +91,22 @@ internal sealed partial class SqlChatStore
 
     public async Task<IReadOnlyList<MembershipRecord>> MembershipsAsync(string user)
     {
+        // Unread: messages (not changes) after the pointer, counted up to a cap, so the cost stays bounded.
         await using var connection = await openRead(CancellationToken.None);
         return await Db.ListAsync(connection, null,
-            """
-            SELECT m.room, m.last_read, r.last_seq, (SELECT MAX(seq) FROM messages g WHERE g.room = m.room)
+            $"""
+            SELECT m.room, m.last_read, r.last_seq,
+                   (SELECT MAX(seq) FROM messages g WHERE g.room = m.room),
+                   (SELECT MAX(seq) FROM changes c WHERE c.room = m.room),
+                   (SELECT COUNT(*) FROM (SELECT 1 FROM messages u WHERE u.room = m.room AND u.seq > m.last_read AND u.deleted = @no LIMIT {UnreadCap}) unread),
+                   (SELECT COUNT(*) FROM (SELECT 1 FROM mentions n WHERE n.user_id = m.user_id AND n.room = m.room AND n.seq > m.last_read LIMIT {UnreadCap}) named)
             FROM members m JOIN rooms r ON r.room = m.room
             WHERE m.user_id = @user ORDER BY m.room
             """,
-            r => new MembershipRecord(r.GetString(0), r.GetInt64(1), Math.Max(r.GetInt64(2), r.IsDBNull(3) ? 0 : r.GetInt64(3))),
-            ("@user", user));
+            r => new MembershipRecord(r.GetString(0), r.GetInt64(1),
+                Math.Max(r.GetInt64(2), Math.Max(r.IsDBNull(3) ? 0 : r.GetInt64(3), r.IsDBNull(4) ? 0 : r.GetInt64(4))),
+                (int)r.GetInt64(5), (int)r.GetInt64(6)),
+            ("@user", user), ("@no", false));
     }
 
     /// <summary>
@@ -114,6 +121,13 @@ internal sealed partial class SqlChatStore
         if (Refusal(command, room, admission) is { } refused)
         {
             return refused;
+        }
+
+        var bans = await Db.ListAsync(db, tx, "SELECT until FROM bans WHERE room = @room AND user_id = @user",
+            r => r.IsDBNull(0) ? (DateTimeOffset?)null : Db.Time(r.GetInt64(0)), ("@room", command.Room), ("@user", command.User));
+        if (bans.Count == 1 && (bans[0] is not { } until || until > command.Now))
+        {
+            return new JoinOutcome(JoinStatus.Banned, room, BannedUntil: bans[0]);
         }
 
         await Db.ExecuteAsync(db, tx, "INSERT INTO users (user_id) VALUES (@user) ON CONFLICT DO NOTHING", ("@user", command.User));
@@ -155,8 +169,10 @@ internal sealed partial class SqlChatStore
             }
         }
 
-        if (await Db.ExecuteAsync(db, tx, "INSERT INTO members (room, user_id, joined_at) VALUES (@room, @user, @at) ON CONFLICT DO NOTHING",
-            ("@room", command.Room), ("@user", command.User), ("@at", Db.Ticks(command.Now))) == 0)
+        // The creator of a room owns it (a direct conversation has no owner: both are its members).
+        var role = created && !command.Direct ? RoomRole.Owner : RoomRole.Member;
+        if (await Db.ExecuteAsync(db, tx, "INSERT INTO members (room, user_id, joined_at, role) VALUES (@room, @user, @at, @role) ON CONFLICT DO NOTHING",
+            ("@room", command.Room), ("@user", command.User), ("@at", Db.Ticks(command.Now)), ("@role", (int)role)) == 0)
         {
             // The same user's other join committed first.
             await GiveBackMembershipAsync(db, tx, command);

@@ -14,7 +14,7 @@ internal sealed partial class SqlChatStore(
     WriteQueue writes,
     StoreMetrics metrics) : IChatStore, IAsyncDisposable
 {
-    private const string RoomColumns = "room, is_private, is_direct, member_count, created_at, created_by";
+    private const string RoomColumns = "room, is_private, is_direct, member_count, created_at, created_by, topic, slow_mode";
 
     public async Task<RoomRecord?> RoomAsync(string room)
     {
@@ -28,12 +28,12 @@ internal sealed partial class SqlChatStore(
         return await ReadAdmissionAsync(connection, null, room, user);
     }
 
-    public async Task<IReadOnlyList<string>> MembersAsync(string room, string? after, int limit)
+    public async Task<IReadOnlyList<(string User, RoomRole Role)>> MembersAsync(string room, string? after, int limit)
     {
         await using var connection = await openRead(CancellationToken.None);
         return await Db.ListAsync(connection, null,
-            "SELECT user_id FROM members WHERE room = @room AND user_id > @after ORDER BY user_id LIMIT @limit",
-            r => r.GetString(0), ("@room", room), ("@after", after ?? string.Empty), ("@limit", limit));
+            "SELECT user_id, role FROM members WHERE room = @room AND user_id > @after ORDER BY user_id LIMIT @limit",
+            r => (r.GetString(0), (RoomRole)r.GetInt32(1)), ("@room", room), ("@after", after ?? string.Empty), ("@limit", limit));
     }
 
     public async Task<IReadOnlyList<RoomListing>> ListedRoomsAsync(string? after, int limit)
@@ -60,7 +60,7 @@ internal sealed partial class SqlChatStore(
     }
 
     private static RoomRecord ReadRoom(DbDataReader r) =>
-        new(r.GetString(0), r.GetBoolean(1), r.GetBoolean(2), r.GetInt32(3), Db.Time(r.GetInt64(4)), r.GetString(5));
+        new(r.GetString(0), r.GetBoolean(1), r.GetBoolean(2), r.GetInt32(3), Db.Time(r.GetInt64(4)), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetInt32(7));
 
     private static async Task<Admission> ReadAdmissionAsync(DbConnection connection, DbTransaction? transaction, string room, string user)
     {

@@ -80,6 +80,77 @@ internal sealed class SqliteDialect : SqlDialect
             window_count  INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+        ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+        ALTER TABLE messages ADD COLUMN mentions TEXT;
+        CREATE INDEX messages_by_sender ON messages (sender, room, seq);
+        ALTER TABLE members ADD COLUMN role INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE members ADD COLUMN muted_until INTEGER;
+        CREATE INDEX members_by_role ON members (room, role) WHERE role > 0;
+        ALTER TABLE rooms ADD COLUMN topic TEXT;
+        ALTER TABLE rooms ADD COLUMN slow_mode INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE changes (
+            room      TEXT    NOT NULL,
+            seq       INTEGER NOT NULL,
+            kind      INTEGER NOT NULL,
+            target    INTEGER NOT NULL,
+            by_user   TEXT    NOT NULL,
+            at        INTEGER NOT NULL,
+            text      TEXT,
+            emoji     TEXT,
+            subject   TEXT,
+            added     INTEGER,
+            count     INTEGER,
+            action    INTEGER,
+            until     INTEGER,
+            role      INTEGER,
+            topic     TEXT,
+            slow_mode INTEGER,
+            PRIMARY KEY (room, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX changes_by_target ON changes (room, target);
+        CREATE TABLE reactions (
+            room    TEXT    NOT NULL,
+            seq     INTEGER NOT NULL,
+            emoji   TEXT    NOT NULL,
+            user_id TEXT    NOT NULL,
+            at      INTEGER NOT NULL,
+            PRIMARY KEY (room, seq, emoji, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX reactions_by_user ON reactions (user_id, room, seq);
+        CREATE TABLE reaction_counts (
+            room     TEXT    NOT NULL,
+            seq      INTEGER NOT NULL,
+            emoji    TEXT    NOT NULL,
+            count    INTEGER NOT NULL,
+            first_seq INTEGER NOT NULL,
+            PRIMARY KEY (room, seq, emoji)
+        ) WITHOUT ROWID;
+        CREATE TABLE mentions (
+            user_id TEXT    NOT NULL,
+            room    TEXT    NOT NULL,
+            seq     INTEGER NOT NULL,
+            PRIMARY KEY (user_id, room, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE bans (
+            room    TEXT    NOT NULL,
+            user_id TEXT    NOT NULL,
+            until   INTEGER,
+            by_user TEXT    NOT NULL,
+            at      INTEGER NOT NULL,
+            PRIMARY KEY (room, user_id)
+        ) WITHOUT ROWID;
+        """,
+        // Every room has an owner: its creator, or, for a room carried over from the blob-per-grain release (whose
+        // creator is unknown), its member with the lowest id.
+        """
+        UPDATE rooms SET created_by = (SELECT MIN(m.user_id) FROM members m WHERE m.room = rooms.room)
+        WHERE created_by = '' AND is_direct = 0 AND EXISTS (SELECT 1 FROM members m WHERE m.room = rooms.room);
+        UPDATE members SET role = 2
+        WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.room = members.room AND r.created_by = members.user_id AND r.is_direct = 0);
+        """,
     ];
 }
 
@@ -141,6 +212,77 @@ internal sealed class PostgresDialect : SqlDialect
             window_start  BIGINT  NOT NULL DEFAULT 0,
             window_count  INTEGER NOT NULL DEFAULT 0
         );
+        """,
+        """
+        ALTER TABLE messages ADD COLUMN edited_at BIGINT;
+        ALTER TABLE messages ADD COLUMN deleted BOOLEAN NOT NULL DEFAULT false;
+        ALTER TABLE messages ADD COLUMN reply_to BIGINT;
+        ALTER TABLE messages ADD COLUMN mentions TEXT;
+        CREATE INDEX messages_by_sender ON messages (sender, room, seq);
+        ALTER TABLE members ADD COLUMN role INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE members ADD COLUMN muted_until BIGINT;
+        CREATE INDEX members_by_role ON members (room, role) WHERE role > 0;
+        ALTER TABLE rooms ADD COLUMN topic TEXT;
+        ALTER TABLE rooms ADD COLUMN slow_mode INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE changes (
+            room      TEXT    COLLATE "C" NOT NULL,
+            seq       BIGINT  NOT NULL,
+            kind      INTEGER NOT NULL,
+            target    BIGINT  NOT NULL,
+            by_user   TEXT    NOT NULL,
+            at        BIGINT  NOT NULL,
+            text      TEXT,
+            emoji     TEXT,
+            subject   TEXT,
+            added     BOOLEAN,
+            count     INTEGER,
+            action    INTEGER,
+            until     BIGINT,
+            role      INTEGER,
+            topic     TEXT,
+            slow_mode INTEGER,
+            PRIMARY KEY (room, seq)
+        );
+        CREATE INDEX changes_by_target ON changes (room, target);
+        CREATE TABLE reactions (
+            room    TEXT    COLLATE "C" NOT NULL,
+            seq     BIGINT  NOT NULL,
+            emoji   TEXT    NOT NULL,
+            user_id TEXT    COLLATE "C" NOT NULL,
+            at      BIGINT  NOT NULL,
+            PRIMARY KEY (room, seq, emoji, user_id)
+        );
+        CREATE INDEX reactions_by_user ON reactions (user_id, room, seq);
+        CREATE TABLE reaction_counts (
+            room     TEXT    COLLATE "C" NOT NULL,
+            seq      BIGINT  NOT NULL,
+            emoji    TEXT    NOT NULL,
+            count    INTEGER NOT NULL,
+            first_seq BIGINT  NOT NULL,
+            PRIMARY KEY (room, seq, emoji)
+        );
+        CREATE TABLE mentions (
+            user_id TEXT    COLLATE "C" NOT NULL,
+            room    TEXT    COLLATE "C" NOT NULL,
+            seq     BIGINT  NOT NULL,
+            PRIMARY KEY (user_id, room, seq)
+        );
+        CREATE TABLE bans (
+            room    TEXT    COLLATE "C" NOT NULL,
+            user_id TEXT    COLLATE "C" NOT NULL,
+            until   BIGINT,
+            by_user TEXT    NOT NULL,
+            at      BIGINT  NOT NULL,
+            PRIMARY KEY (room, user_id)
+        );
+        """,
+        // Every room has an owner: its creator, or, for a room carried over from the blob-per-grain release (whose
+        // creator is unknown), its member with the lowest id.
+        """
+        UPDATE rooms SET created_by = (SELECT MIN(m.user_id) FROM members m WHERE m.room = rooms.room)
+        WHERE created_by = '' AND is_direct = false AND EXISTS (SELECT 1 FROM members m WHERE m.room = rooms.room);
+        UPDATE members SET role = 2
+        WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.room = members.room AND r.created_by = members.user_id AND r.is_direct = false);
         """,
     ];
 }

@@ -150,6 +150,46 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changes_are_logged_in_seq_order_and_applied_to_what_they_change()
+    {
+        var room = Room("changes");
+        var (ann, bob) = (User("ann"), User("bob"));
+        await Store.JoinAsync(Join(room, ann));
+        await Store.JoinAsync(Join(room, bob));
+        await Store.AppendAsync(room, [Message(room, 1, ann, "hello", mentions: [bob]), Message(room, 2, bob, "hi")]);
+        await Store.AppendAsync(room, (RoomEvent[])
+        [
+            new MessageEdited(room, 3, 1, "hello there", Now.AddMinutes(1), ann),
+            new ReactionChanged(room, 4, 1, "👍", bob, true, 1, Now.AddMinutes(2)),
+            new ReactionChanged(room, 5, 1, "👍", ann, true, 2, Now.AddMinutes(2)),
+            new MessageDeleted(room, 6, 2, bob, Now.AddMinutes(3)),
+            new MemberModerated(room, 7, bob, ModerationAction.Mute, ann, Now.AddMinutes(4), Until: Now.AddHours(1)),
+            new SettingsChanged(room, 8, "a topic", 30, ann, Now.AddMinutes(5)),
+            new MemberModerated(room, 9, bob, ModerationAction.Role, ann, Now.AddMinutes(6), Role: RoomRole.Admin),
+        ]);
+
+        var log = await Store.ReadLogAsync(room, 1, 9);
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => (long?)i), log.Select(e => e.Position));
+        Assert.Equal(new MessageEdited(room, 3, 1, "hello there", Now.AddMinutes(1), ann), log[2]);
+        Assert.Equal(new MemberModerated(room, 7, bob, ModerationAction.Mute, ann, Now.AddMinutes(4), Now.AddHours(1)), log[6]);
+        Assert.Equal(new SettingsChanged(room, 8, "a topic", 30, ann, Now.AddMinutes(5)), log[7]);
+
+        var history = await Store.HistoryAsync(room, 100, 10, bob);
+        Assert.Equal(("hello there", Now.AddMinutes(1), 2, true), (history[0].Text, history[0].EditedAt, history[0].Reactions![0].Count, history[0].Reactions![0].Me));
+        Assert.Equal((true, string.Empty), (history[1].Deleted, history[1].Text));
+        Assert.Equal(new MemberState(RoomRole.Admin, Now.AddHours(1), Now.AddSeconds(2)), await Store.MemberStateAsync(room, bob));
+        Assert.Equal(("a topic", 30), ((await Store.RoomAsync(room))!.Topic, (await Store.RoomAsync(room))!.SlowModeSeconds));
+        Assert.Equal(1, await Store.CountRoleAsync(room, RoomRole.Owner));
+        Assert.Equal(new LogBounds(1, 9), await Store.BoundsAsync(room));
+
+        // A ban takes the member out, counted; a kick likewise.
+        await Store.AppendAsync(room, (RoomEvent[])[new MemberModerated(room, 10, bob, ModerationAction.Ban, ann, Now, Until: null)]);
+        Assert.Equal(new Ban(null, ann), await Store.BanAsync(room, bob));
+        Assert.Equal(1, (await Store.RoomAsync(room))!.MemberCount);
+        Assert.Equal(JoinStatus.Banned, (await Store.JoinAsync(Join(room, bob))).Status);
+    }
+
+    [Fact]
     public async Task Read_pointers_move_forward_only_and_only_for_members()
     {
         var room = Room("reads");
@@ -212,8 +252,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         }
 
         string[] ordinal = ["Alice", "Zed", "alice", "bob"];
-        Assert.Equal(ordinal.Select(u => $"{u}{_run}"), await Store.MembersAsync(room, null, 10));
-        Assert.Equal(ordinal[2..].Select(u => $"{u}{_run}"), await Store.MembersAsync(room, $"Zed{_run}", 10));
+        Assert.Equal(ordinal.Select(u => $"{u}{_run}"), (await Store.MembersAsync(room, null, 10)).Select(m => m.User));
+        Assert.Equal(ordinal[2..].Select(u => $"{u}{_run}"), (await Store.MembersAsync(room, $"Zed{_run}", 10)).Select(m => m.User));
     }
 
     [Fact]
@@ -265,8 +305,8 @@ public abstract class StoreContractTests : IAsyncLifetime
     private static InviteCommand Invite(string room, string user, string by, DateTimeOffset at, int maxPerRoom = 100, int maxNotices = 100) =>
         new(room, user, by, at, maxPerRoom, maxNotices);
 
-    private static ChatMessage Message(string room, long seq, string from, string text, string? clientMsgId = null) =>
-        new(room, seq, from, text, Now.AddSeconds(seq), clientMsgId);
+    private static ChatMessage Message(string room, long seq, string from, string text, string? clientMsgId = null, IReadOnlyList<string>? mentions = null) =>
+        new(room, seq, from, text, Now.AddSeconds(seq), clientMsgId, Mentions: mentions);
 }
 
 public sealed class SqliteStoreTests : StoreContractTests, IDisposable
