@@ -18,7 +18,18 @@ public sealed record ChatMessage(
     [property: Id(7)] bool Deleted = false,
     [property: Id(8)] long? ReplyTo = null,
     [property: Id(9)] IReadOnlyList<string>? Mentions = null,
-    [property: Id(10)] IReadOnlyList<ReactionCount>? Reactions = null);
+    [property: Id(10)] IReadOnlyList<ReactionCount>? Reactions = null,
+    [property: Id(11)] SenderKind Kind = SenderKind.User);
+
+/// <summary>Who sent a message: a signed-in user, or a backend through the server API (a named bot, or the system).</summary>
+[GenerateSerializer]
+[Alias("ActorChat.SenderKind")]
+public enum SenderKind
+{
+    User = 0,
+    Bot = 1,
+    System = 2,
+}
 
 /// <summary>How many reacted to a message with one emoji, and whether the reader did (history only).</summary>
 [GenerateSerializer]

@@ -70,6 +70,12 @@ public interface IChatStore
     /// <summary>Whether the user is banned from the room, and until when (null: for good).</summary>
     Task<Ban?> BanAsync(string room, string user);
 
+    /// <summary>Tokens of <paramref name="user"/> issued before <paramref name="before"/> are no longer accepted.</summary>
+    Task RevokeTokensAsync(string user, DateTimeOffset before);
+
+    /// <summary>The time before which the user's tokens were revoked (<see cref="DateTimeOffset.MinValue"/>: none).</summary>
+    Task<DateTimeOffset> TokensValidAfterAsync(string user);
+
     /// <summary>
     /// Erases a user: every message of theirs becomes an anonymous tombstone, their reactions, mentions, memberships,
     /// invitations, bans and their record go, and changes they made keep no name. Returns the rooms touched.

@@ -23,6 +23,9 @@ public sealed partial class OpenedStore : IAsyncDisposable
 
     public IChatStore Store => _store;
 
+    /// <summary>The same store's webhook outbox.</summary>
+    public IWebhookStore Webhooks => _store;
+
     /// <summary>The schema version this release writes.</summary>
     public static int SchemaVersion(StorageProvider provider) =>
         Migrator.Version(provider == StorageProvider.Postgres ? PostgresDialect.Instance : SqliteDialect.Instance);
@@ -31,8 +34,9 @@ public sealed partial class OpenedStore : IAsyncDisposable
     /// Opens the store <paramref name="options"/> name. <paramref name="serializer"/> reads what the blob-per-grain
     /// release left in a SQLite data directory, the first time this release opens it.
     /// </summary>
-    public static async Task<OpenedStore> OpenAsync(StorageOptions options, Serializer serializer, TimeProvider time, StoreMetrics metrics, ILoggerFactory loggers)
+    public static async Task<OpenedStore> OpenAsync(StorageOptions options, Serializer serializer, TimeProvider time, StoreMetrics metrics, ILoggerFactory loggers, IOutbox? outbox = null)
     {
+        outbox ??= NoOutbox.Instance;
         var logger = loggers.CreateLogger("ActorChat.Storage");
         switch (options.Provider)
         {
@@ -43,18 +47,18 @@ public sealed partial class OpenedStore : IAsyncDisposable
                         ["ActorChat:Storage:ConnectionString is required with the Postgres provider."]);
                 }
 
-                var (postgres, source) = await PostgresStore.OpenAsync(options.ConnectionString, options.Writers, options.MaxBatch, metrics, logger);
+                var (postgres, source) = await PostgresStore.OpenAsync(options.ConnectionString, options.Writers, options.MaxBatch, metrics, outbox, logger);
                 LogOpened(logger, "PostgreSQL", source.ConnectionString.Split(';').FirstOrDefault(p => p.StartsWith("Host", StringComparison.OrdinalIgnoreCase)) ?? "(default host)");
                 return new OpenedStore(postgres, source, null);
             case StorageProvider.Memory:
                 // A throwaway file, not an in-memory database: the same engine, concurrency and statements as the default.
                 var scratch = Path.Combine(Path.GetTempPath(), $"actorchat-memory-{Guid.NewGuid():N}.db");
-                var memory = await SqliteStore.OpenAsync(scratch, durable: false, options.MaxBatch, legacy: null, metrics, logger);
+                var memory = await SqliteStore.OpenAsync(scratch, durable: false, options.MaxBatch, legacy: null, metrics, outbox, logger);
                 return new OpenedStore(memory, null, scratch);
             default:
                 var path = Path.Combine(options.DataDirectory, "actorchat.db");
                 var legacy = new LegacyImport(serializer, time, logger);
-                var sqlite = await SqliteStore.OpenAsync(path, durable: true, options.MaxBatch, legacy, metrics, logger);
+                var sqlite = await SqliteStore.OpenAsync(path, durable: true, options.MaxBatch, legacy, metrics, outbox, logger);
                 LogOpened(logger, "SQLite", Path.GetFullPath(path));
                 return new OpenedStore(sqlite, null, null);
         }

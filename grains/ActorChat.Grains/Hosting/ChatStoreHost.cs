@@ -14,17 +14,20 @@ internal sealed class ChatStoreHost(
     Serializer serializer,
     TimeProvider time,
     StoreMetrics metrics,
+    IOutbox outbox,
     ILoggerFactory loggers) : ILifecycleParticipant<ISiloLifecycle>
 {
     private OpenedStore? _opened;
 
     public IChatStore Store => _opened?.Store ?? throw new InvalidOperationException("The store is not open yet: the silo has not started.");
 
+    public IWebhookStore Webhooks => _opened?.Webhooks ?? throw new InvalidOperationException("The store is not open yet: the silo has not started.");
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ChatStoreHost), ServiceLifecycleStage.RuntimeInitialize, OpenAsync, CloseAsync);
 
     private async Task OpenAsync(CancellationToken cancellationToken) =>
-        _opened = await OpenedStore.OpenAsync(options.Value, serializer, time, metrics, loggers);
+        _opened = await OpenedStore.OpenAsync(options.Value, serializer, time, metrics, loggers, outbox);
 
     private async Task CloseAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using ActorChat.Contracts;
 using ActorChat.Grains.Retention;
+using ActorChat.Grains.Webhooks;
 using ActorChat.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,15 @@ public static class SiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ChatStoreHost>());
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<ChatStoreHost>().Store);
         services.AddHostedService<RetentionService>();
+
+        // Webhooks: events written to an outbox in the store's own commits, delivered by each silo's dispatcher.
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<WebhookOutbox>());
+        services.AddSingleton<WebhookMetrics>();
+        services.AddHttpClient(WebhookDispatcher.HttpClientName);
+        services.AddHostedService<WebhookDispatcher>();
 
         // Stream subscriptions: a cluster with Redis membership keeps them in Redis, so that they outlive the silo
         // that held them; one machine (Development membership) keeps them in memory.

@@ -8,7 +8,7 @@ namespace ActorChat.Storage.Postgres;
 /// <summary>Opens the store in a PostgreSQL database: a pool for reads, and a few writers each committing batches of writes.</summary>
 internal static class PostgresStore
 {
-    public static async Task<(SqlChatStore Store, NpgsqlDataSource Source)> OpenAsync(string connectionString, int writers, int maxBatch, StoreMetrics metrics, ILogger logger)
+    public static async Task<(SqlChatStore Store, NpgsqlDataSource Source)> OpenAsync(string connectionString, int writers, int maxBatch, StoreMetrics metrics, IOutbox outbox, ILogger logger)
     {
         var source = NpgsqlDataSource.Create(connectionString);
         try
@@ -21,7 +21,7 @@ internal static class PostgresStore
             async Task<DbConnection> Open(CancellationToken cancellationToken) => await source.OpenConnectionAsync(cancellationToken);
             var writes = new WriteQueue(Open, Math.Min(writers, PostgresDialect.Instance.MaxWriters), maxBatch, logger);
             metrics.ObserveCommits(() => writes.Commits);
-            return (new SqlChatStore(PostgresDialect.Instance, Open, writes, metrics), source);
+            return (new SqlChatStore(PostgresDialect.Instance, Open, writes, metrics, outbox), source);
         }
         catch
         {

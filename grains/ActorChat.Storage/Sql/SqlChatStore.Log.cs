@@ -13,7 +13,7 @@ internal sealed partial class SqlChatStore
     // Unread counts stop here: a badge says "999+", and counting costs the same in a room read long ago.
     private const int UnreadCap = 1000;
 
-    private const string MessageColumns = "seq, sender, text, ts, client_msg_id, edited_at, deleted, reply_to, mentions";
+    private const string MessageColumns = "seq, sender, text, ts, client_msg_id, edited_at, deleted, reply_to, mentions, sender_kind";
 
     public Task AppendAsync(string room, IReadOnlyList<RoomEvent> entries)
     {
@@ -36,7 +36,17 @@ internal sealed partial class SqlChatStore
 
                 await InsertMessagesAsync(db, tx, room, messages);
                 messages.Clear();
-                await ApplyAsync(db, tx, (RoomChange)entry);
+                var change = (RoomChange)entry;
+                await ApplyAsync(db, tx, change);
+                await TellAsync(db, tx, new LogTrigger(room, change), change switch
+                {
+                    MessageEdited edited => edited.EditedAt,
+                    MessageDeleted deleted => deleted.At,
+                    ReactionChanged reaction => reaction.At,
+                    MemberModerated moderated => moderated.At,
+                    SettingsChanged settings => settings.At,
+                    _ => DateTimeOffset.UtcNow,
+                });
             }
 
             await InsertMessagesAsync(db, tx, room, messages);
@@ -175,7 +185,8 @@ internal sealed partial class SqlChatStore
             EditedAt: r.IsDBNull(5) ? null : Db.Time(r.GetInt64(5)),
             Deleted: r.GetBoolean(6),
             ReplyTo: r.IsDBNull(7) ? null : r.GetInt64(7),
-            Mentions: string.IsNullOrEmpty(mentions) ? null : mentions.Split(' '));
+            Mentions: string.IsNullOrEmpty(mentions) ? null : mentions.Split(' '),
+            Kind: (SenderKind)r.GetInt32(9));
     }
 
     private async Task InsertMessagesAsync(DbConnection db, DbTransaction tx, string room, List<ChatMessage> messages)
@@ -206,17 +217,23 @@ internal sealed partial class SqlChatStore
             }
         }
 
+        foreach (var message in messages)
+        {
+            await TellAsync(db, tx, new LogTrigger(room, new MessagePosted(message)), message.Ts);
+            await NoteAsync(db, tx, room, message);
+        }
+
         metrics.Appended(messages);
     }
 
     private static async Task InsertAsync(DbConnection db, DbTransaction tx, string room, List<ChatMessage> messages, int offset, int count)
     {
-        var sql = new StringBuilder("INSERT INTO messages (room, seq, sender, text, ts, client_msg_id, reply_to, mentions) VALUES ");
-        var parameters = new List<(string, object?)>(1 + (count * 7)) { ("@room", room) };
+        var sql = new StringBuilder("INSERT INTO messages (room, seq, sender, text, ts, client_msg_id, reply_to, mentions, sender_kind) VALUES ");
+        var parameters = new List<(string, object?)>(1 + (count * 8)) { ("@room", room) };
         for (var i = 0; i < count; i++)
         {
             var message = messages[offset + i];
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}(@room, @s{i}, @f{i}, @t{i}, @ts{i}, @c{i}, @r{i}, @m{i})");
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}(@room, @s{i}, @f{i}, @t{i}, @ts{i}, @c{i}, @r{i}, @m{i}, @k{i})");
             parameters.Add(($"@s{i}", message.Seq));
             parameters.Add(($"@f{i}", message.From));
             parameters.Add(($"@t{i}", message.Text));
@@ -224,6 +241,7 @@ internal sealed partial class SqlChatStore
             parameters.Add(($"@c{i}", message.ClientMsgId));
             parameters.Add(($"@r{i}", message.ReplyTo));
             parameters.Add(($"@m{i}", message.Mentions is { Count: > 0 } mentions ? string.Join(' ', mentions) : null));
+            parameters.Add(($"@k{i}", (int)message.Kind));
         }
 
         await Db.ExecuteAsync(db, tx, sql.ToString(), [.. parameters]);

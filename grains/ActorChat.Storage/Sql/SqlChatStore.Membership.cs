@@ -20,6 +20,8 @@ internal sealed partial class SqlChatStore
             await Db.ExecuteAsync(db, tx, "UPDATE users SET memberships = memberships - 1 WHERE user_id = @user AND memberships > 0", ("@user", user));
         }
 
+        var now = DateTimeOffset.UtcNow;
+        await TellAsync(db, tx, new MembershipTrigger(room, user, Joined: false, Created: false, IsPrivate: false, direct, now), now);
         return true;
     });
 
@@ -73,6 +75,20 @@ internal sealed partial class SqlChatStore
         return true;
     });
 
+    public Task RevokeTokensAsync(string user, DateTimeOffset before) => writes.WriteAsync(async (db, tx) =>
+    {
+        await Db.ExecuteAsync(db, tx, "INSERT INTO users (user_id) VALUES (@user) ON CONFLICT DO NOTHING", ("@user", user));
+        return await Db.ExecuteAsync(db, tx, "UPDATE users SET tokens_after = @before WHERE user_id = @user AND tokens_after < @before",
+            ("@user", user), ("@before", Db.Ticks(before)));
+    });
+
+    public async Task<DateTimeOffset> TokensValidAfterAsync(string user)
+    {
+        await using var connection = await openRead(CancellationToken.None);
+        var after = await Db.ScalarAsync(connection, null, "SELECT tokens_after FROM users WHERE user_id = @user", ("@user", user));
+        return after is null || Convert.ToInt64(after) == 0 ? DateTimeOffset.MinValue : Db.Time(Convert.ToInt64(after));
+    }
+
     public async Task<IReadOnlyList<Invitation>> InvitationsAsync(string user)
     {
         await using var connection = await openRead(CancellationToken.None);
@@ -114,7 +130,7 @@ internal sealed partial class SqlChatStore
     /// member rows are inserted only if absent, so joins committing at once on different writers can neither both
     /// take the last place nor both create the room: the one that finds it made gives back what it took.
     /// </summary>
-    private static async Task<JoinOutcome> JoinAsync(DbConnection db, DbTransaction tx, JoinCommand command)
+    private async Task<JoinOutcome> JoinAsync(DbConnection db, DbTransaction tx, JoinCommand command)
     {
         var room = await ReadRoomAsync(db, tx, command.Room);
         var admission = await ReadAdmissionAsync(db, tx, command.Room, command.User);
@@ -187,7 +203,8 @@ internal sealed partial class SqlChatStore
             await Db.ExecuteAsync(db, tx, "DELETE FROM invitations WHERE room = @room AND user_id = @user", ("@room", command.Room), ("@user", command.User));
         }
 
-        return new JoinOutcome(JoinStatus.Joined, room! with { MemberCount = room.MemberCount + 1 }, created);
+        await TellAsync(db, tx, new MembershipTrigger(command.Room, command.User, Joined: true, created, room!.IsPrivate, room.IsDirect, command.Now), command.Now);
+        return new JoinOutcome(JoinStatus.Joined, room with { MemberCount = room.MemberCount + 1 }, created);
     }
 
     /// <summary>Why a join is refused as things stand, or null.</summary>

@@ -12,7 +12,8 @@ internal sealed partial class SqlChatStore(
     SqlDialect dialect,
     Func<CancellationToken, Task<DbConnection>> openRead,
     WriteQueue writes,
-    StoreMetrics metrics) : IChatStore, IAsyncDisposable
+    StoreMetrics metrics,
+    IOutbox outbox) : IChatStore, IAsyncDisposable
 {
     private const string RoomColumns = "room, is_private, is_direct, member_count, created_at, created_by, topic, slow_mode";
 

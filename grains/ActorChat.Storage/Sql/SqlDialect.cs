@@ -151,6 +151,39 @@ internal sealed class SqliteDialect : SqlDialect
         UPDATE members SET role = 2
         WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.room = members.room AND r.created_by = members.user_id AND r.is_direct = 0);
         """,
+        // Bots and the system speak too; tokens issued before a time can be revoked; webhooks leave through an
+        // outbox written in the same commit as what they tell of.
+        """
+        ALTER TABLE messages ADD COLUMN sender_kind INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN tokens_after INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE webhook_events (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            kind       TEXT    NOT NULL,
+            body       TEXT    NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE webhook_deliveries (
+            event_id    TEXT    NOT NULL,
+            endpoint    TEXT    NOT NULL,
+            state       INTEGER NOT NULL DEFAULT 0,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            next_at     INTEGER NOT NULL,
+            lease_until INTEGER,
+            last_error  TEXT,
+            done_at     INTEGER,
+            PRIMARY KEY (event_id, endpoint)
+        ) WITHOUT ROWID;
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_at);
+        CREATE TABLE webhook_notices (
+            user_id  TEXT    NOT NULL,
+            room     TEXT    NOT NULL,
+            count    INTEGER NOT NULL,
+            first_at INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            PRIMARY KEY (user_id, room)
+        ) WITHOUT ROWID;
+        CREATE INDEX webhook_notices_due ON webhook_notices (first_at);
+        """,
     ];
 }
 
@@ -283,6 +316,39 @@ internal sealed class PostgresDialect : SqlDialect
         WHERE created_by = '' AND is_direct = false AND EXISTS (SELECT 1 FROM members m WHERE m.room = rooms.room);
         UPDATE members SET role = 2
         WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.room = members.room AND r.created_by = members.user_id AND r.is_direct = false);
+        """,
+        // Bots and the system speak too; tokens issued before a time can be revoked; webhooks leave through an
+        // outbox written in the same commit as what they tell of.
+        """
+        ALTER TABLE messages ADD COLUMN sender_kind INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN tokens_after BIGINT NOT NULL DEFAULT 0;
+        CREATE TABLE webhook_events (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            kind       TEXT    NOT NULL,
+            body       TEXT    NOT NULL,
+            created_at BIGINT  NOT NULL
+        );
+        CREATE TABLE webhook_deliveries (
+            event_id    TEXT    NOT NULL,
+            endpoint    TEXT    NOT NULL,
+            state       INTEGER NOT NULL DEFAULT 0,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            next_at     BIGINT  NOT NULL,
+            lease_until BIGINT,
+            last_error  TEXT,
+            done_at     BIGINT,
+            PRIMARY KEY (event_id, endpoint)
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_at);
+        CREATE TABLE webhook_notices (
+            user_id  TEXT    COLLATE "C" NOT NULL,
+            room     TEXT    COLLATE "C" NOT NULL,
+            count    INTEGER NOT NULL,
+            first_at BIGINT  NOT NULL,
+            last_seq BIGINT  NOT NULL,
+            PRIMARY KEY (user_id, room)
+        );
+        CREATE INDEX webhook_notices_due ON webhook_notices (first_at);
         """,
     ];
 }

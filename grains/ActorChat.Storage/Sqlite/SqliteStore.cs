@@ -9,7 +9,7 @@ namespace ActorChat.Storage.Sqlite;
 /// <summary>Opens the store in one SQLite file: write-ahead logging, and a full fsync on every commit (durable before any ok).</summary>
 internal static class SqliteStore
 {
-    public static async Task<SqlChatStore> OpenAsync(string path, bool durable, int maxBatch, LegacyImport? legacy, StoreMetrics metrics, ILogger logger)
+    public static async Task<SqlChatStore> OpenAsync(string path, bool durable, int maxBatch, LegacyImport? legacy, StoreMetrics metrics, IOutbox outbox, ILogger logger)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -37,7 +37,7 @@ internal static class SqliteStore
 
         var writes = new WriteQueue(OpenWrite, writers: 1, maxBatch, logger);
         metrics.ObserveCommits(() => writes.Commits);
-        return new SqlChatStore(SqliteDialect.Instance, OpenRead, writes, metrics);
+        return new SqlChatStore(SqliteDialect.Instance, OpenRead, writes, metrics, outbox);
     }
 
     private static SqliteConnection Open(string connectionString, string pragmas)
