@@ -68,6 +68,30 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Configure")]
     Task<ChangeResult> Configure(string by, string? topic, int? slowModeSeconds);
 
+    /// <summary>A backend (server API) posts as a named bot or the system; no membership needed, client ids de-duplicated per bot.</summary>
+    [Alias("PostAs")]
+    Task<SendResult> PostAs(SenderKind kind, string name, MessageDraft draft);
+
+    /// <summary>A backend creates the room with its owner and members (private or public); <c>conflict</c> when it exists.</summary>
+    [Alias("Open")]
+    Task<RoomInfo> Open(string owner, bool isPrivate, IReadOnlyList<string> members);
+
+    /// <summary>A backend adds a member, past privacy, bans and quotas; false when already one.</summary>
+    [Alias("Admit")]
+    Task<bool> Admit(string user);
+
+    /// <summary>A backend removes a member (recorded as a kick by <paramref name="by"/>); false when not one.</summary>
+    [Alias("Remove")]
+    Task<bool> Remove(string user, string by);
+
+    /// <summary>A backend reads the room's history (current state), without being a member.</summary>
+    [Alias("Browse")]
+    Task<HistoryPage> Browse(long? before, int limit);
+
+    /// <summary>A backend reads the room's members, without being one.</summary>
+    [Alias("Roster")]
+    Task<MembersPage> Roster(string? after, int limit);
+
     /// <summary>Called after a user was erased: drops what the room holds in memory of them.</summary>
     [Alias("Forget")]
     Task Forget(string user);

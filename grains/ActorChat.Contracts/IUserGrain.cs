@@ -11,6 +11,24 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Connect")]
     Task Connect(string connectionId);
 
+    /// <summary>
+    /// Like <see cref="Connect(string)"/>, for a connection opened with a token issued at <paramref name="issuedAt"/>: false (and
+    /// nothing registered) when the user's tokens issued before some time were revoked and this one is among them.
+    /// </summary>
+    [Alias("ConnectWithToken")]
+    Task<bool> Connect(string connectionId, DateTimeOffset? issuedAt);
+
+    /// <summary>Whether a token of this user issued at <paramref name="issuedAt"/> is still accepted.</summary>
+    [Alias("Accepts")]
+    Task<bool> Accepts(DateTimeOffset? issuedAt);
+
+    /// <summary>
+    /// Ends every connection of the user on every front end (they hear <see cref="SessionsEnded"/>); with
+    /// <paramref name="revokeTokens"/>, tokens issued before now are refused from then on.
+    /// </summary>
+    [Alias("EndSessions")]
+    Task EndSessions(bool revokeTokens);
+
     /// <summary>Removes a live connection; the last one makes the user offline.</summary>
     [Alias("Disconnect")]
     Task Disconnect(string connectionId);

@@ -16,3 +16,12 @@ public sealed record DirectMessageReceived([property: Id(0)] ChatMessage Message
 [Alias("ActorChat.InvitationReceived")]
 [Immutable]
 public sealed record InvitationReceived([property: Id(0)] Invitation Invitation) : UserEvent;
+
+/// <summary>
+/// A backend ended the user's sessions (server API): every connection of the user closes, on every front end; with
+/// <see cref="TokensRevoked"/>, tokens issued before <see cref="At"/> are no longer accepted either.
+/// </summary>
+[GenerateSerializer]
+[Alias("ActorChat.SessionsEnded")]
+[Immutable]
+public sealed record SessionsEnded([property: Id(0)] DateTimeOffset At, [property: Id(1)] bool TokensRevoked) : UserEvent;

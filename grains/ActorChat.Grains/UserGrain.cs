@@ -10,8 +10,11 @@ namespace ActorChat.Grains;
 /// stream for direct messages and invitations. Memberships, read pointers and invitations are records in the
 /// store, written by the rooms and read here.
 /// </summary>
-internal sealed partial class UserGrain(IChatStore store, ILogger<UserGrain> logger) : Grain, IUserGrain
+internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILogger<UserGrain> logger) : Grain, IUserGrain
 {
+    // Tokens issued before this are refused; read from the store once per activation.
+    private DateTimeOffset? _tokensAfter;
+
     // Live connections are not persisted: they belong to front-end processes, which re-register on reconnect.
     private readonly HashSet<string> _connections = new(StringComparer.Ordinal);
     private string _user = string.Empty;
@@ -30,6 +33,40 @@ internal sealed partial class UserGrain(IChatStore store, ILogger<UserGrain> log
         {
             await AnnouncePresenceAsync(online: true);
         }
+    }
+
+    public async Task<bool> Connect(string connectionId, DateTimeOffset? issuedAt)
+    {
+        if (!await Accepts(issuedAt))
+        {
+            return false;
+        }
+
+        await Connect(connectionId);
+        return true;
+    }
+
+    public async Task<bool> Accepts(DateTimeOffset? issuedAt)
+    {
+        _tokensAfter ??= await store.TokensValidAfterAsync(_user);
+
+        // A token without an issue time cannot be told apart: refused once anything was revoked.
+        return _tokensAfter == DateTimeOffset.MinValue || (issuedAt is { } at && at >= _tokensAfter);
+    }
+
+    public async Task EndSessions(bool revokeTokens)
+    {
+        // Seconds: JWT issue times are whole seconds, so a token issued in this very second would slip through.
+        var now = time.GetUtcNow();
+        var at = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond) + TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        if (revokeTokens)
+        {
+            await store.RevokeTokensAsync(_user, at);
+            _tokensAfter = at;
+        }
+
+        await _stream.OnNextAsync(new SessionsEnded(at, revokeTokens));
+        LogSessionsEnded(logger, revokeTokens);
     }
 
     public async Task Disconnect(string connectionId)
@@ -84,6 +121,9 @@ internal sealed partial class UserGrain(IChatStore store, ILogger<UserGrain> log
 
         LogPresence(logger, _user, online);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A backend ended a user's sessions (tokens revoked: {Revoked})")]
+    private static partial void LogSessionsEnded(ILogger logger, bool revoked);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A user was erased from {Rooms} rooms")]
     private static partial void LogErased(ILogger logger, int rooms);

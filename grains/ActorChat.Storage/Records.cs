@@ -12,7 +12,8 @@ public sealed record JoinQuotas(int MaxMemberships, int MaxRoomsCreated, int Max
 /// A join: <paramref name="CreatePrivate"/> asks for a new room to be private (an existing public one is then a
 /// conflict); <paramref name="Direct"/> rooms admit their two participants and count against no membership quota.
 /// </summary>
-public sealed record JoinCommand(string Room, string User, DateTimeOffset Now, bool CreatePrivate, bool Direct, JoinQuotas Quotas);
+/// <remarks><paramref name="Trusted"/>: a backend's join (server API), past privacy, bans and the user's quotas.</remarks>
+public sealed record JoinCommand(string Room, string User, DateTimeOffset Now, bool CreatePrivate, bool Direct, JoinQuotas Quotas, bool Trusted = false);
 
 public enum JoinStatus
 {

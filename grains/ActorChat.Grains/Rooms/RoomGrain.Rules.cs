@@ -18,9 +18,9 @@ internal sealed partial class RoomGrain
         return new JoinResult(_log.DurableSeq, _members.Count, first, _members.IsPrivate);
     }
 
-    private async Task AddMemberAsync(string user, bool createPrivate)
+    private async Task AddMemberAsync(string user, bool createPrivate, bool trusted = false)
     {
-        var outcome = await _members.JoinAsync(user, createPrivate);
+        var outcome = await _members.JoinAsync(user, createPrivate, trusted);
         switch (outcome.Status)
         {
             case JoinStatus.Joined:

@@ -47,15 +47,18 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
     }
 
     /// <summary>Appends a message and completes once it is stored and published; a repeated client id answers the first result.</summary>
-    public async Task<SendResult> AppendAsync(string user, MessageDraft draft, string? traceParent)
+    public async Task<SendResult> AppendAsync(string user, MessageDraft draft, string? traceParent, SenderKind kind = SenderKind.User)
     {
         if (_broken)
         {
             throw Unstored();
         }
 
+        // A bot's ids are its own, whatever user shares its name.
+        var sender = kind == SenderKind.User ? user : $"{kind}:{user}";
+
         // From here to the enqueue there is no await, so a concurrent send with the same id sees this one.
-        if (draft.ClientMsgId is { } clientMsgId && _dedup.TryGet(user, clientMsgId, out var seen))
+        if (draft.ClientMsgId is { } clientMsgId && _dedup.TryGet(sender, clientMsgId, out var seen))
         {
             if (seen.Seq > DurableSeq && _pendingBySeq.TryGetValue(seen.Seq, out var inFlight))
             {
@@ -66,10 +69,10 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
         }
 
         var message = new ChatMessage(room, ++_assignedSeq, user, draft.Text, time.GetUtcNow(), draft.ClientMsgId, ReplyTo: draft.ReplyTo,
-            Mentions: draft.Mentions is { Count: > 0 } ? draft.Mentions : null);
+            Mentions: draft.Mentions is { Count: > 0 } ? draft.Mentions : null, Kind: kind);
         if (draft.ClientMsgId is not null)
         {
-            _dedup.Add(new ClientMessageId(user, draft.ClientMsgId, message.Seq, message.Ts));
+            _dedup.Add(new ClientMessageId(sender, draft.ClientMsgId, message.Seq, message.Ts));
         }
 
         await EnqueueAsync(new MessagePosted(message, traceParent));

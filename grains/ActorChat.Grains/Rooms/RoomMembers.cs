@@ -96,10 +96,10 @@ internal sealed class RoomMembers(string room, bool direct, IChatStore store, Ch
         }
     }
 
-    public async Task<JoinOutcome> JoinAsync(string user, bool createPrivate)
+    public async Task<JoinOutcome> JoinAsync(string user, bool createPrivate, bool trusted = false)
     {
         var quotas = new JoinQuotas(limits.MaxMembershipsPerUser, limits.MaxRoomsCreated, limits.MaxRoomCreationsPerWindow, limits.RoomCreationWindow);
-        var outcome = await ChangeAsync(user, () => store.JoinAsync(new JoinCommand(room, user, time.GetUtcNow(), createPrivate, direct, quotas)),
+        var outcome = await ChangeAsync(user, () => store.JoinAsync(new JoinCommand(room, user, time.GetUtcNow(), createPrivate, direct, quotas, trusted)),
             o => o.Status is JoinStatus.Joined or JoinStatus.AlreadyMember ? new Admission(true, false) : null);
         if (outcome.Room is not null)
         {

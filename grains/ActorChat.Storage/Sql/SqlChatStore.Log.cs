@@ -148,8 +148,8 @@ internal sealed partial class SqlChatStore
     {
         await using var connection = await openRead(CancellationToken.None);
         return await Db.ListAsync(connection, null,
-            "SELECT sender, client_msg_id, seq, ts FROM messages WHERE room = @room AND seq > @after AND client_msg_id IS NOT NULL ORDER BY seq",
-            r => new ClientMessageId(r.GetString(0), r.GetString(1), r.GetInt64(2), Db.Time(r.GetInt64(3))),
+            "SELECT sender, client_msg_id, seq, ts, sender_kind FROM messages WHERE room = @room AND seq > @after AND client_msg_id IS NOT NULL ORDER BY seq",
+            r => new ClientMessageId(SenderKey(r.GetString(0), (SenderKind)r.GetInt32(4)), r.GetString(1), r.GetInt64(2), Db.Time(r.GetInt64(3))),
             ("@room", room), ("@after", afterSeq));
     }
 
@@ -177,6 +177,9 @@ internal sealed partial class SqlChatStore
         await Db.ExecuteAsync(db, tx, "DELETE FROM mentions WHERE room = @room AND seq <= @upTo", ("@room", room), ("@upTo", upTo));
         return await Db.ExecuteAsync(db, tx, "DELETE FROM messages WHERE room = @room AND seq <= @upTo", ("@room", room), ("@upTo", upTo));
     });
+
+    /// <summary>Whose client ids a message's are: a user's, or a bot's of that name (kept apart from a user's).</summary>
+    private static string SenderKey(string sender, SenderKind kind) => kind == SenderKind.User ? sender : $"{kind}:{sender}";
 
     private static ChatMessage ReadMessage(string room, DbDataReader r)
     {

@@ -134,6 +134,12 @@ internal sealed partial class SqlChatStore
     {
         var room = await ReadRoomAsync(db, tx, command.Room);
         var admission = await ReadAdmissionAsync(db, tx, command.Room, command.User);
+        if (command.Trusted && !admission.Member)
+        {
+            // A backend's word admits: as if invited, and past any ban.
+            admission = admission with { Invited = admission.Invited || room is { IsPrivate: true } };
+        }
+
         if (Refusal(command, room, admission) is { } refused)
         {
             return refused;
@@ -141,12 +147,17 @@ internal sealed partial class SqlChatStore
 
         var bans = await Db.ListAsync(db, tx, "SELECT until FROM bans WHERE room = @room AND user_id = @user",
             r => r.IsDBNull(0) ? (DateTimeOffset?)null : Db.Time(r.GetInt64(0)), ("@room", command.Room), ("@user", command.User));
-        if (bans.Count == 1 && (bans[0] is not { } until || until > command.Now))
+        if (!command.Trusted && bans.Count == 1 && (bans[0] is not { } until || until > command.Now))
         {
             return new JoinOutcome(JoinStatus.Banned, room, BannedUntil: bans[0]);
         }
 
         await Db.ExecuteAsync(db, tx, "INSERT INTO users (user_id) VALUES (@user) ON CONFLICT DO NOTHING", ("@user", command.User));
+        if (command.Trusted)
+        {
+            command = command with { Quotas = new JoinQuotas(int.MaxValue, int.MaxValue, int.MaxValue, command.Quotas.CreationWindow) };
+        }
+
         if (!command.Direct && await Db.ExecuteAsync(db, tx,
             "UPDATE users SET memberships = memberships + 1 WHERE user_id = @user AND memberships < @max",
             ("@user", command.User), ("@max", command.Quotas.MaxMemberships)) == 0)
@@ -195,13 +206,12 @@ internal sealed partial class SqlChatStore
             return new JoinOutcome(JoinStatus.AlreadyMember, room);
         }
 
+        var invitations = admission.Invited
+            ? await Db.ExecuteAsync(db, tx, "DELETE FROM invitations WHERE room = @room AND user_id = @user", ("@room", command.Room), ("@user", command.User))
+            : 0;
         await Db.ExecuteAsync(db, tx,
             "UPDATE rooms SET member_count = member_count + 1, invited_count = invited_count - @invited WHERE room = @room",
-            ("@room", command.Room), ("@invited", admission.Invited ? 1 : 0));
-        if (admission.Invited)
-        {
-            await Db.ExecuteAsync(db, tx, "DELETE FROM invitations WHERE room = @room AND user_id = @user", ("@room", command.Room), ("@user", command.User));
-        }
+            ("@room", command.Room), ("@invited", invitations));
 
         await TellAsync(db, tx, new MembershipTrigger(command.Room, command.User, Joined: true, created, room!.IsPrivate, room.IsDirect, command.Now), command.Now);
         return new JoinOutcome(JoinStatus.Joined, room with { MemberCount = room.MemberCount + 1 }, created);
