@@ -6,7 +6,7 @@ using ActorChat.FrontEnd.Relay;
 using ActorChat.FrontEnd.Sockets;
 using ActorChat.Grains;
 using ActorChat.Grains.Hosting;
-using ActorChat.Hosting;
+using ActorChat.ServiceDefaults;
 using ActorChat.Storage;
 
 namespace ActorChat.Deploy.Tests;

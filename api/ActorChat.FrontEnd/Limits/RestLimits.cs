@@ -20,8 +20,7 @@ internal static class RestLimits
 
     public static IServiceCollection AddRestLimits(this IServiceCollection services)
     {
-        services.AddOptions<RestOptions>().BindConfiguration(RestOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RestOptions>, RestOptionsValidator>();
+        services.AddValidatedOptions<RestOptions, RestOptionsValidator>(RestOptions.Section);
         services.AddSingleton<RequestBudgets>();
         services.AddRateLimiter(options =>
         {

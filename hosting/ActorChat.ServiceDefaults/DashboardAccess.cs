@@ -1,8 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Dashboard;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.ServiceDefaults;
 
 /// <summary>
 /// The Orleans dashboard at <c>/dashboard</c>. It shows every silo and grain and streams the live log, so it is only
@@ -18,7 +23,7 @@ internal static partial class DashboardAccess
     /// <summary>What the cookie value is derived from, with the key: a leaked cookie does not give away the key.</summary>
     private static readonly byte[] CookieLabel = "ActorChat dashboard cookie v1"u8.ToArray();
 
-    public static WebApplication MapActorChatDashboard(this WebApplication app)
+    public static WebApplication MapDashboard(this WebApplication app)
     {
         // DashboardAccessOptions are validated when the host starts; read raw here so a bad key fails there, in one line.
         var key = app.Configuration[$"{DashboardAccessOptions.Section}:Key"];

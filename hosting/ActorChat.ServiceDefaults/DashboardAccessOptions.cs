@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.ServiceDefaults;
 
 /// <summary>Who may open the Orleans dashboard, bound from <c>ActorChat:Dashboard</c>. See docs/configuration.md.</summary>
 public sealed class DashboardAccessOptions : IValidatableObject

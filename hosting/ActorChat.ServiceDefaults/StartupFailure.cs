@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.ServiceDefaults;
 
 public static class StartupFailure
 {

@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.ServiceDefaults;
 
 /// <summary>A listener for operators apart from the public one, bound from <c>ActorChat:Management</c>. See docs/configuration.md.</summary>
 public sealed class ManagementOptions : IValidatableObject

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ActorChat.FrontEnd;
+namespace ActorChat.Api;
 
 /// <summary>Ready when the cluster answers: at least one active silo is known to the management grain.</summary>
 internal sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck

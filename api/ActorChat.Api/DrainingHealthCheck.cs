@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 
-namespace ActorChat.FrontEnd;
+namespace ActorChat.Api;
 
 /// <summary>Not ready once the node has begun to stop, so a load balancer sends it no new sockets while it drains.</summary>
 internal sealed class DrainingHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck

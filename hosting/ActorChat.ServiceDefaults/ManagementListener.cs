@@ -1,8 +1,14 @@
+using ActorChat.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.ServiceDefaults;
 
 /// <summary>
 /// What operators use (the dashboard, metrics) kept apart from what users reach. With
@@ -11,12 +17,10 @@ namespace ActorChat.Hosting;
 /// </summary>
 internal static partial class ManagementListener
 {
-    public static WebApplicationBuilder AddActorChatManagement(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddManagementListener(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidator>();
-        builder.Services.AddOptions<DashboardAccessOptions>().BindConfiguration(DashboardAccessOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DashboardAccessOptions>, DashboardAccessOptionsValidator>();
+        builder.Services.AddValidatedOptions<ManagementOptions, ManagementOptionsValidator>(ManagementOptions.Section);
+        builder.Services.AddValidatedOptions<DashboardAccessOptions, DashboardAccessOptionsValidator>(DashboardAccessOptions.Section);
         builder.Services.AddTransient<IStartupFilter, ManagementStartupFilter>();
         return builder;
     }

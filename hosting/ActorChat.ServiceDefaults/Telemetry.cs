@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.ServiceDefaults;
 
 /// <summary>
 /// Metrics and traces through OpenTelemetry, for front ends and silo hosts alike: Orleans', ASP.NET Core's and the
@@ -10,7 +12,7 @@ namespace ActorChat.Hosting;
 /// </summary>
 internal static class Telemetry
 {
-    public static WebApplicationBuilder AddActorChatTelemetry(this WebApplicationBuilder builder, string[] meters, string[] sources)
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder, string[] meters, string[] sources)
     {
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry();
@@ -38,7 +40,7 @@ internal static class Telemetry
         return builder;
     }
 
-    public static WebApplication MapActorChatTelemetry(this WebApplication app)
+    public static WebApplication MapMetrics(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
