@@ -1,5 +1,6 @@
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Endpoints;
 using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Relay;
@@ -56,11 +57,12 @@ public static class FrontEndExtensions
         services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionWatcher>());
         services.AddHostedService<RelayMaintenance>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ConnectionLifecycle>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<ChatSession>();
         services.AddSingleton<RoomEventStream>();
         services.AddOptions<WebClientOptions>().BindConfiguration(WebClientOptions.Section);
-        services.AddHostedService<SocketShutdown>();
+        services.AddHostedService<ConnectionShutdown>();
         return builder;
     }
 

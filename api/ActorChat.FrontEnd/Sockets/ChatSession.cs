@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text.Json;
 using ActorChat.Contracts;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Relay;
@@ -11,16 +11,15 @@ using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd.Sockets;
 
-/// <summary>Runs one accepted socket: welcome, the read loop, request dispatch, and cleanup on close.</summary>
+/// <summary>Serves one accepted WebSocket: welcome, the read loop, request dispatch, and what closing gives back.</summary>
 internal sealed partial class ChatSession(
     IGrainFactory grains,
     ChatRelay relay,
     RequestHandler handler,
-    ConnectionRegistry registry,
+    ConnectionLifecycle lifecycle,
     RequestBudgets budgets,
     IOptions<SocketOptions> socketOptions,
     IOptions<ChatLimits> limits,
-    TimeProvider time,
     ChatMetrics metrics,
     ILogger<ChatSession> logger)
 {
@@ -29,39 +28,18 @@ internal sealed partial class ChatSession(
     private readonly SocketOptions _options = socketOptions.Value;
     private readonly ChatLimits _limits = limits.Value;
 
-    public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
-    {
-        var connection = new ChatConnection(NewConnectionId(), user, new WebSocketTransport(socket), _options, logger, metrics);
-        connection.ExpireAt(expiresAt, time);
-        var writer = connection.RunWriterAsync();
-        registry.Add(connection);
+    public Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted) =>
+        lifecycle.RunAsync(user, new WebSocketTransport(socket), expiresAt, scope: [],
+            serve: connection => ServeAsync(connection, socket, aborted),
+            release: (connection, status) => ReleaseAsync(connection, socket, status));
 
-        // Every line logged while this socket is served carries its connection id and user.
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = connection.Id, ["User"] = user });
-        LogOpened(logger, connection.Id, user);
-        var closeStatus = WebSocketCloseStatus.NormalClosure;
-        try
-        {
-            await relay.FollowUserAsync(connection);
-            await grains.GetGrain<IUserGrain>(user).Connect(connection.Id);
-            await connection.SendAsync(Frames.Welcome(user, connection.Id));
-            closeStatus = await ReadLoopAsync(connection, socket, aborted);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            closeStatus = WebSocketCloseStatus.EndpointUnavailable;
-        }
-        finally
-        {
-            connection.Close(closeStatus, CloseReason(closeStatus));
-            await writer;
-            registry.Remove(connection);
-            await ReleaseAsync(connection);
-            connection.Dispose();
-            var code = (int)(socket.CloseStatus ?? closeStatus);
-            var reason = socket.CloseStatusDescription ?? CloseReason(closeStatus);
-            LogClosed(logger, connection.Id, user, code, reason);
-        }
+    private async Task<WebSocketCloseStatus> ServeAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
+    {
+        LogOpened(logger, connection.Id, connection.User);
+        await relay.FollowUserAsync(connection);
+        await grains.GetGrain<IUserGrain>(connection.User).Connect(connection.Id);
+        await connection.SendAsync(Frames.Welcome(connection.User, connection.Id));
+        return await ReadLoopAsync(connection, socket, aborted);
     }
 
     private async Task<WebSocketCloseStatus> ReadLoopAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
@@ -201,7 +179,7 @@ internal sealed partial class ChatSession(
         return connection.SendAsync(Frames.Error(id, code, message));
     }
 
-    private async Task ReleaseAsync(ChatConnection connection)
+    private async Task ReleaseAsync(ChatConnection connection, WebSocket socket, WebSocketCloseStatus status)
     {
         try
         {
@@ -212,16 +190,12 @@ internal sealed partial class ChatSession(
         {
             LogReleaseFailed(logger, ex, connection.Id);
         }
+
+        // The peer's own close status where it closed first, else the one this side sent.
+        var code = (int)(socket.CloseStatus ?? status);
+        var reason = socket.CloseStatusDescription ?? ConnectionLifecycle.CloseReason(status);
+        LogClosed(logger, connection.Id, connection.User, code, reason);
     }
-
-    private static string CloseReason(WebSocketCloseStatus status) => status switch
-    {
-        WebSocketCloseStatus.InvalidMessageType => "binary frames are not supported",
-        WebSocketCloseStatus.MessageTooBig => "message too big",
-        _ => string.Empty,
-    };
-
-    internal static string NewConnectionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} opened")]
     private static partial void LogOpened(ILogger logger, string connectionId, string user);

@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net.WebSockets;
 
-namespace ActorChat.FrontEnd.Sockets;
+namespace ActorChat.FrontEnd.Connections;
 
 /// <summary>The open connections of this node, so shutdown can close them and operators can count them.</summary>
 internal sealed class ConnectionRegistry
 {
-    /// <summary>1012: the service is restarting; reconnect (to any node) and resume with <c>since</c>.</summary>
-    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
-
     private readonly ConcurrentDictionary<string, ChatConnection> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
     private int _reserved;
@@ -83,7 +79,7 @@ internal sealed class ConnectionRegistry
     {
         foreach (var connection in _connections.Values)
         {
-            connection.Close(ServiceRestart, "server restarting");
+            connection.Close(CloseCodes.ServiceRestart, "server restarting");
         }
     }
 
@@ -116,11 +112,4 @@ internal sealed class ConnectionRegistry
 
         return signal;
     }
-}
-
-internal enum Admission
-{
-    Admitted,
-    UserFull,
-    NodeFull,
 }

@@ -1,8 +1,7 @@
 using ActorChat.Contracts;
-using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Http;
 
-namespace ActorChat.FrontEnd.Endpoints;
+namespace ActorChat.FrontEnd.Protocol;
 
 /// <summary>RFC 7807 problem details carrying the protocol's error code, so REST and socket errors read alike.</summary>
 internal static class ChatProblems

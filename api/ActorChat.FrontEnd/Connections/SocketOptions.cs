@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace ActorChat.FrontEnd.Sockets;
+namespace ActorChat.FrontEnd.Connections;
 
 /// <summary>Per-socket limits of the WebSocket endpoint, bound from <c>ActorChat:Sockets</c>. See docs/configuration.md.</summary>
 public sealed class SocketOptions

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 
-namespace ActorChat.FrontEnd.Sockets;
+namespace ActorChat.FrontEnd.Connections;
 
 /// <summary>
 /// Where a connection's frames end up: a WebSocket, or a Server-Sent Events response. The connection's queue,

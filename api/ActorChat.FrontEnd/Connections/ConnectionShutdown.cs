@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace ActorChat.FrontEnd.Sockets;
+namespace ActorChat.FrontEnd.Connections;
 
 /// <summary>
-/// On shutdown, asks every socket to flush its queue and close with 1012 (service restart) as soon as stopping
-/// begins: the web server waits for open requests, and a WebSocket is one until it closes.
+/// On shutdown, asks every connection to flush its queue and close with 1012 (service restart) as soon as stopping
+/// begins: the web server waits for open requests, and a WebSocket or an event stream is one until it closes.
 /// </summary>
-internal sealed class SocketShutdown(ConnectionRegistry registry, IHostApplicationLifetime lifetime, IOptions<SocketOptions> options) : IHostedService
+internal sealed class ConnectionShutdown(ConnectionRegistry registry, IHostApplicationLifetime lifetime, IOptions<SocketOptions> options) : IHostedService
 {
     private CancellationTokenRegistration _stopping;
 

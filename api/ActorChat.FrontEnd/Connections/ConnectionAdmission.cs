@@ -1,7 +1,6 @@
-using ActorChat.FrontEnd.Sockets;
 using Microsoft.AspNetCore.Http;
 
-namespace ActorChat.FrontEnd.Endpoints;
+namespace ActorChat.FrontEnd.Connections;
 
 /// <summary>The answers to a long-lived connection (socket or event stream) that the node's limits refuse.</summary>
 internal static class ConnectionAdmission

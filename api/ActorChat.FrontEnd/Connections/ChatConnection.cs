@@ -1,13 +1,12 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using ActorChat.FrontEnd.Relay;
 using Microsoft.Extensions.Logging;
 
-namespace ActorChat.FrontEnd.Sockets;
+namespace ActorChat.FrontEnd.Connections;
 
 /// <summary>
-/// One open connection (a WebSocket or an SSE stream): its identity, the rooms it follows and a bounded outbound queue drained by a single writer
-/// loop, so that whoever hands it a frame (the relay, above all) never waits on this socket.
+/// One open connection (a WebSocket or an SSE stream): its identity and a bounded outbound queue drained by a single
+/// writer loop, so that whoever hands it a frame (the relay, above all) never waits on this connection. What it
+/// follows is the relay's to know, not the connection's.
 /// </summary>
 internal sealed partial class ChatConnection : IDisposable
 {
@@ -15,22 +14,21 @@ internal sealed partial class ChatConnection : IDisposable
     private readonly Outbox _outbox;
     private readonly SocketOptions _options;
     private readonly ILogger _logger;
+    private readonly ChatMetrics _metrics;
     private readonly CancellationTokenSource _abort = new();
     private ITimer? _expiry;
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = string.Empty;
 
-    private readonly ChatMetrics? _metrics;
-
-    internal ChatConnection(string id, string user, IFrameTransport transport, SocketOptions options, ILogger logger, ChatMetrics? metrics = null)
+    internal ChatConnection(string id, string user, IFrameTransport transport, SocketOptions options, ILogger logger, ChatMetrics metrics)
     {
-        _metrics = metrics;
         Id = id;
         User = user;
         _transport = transport;
         _options = options;
         _logger = logger;
+        _metrics = metrics;
         _outbox = new Outbox(options.OutboundQueueMessages, options.OutboundQueueBytes);
         _abort.Token.Register(transport.Abort);
     }
@@ -38,9 +36,6 @@ internal sealed partial class ChatConnection : IDisposable
     public string Id { get; }
 
     public string User { get; }
-
-    /// <summary>Rooms this connection joined, with the relay's per-connection delivery cursor.</summary>
-    internal ConcurrentDictionary<string, RoomSubscription> Rooms { get; } = new(StringComparer.Ordinal);
 
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
@@ -75,6 +70,12 @@ internal sealed partial class ChatConnection : IDisposable
 
     /// <summary>What this connection has queued; tests and diagnostics read it.</summary>
     internal Outbox Outbox => _outbox;
+
+    /// <summary>The writer loop once <see cref="Start"/> has begun it: done when the connection has closed.</summary>
+    internal Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Begins writing queued frames to the transport.</summary>
+    internal void Start() => Completion = RunWriterAsync();
 
     /// <summary>Queues a frame without waiting. A full queue marks the socket a slow consumer and closes it.</summary>
     public bool TrySend(byte[] frame)
@@ -131,7 +132,7 @@ internal sealed partial class ChatConnection : IDisposable
         }
 
         LogSlowConsumer(_logger, Id, User);
-        _metrics?.SlowConsumerClosed();
+        _metrics.SlowConsumerClosed();
         _closeStatus = CloseCodes.SlowConsumer;
         _closeReason = "slow consumer";
 
@@ -153,7 +154,7 @@ internal sealed partial class ChatConnection : IDisposable
     }
 
     /// <summary>Writes queued frames until the connection closes, then performs the close handshake (or aborts on timeout).</summary>
-    internal async Task RunWriterAsync()
+    private async Task RunWriterAsync()
     {
         try
         {

@@ -1,8 +1,11 @@
 using System.Net.WebSockets;
 
-namespace ActorChat.FrontEnd.Sockets;
+namespace ActorChat.FrontEnd.Connections;
 
-/// <summary>WebSocket close codes ActorChat uses beyond the standard ones (documented in docs/protocol.md).</summary>
+/// <summary>
+/// The close codes ActorChat sends beyond the standard ones (documented in docs/protocol.md): on a WebSocket as the
+/// close status, on an event stream as the last event.
+/// </summary>
 public static class CloseCodes
 {
     /// <summary>The client could not keep up: its outbound queue filled. Reconnect and resume with <c>since</c>.</summary>
@@ -10,4 +13,7 @@ public static class CloseCodes
 
     /// <summary>The connection's token expired and no <c>refresh</c> came in time. Log in again and reconnect.</summary>
     public const WebSocketCloseStatus TokenExpired = (WebSocketCloseStatus)4001;
+
+    /// <summary>The service is restarting; reconnect (to any node) and resume with <c>since</c>.</summary>
+    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
 }

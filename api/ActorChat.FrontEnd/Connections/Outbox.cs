@@ -1,4 +1,4 @@
-namespace ActorChat.FrontEnd.Sockets;
+namespace ActorChat.FrontEnd.Connections;
 
 /// <summary>
 /// The frames waiting to be written to one connection, bounded in frames and in bytes. Every frame counts until
