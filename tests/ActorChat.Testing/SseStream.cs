@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace ActorChat.Api.Tests;
+namespace ActorChat.Testing;
 
 /// <summary>One event of a <c>text/event-stream</c>, as a browser's EventSource would see it.</summary>
 public sealed record SseEvent(string Event, string? Id, JsonElement Data);

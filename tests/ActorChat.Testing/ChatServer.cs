@@ -1,18 +1,21 @@
-using System.Net;
+using System.Globalization;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
 
-namespace ActorChat.Api.Tests;
+namespace ActorChat.Testing;
 
 /// <summary>
 /// The real front end on Kestrel (a port the OS picks) with its embedded silo, shared by the tests of one
 /// collection. Rate limits are raised so that tests measure behaviour, not the limiter, except where they test it.
+/// A fixture may put it on a fake clock (<see cref="Clock"/>) and keep its log lines (<see cref="Logs"/>).
 /// </summary>
 public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -21,6 +24,8 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly IReadOnlyDictionary<string, string> _overrides;
     private readonly bool _ownsData;
+    private readonly FakeTimeProvider? _clock;
+    private readonly LogCapture? _logs;
 
     public ChatServer()
         : this(new Dictionary<string, string>())
@@ -29,10 +34,22 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A server with some settings changed, for tests of limits.</summary>
     protected ChatServer(IReadOnlyDictionary<string, string> overrides)
+        : this(overrides, fakeClock: false, captureLogs: false)
+    {
+    }
+
+    /// <summary>
+    /// A server with some settings changed, on a <see cref="FakeTimeProvider"/> with <paramref name="fakeClock"/>
+    /// (its own clock, not Orleans': see <see cref="FakeClock"/>), keeping every log line down to Debug with
+    /// <paramref name="captureLogs"/>.
+    /// </summary>
+    protected ChatServer(IReadOnlyDictionary<string, string> overrides, bool fakeClock, bool captureLogs)
     {
         _overrides = overrides;
         DataDirectory = Path.Combine(Path.GetTempPath(), $"actorchat-test-{Guid.NewGuid():N}");
         _ownsData = true;
+        _clock = fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
+        _logs = captureLogs ? new LogCapture() : null;
     }
 
     /// <summary>A server on a data directory the test owns, so a second server can start where this one stopped.</summary>
@@ -52,6 +69,15 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>The management listener's address, when the settings name one (<c>ActorChat:Management:Urls</c>).</summary>
     public Uri? ManagementAddress => _overrides.TryGetValue("ActorChat:Management:Urls", out var urls) ? new Uri(urls) : null;
+
+    /// <summary>The server's clock, which moves only when a test advances it.</summary>
+    public FakeTimeProvider Clock => _clock ?? throw new InvalidOperationException("This server keeps real time; its fixture did not ask for a fake clock.");
+
+    /// <summary>Every log line so far, down to Debug.</summary>
+    public LogCapture Logs => _logs ?? throw new InvalidOperationException("This server's fixture did not ask to keep its log lines.");
+
+    /// <summary>Now, as the server sees it.</summary>
+    public DateTimeOffset Now => _clock?.GetUtcNow() ?? DateTimeOffset.UtcNow;
 
     public Task InitializeAsync()
     {
@@ -76,6 +102,7 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>A token from the server's dev login.</summary>
     public async Task<string> TokenAsync(string user)
     {
         using var response = await Http.PostAsJsonAsync("/api/auth/token", new { user });
@@ -83,6 +110,13 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         var body = await response.Content.ReadFromJsonAsync<TokenBody>();
         return body!.Token;
     }
+
+    /// <summary>
+    /// A token signed with the server's key that expires <paramref name="lifetime"/> after the server's now. On a fake
+    /// clock use this, not the dev login (<see cref="TokenAsync"/>): that one is valid from the server's now, which
+    /// the token handler (on the wall clock) refuses once the fake clock has run ahead.
+    /// </summary>
+    public string Token(string user, TimeSpan lifetime) => TestTokens.Mint(user, lifetime, Now);
 
     public async Task<ChatClient> ConnectAsync(string user) => await ChatClient.ConnectAsync(SocketAddress, await TokenAsync(user));
 
@@ -98,13 +132,13 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ActorChat:Cluster:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ActorChat:Cluster:SiloPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ActorChat:Cluster:GatewayPort", "0");
         builder.UseSetting("ActorChat:Storage:DataDirectory", DataDirectory);
         builder.UseSetting("ActorChat:Auth:SigningKey", SigningKey);
         builder.UseSetting("ActorChat:Rooms:ChunkSize", "32");
         builder.UseSetting("ActorChat:Sockets:RequestsPerSecond", "100");
-        builder.UseSetting("ActorChat:Sockets:RequestBurst", RequestBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ActorChat:Sockets:RequestBurst", RequestBurst.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ActorChat:Streams:PollInterval", "00:00:00.005");
         builder.UseSetting("ActorChat:Rooms:DirectoryInterval", "00:00:00.100");
         foreach (var (key, value) in _overrides)
@@ -113,6 +147,18 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         builder.ConfigureLogging(logging => logging.ClearProviders());
+        if (_logs is not null)
+        {
+            builder.UseSetting("Logging:LogLevel:Default", "Debug");
+            builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Debug");
+            builder.UseSetting("Logging:LogLevel:Orleans", "Debug");
+            builder.ConfigureLogging(logging => logging.AddProvider(_logs));
+        }
+
+        if (_clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.UseFakeClock(_clock));
+        }
     }
 
     /// <summary>A REST request carrying a bearer token.</summary>
@@ -123,20 +169,7 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         return request;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private sealed record TokenBody(string Token);
 
     private sealed record TicketBody(string Ticket, DateTimeOffset ExpiresAt);
-}
-
-[CollectionDefinition(Name)]
-public sealed class ServerCollection : ICollectionFixture<ChatServer>
-{
-    public const string Name = "server";
 }

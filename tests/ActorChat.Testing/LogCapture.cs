@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
-namespace ActorChat.Api.Tests;
+namespace ActorChat.Testing;
 
 /// <summary>
 /// Every log entry of a server as one line of text (level, category, message, structured values, scopes and

@@ -3,8 +3,9 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Xunit;
 
-namespace ActorChat.Api.Tests;
+namespace ActorChat.Testing;
 
 /// <summary>
 /// A protocol v1 client over a real <see cref="ClientWebSocket"/>: requests are matched to replies by id,
