@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorChat.Contracts;
+using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Relay;
@@ -13,7 +14,7 @@ internal sealed class RequestHandler(
     ChatRelay relay,
     IOptions<ChatLimits> limits,
     IOptions<SocketOptions> socketOptions,
-    Auth.TokenValidator tokens,
+    TokenValidator tokens,
     ChatMetrics metrics,
     TimeProvider time)
 {
