@@ -21,6 +21,7 @@ internal sealed partial class ChatSession(
     IOptions<SocketOptions> socketOptions,
     IOptions<ChatLimits> limits,
     ChatMetrics metrics,
+    TimeProvider time,
     ILogger<ChatSession> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
@@ -28,10 +29,13 @@ internal sealed partial class ChatSession(
     private readonly SocketOptions _options = socketOptions.Value;
     private readonly ChatLimits _limits = limits.Value;
 
-    public Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted) =>
-        lifecycle.RunAsync(user, new WebSocketTransport(socket), expiresAt, scope: [],
+    public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
+    {
+        await lifecycle.RunAsync(user, new WebSocketTransport(socket), expiresAt, scope: [],
             serve: connection => ServeAsync(connection, socket, aborted),
             release: (connection, status) => ReleaseAsync(connection, socket, status));
+        await LingerIfAbortedAsync(socket, aborted);
+    }
 
     private async Task<WebSocketCloseStatus> ServeAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
     {
@@ -177,6 +181,28 @@ internal sealed partial class ChatSession(
     {
         metrics.Rejected(code);
         return connection.SendAsync(Frames.Error(id, code, message));
+    }
+
+    /// <summary>
+    /// After a peer's protocol error (a text frame that is not UTF-8, a malformed frame) the WebSocket sends its close
+    /// frame (1007, 1002) and marks itself aborted, and disposing an aborted socket aborts the connection, which can
+    /// overtake that frame: the peer would see a reset instead of the code. Such a peer gets the close timeout to read
+    /// it and go. A peer that vanished has already ended the request, so nothing waits for it.
+    /// </summary>
+    private async Task LingerIfAbortedAsync(WebSocket socket, CancellationToken aborted)
+    {
+        if (socket.State != WebSocketState.Aborted)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(_options.CloseTimeout, time, aborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task ReleaseAsync(ChatConnection connection, WebSocket socket, WebSocketCloseStatus status)
