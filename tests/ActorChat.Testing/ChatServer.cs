@@ -136,7 +136,6 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ActorChat:Cluster:GatewayPort", "0");
         builder.UseSetting("ActorChat:Storage:DataDirectory", DataDirectory);
         builder.UseSetting("ActorChat:Auth:SigningKey", SigningKey);
-        builder.UseSetting("ActorChat:Rooms:ChunkSize", "32");
         builder.UseSetting("ActorChat:Sockets:RequestsPerSecond", "100");
         builder.UseSetting("ActorChat:Sockets:RequestBurst", RequestBurst.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ActorChat:Streams:PollInterval", "00:00:00.005");
