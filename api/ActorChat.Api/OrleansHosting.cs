@@ -1,5 +1,6 @@
 using ActorChat.Contracts;
 using ActorChat.Grains.Hosting;
+using ActorChat.ServiceDefaults;
 using Orleans.Dashboard;
 
 namespace ActorChat.Api;
@@ -13,8 +14,8 @@ internal static class OrleansHosting
         var mode = configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Mode ?? HostingMode.Embedded;
         if (mode == HostingMode.Client)
         {
-            // A front end of a cluster logs JSON lines (with scopes: connection, user) for a log collector.
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+            // A front end of a cluster logs for a collector.
+            builder.UseJsonLogs();
             builder.UseOrleansClient(client => client
                 .UseActorChatCluster(configuration)
                 .UseConnectionRetryFilter<ConnectRetryFilter>()

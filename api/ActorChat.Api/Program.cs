@@ -1,17 +1,16 @@
 using ActorChat.Api;
 using ActorChat.FrontEnd;
-using ActorChat.Hosting;
+using ActorChat.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(meters: [FrontEndExtensions.MeterName], sources: [ChatTracing.SourceName]);
 builder.AddActorChatOrleans();
 builder.AddActorChatFrontEnd();
-builder.AddActorChatTelemetry(meters: [FrontEndExtensions.MeterName], sources: [ChatTracing.SourceName]);
-builder.AddActorChatManagement();
+builder.AddActorChatReadiness();
 
 var app = builder.Build();
 app.MapActorChatFrontEnd();
-app.MapActorChatTelemetry();
-app.MapActorChatDashboard();
+app.MapDefaultEndpoints();
 return app.RunOrExit();
 
 /// <summary>Visible to the functional tests' <c>WebApplicationFactory</c>.</summary>

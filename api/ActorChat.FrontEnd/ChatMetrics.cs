@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using ActorChat.Contracts;
-using ActorChat.FrontEnd.Sockets;
+using ActorChat.FrontEnd.Connections;
 
 namespace ActorChat.FrontEnd;
 

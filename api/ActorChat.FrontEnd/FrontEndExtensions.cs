@@ -1,5 +1,6 @@
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Endpoints;
 using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Relay;
@@ -20,7 +21,7 @@ public static class FrontEndExtensions
     /// <summary>The name of ActorChat's own meter, for whoever collects metrics.</summary>
     public const string MeterName = ChatMetrics.MeterName;
 
-    /// <summary>Registers the socket front end: options, authentication, relay, sessions and health checks.</summary>
+    /// <summary>Registers the socket front end: options, authentication, relay and sessions.</summary>
     public static IHostApplicationBuilder AddActorChatFrontEnd(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -30,8 +31,7 @@ public static class FrontEndExtensions
         // so neither reaches a log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<SocketOptions>().BindConfiguration(SocketOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SocketOptions>, SocketOptionsValidator>();
+        services.AddValidatedOptions<SocketOptions, SocketOptionsValidator>(SocketOptions.Section);
 
         // Read when the pipeline is built at start, so an invalid setting fails the start with its name, not the mapping.
         services.AddOptions<WebSocketOptions>().Configure<IOptions<SocketOptions>>((webSockets, sockets) =>
@@ -43,8 +43,7 @@ public static class FrontEndExtensions
                 webSockets.AllowedOrigins.Add(origin);
             }
         });
-        services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatLimits>, ChatLimitsValidator>());
+        services.AddValidatedOptions<ChatLimits, ChatLimitsValidator>(ChatLimits.Section);
         services.AddChatAuthentication();
         services.AddRestLimits();
 
@@ -53,24 +52,21 @@ public static class FrontEndExtensions
         services.AddMetrics();
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<ChatRelay>();
-        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>();
+        services.AddValidatedOptions<RelayOptions, RelayOptionsValidator>(RelayOptions.Section);
         services.AddSingleton<ClusterConnectionWatcher>();
         services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionWatcher>());
         services.AddHostedService<RelayMaintenance>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ConnectionLifecycle>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<ChatSession>();
         services.AddSingleton<RoomEventStream>();
         services.AddOptions<WebClientOptions>().BindConfiguration(WebClientOptions.Section);
-        services.AddHostedService<SocketShutdown>();
-        services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<DrainingHealthCheck>("draining", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHostedService<ConnectionShutdown>();
         return builder;
     }
 
-    /// <summary>Maps <c>/ws</c>, the REST API, the event streams, the health endpoints and the browser page.</summary>
+    /// <summary>Maps <c>/ws</c>, the REST API, the event streams and the browser page.</summary>
     public static WebApplication MapActorChatFrontEnd(this WebApplication app)
     {
         app.UseWebSockets();
@@ -80,7 +76,6 @@ public static class FrontEndExtensions
         app.MapChatSocket();
         app.MapAuthApi();
         app.MapRoomsApi();
-        app.MapChatHealth();
         app.MapStatsApi();
         app.MapClientAssets();
         return app;

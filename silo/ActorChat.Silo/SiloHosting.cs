@@ -1,4 +1,5 @@
 using ActorChat.Grains.Hosting;
+using ActorChat.ServiceDefaults;
 using Orleans.Dashboard;
 
 namespace ActorChat.Silo;
@@ -19,11 +20,11 @@ internal static class SiloHosting
                 silo.UseKubernetesHosting();
             }
         });
-        builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddReadinessCheck<SiloHealthCheck>("silo");
         if (builder.Configuration.GetValue<MembershipProvider>($"{ChatClusterOptions.Section}:Membership") == MembershipProvider.Redis)
         {
-            // In a real cluster, one JSON object per log line for the log collector.
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+            // In a real cluster: logs for a collector.
+            builder.UseJsonLogs();
         }
         return builder;
     }

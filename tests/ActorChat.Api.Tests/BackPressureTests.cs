@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using ActorChat.FrontEnd.Sockets;
+using ActorChat.FrontEnd.Connections;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorChat.Api.Tests;

@@ -39,6 +39,20 @@ public sealed class ClientAssetTests(ChatServer server)
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
     }
 
+    [Fact]
+    public async Task Every_module_of_the_page_is_served_as_it_is_in_the_repository()
+    {
+        var modules = Directory.GetFiles(Path.Combine(Repository.Root, "clients", "web"), "*.js");
+        Assert.Contains(modules, m => Path.GetFileName(m) == "app.js");
+        foreach (var module in modules)
+        {
+            using var response = await server.Http.GetAsync($"/{Path.GetFileName(module)}");
+            response.EnsureSuccessStatusCode();
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(await File.ReadAllBytesAsync(module), await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+
     [Theory]
     [InlineData("/nothing.js")]
     [InlineData("/../appsettings.json")]

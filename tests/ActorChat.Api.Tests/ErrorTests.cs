@@ -138,12 +138,16 @@ public sealed class ErrorTests(ChatServer server)
     }
 
     [Fact]
-    public async Task A_text_frame_that_is_not_utf8_closes_the_socket_with_1007()
+    public async Task A_text_frame_that_is_not_utf8_closes_the_socket_with_1007_every_time()
     {
-        await using var client = await server.ConnectAsync(NewUser("utf"));
-        await client.SendBinaryAsync([0x7B, 0xC3, 0x28, 0x7D], WebSocketMessageType.Text);
-        var status = await client.Closed.Task.WaitAsync(ChatClient.Deadline);
-        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+        // Many times over: the close frame once raced the connection's teardown and lost about one time in three.
+        for (var i = 0; i < 20; i++)
+        {
+            await using var client = await server.ConnectAsync(NewUser("utf"));
+            await client.SendBinaryAsync([0x7B, 0xC3, 0x28, 0x7D], WebSocketMessageType.Text);
+            var status = await client.Closed.Task.WaitAsync(ChatClient.Deadline);
+            Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+        }
     }
 
     [Fact]

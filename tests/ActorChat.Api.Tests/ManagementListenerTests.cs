@@ -7,7 +7,7 @@ namespace ActorChat.Api.Tests;
 /// <summary>A deployed server with a management listener, a dashboard key and the dev login turned on by name.</summary>
 public sealed class ManagedServer() : ProductionServer(new Dictionary<string, string>
 {
-    ["ActorChat:Management:Urls"] = $"http://127.0.0.1:{FreePort()}",
+    ["ActorChat:Management:Urls"] = $"http://127.0.0.1:{FreePorts.Next()}",
     ["ActorChat:Dashboard:Key"] = DashboardTests.Key,
     ["ActorChat:Auth:DevLogin"] = "true",
 });

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json;
 using ActorChat.Contracts;
+using ActorChat.FrontEnd;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Relay;
 using ActorChat.FrontEnd.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,11 +113,12 @@ public sealed class RelayGapTests(ChatServer server)
             var grain = client.GetGrain<IRoomGrain>(room);
             await grain.Join("author");
             var pair = await SocketPair.CreateAsync();
-            var connection = new ChatConnection($"c-{prefix}", "reader", new WebSocketTransport(pair.Server), new SocketOptions(), NullLogger.Instance);
-            var writer = connection.RunWriterAsync();
-            var feed = new RoomFeed(room, client, NullLogger.Instance);
+            var metrics = server.Services.GetRequiredService<ChatMetrics>();
+            var connection = new ChatConnection($"c-{prefix}", "reader", new WebSocketTransport(pair.Server), new SocketOptions(), NullLogger.Instance, metrics);
+            connection.Start();
+            var feed = new RoomFeed(room, client, NullLogger.Instance, metrics);
             await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
-            return new FeedHarness { Room = room, Grain = grain, Feed = feed, Connection = connection, Pair = pair, Writer = writer };
+            return new FeedHarness { Room = room, Grain = grain, Feed = feed, Connection = connection, Pair = pair, Writer = connection.Completion };
         }
 
         public async ValueTask DisposeAsync()

@@ -5,17 +5,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorChat.Api.Tests;
 
-/// <summary>
-/// Ticket expiry on a clock the tests move, and what the server logs while tickets are used. Tokens here are
-/// minted on the real clock (the fake one runs ahead as tests advance it), with ten minutes to live.
-/// </summary>
-public sealed class TicketClockTests(TicketClockServer server) : IClassFixture<TicketClockServer>
+/// <summary>Ticket expiry on a clock the tests move, and what the server logs while tickets are used.</summary>
+[Collection(FakeClockCollection.Name)]
+public sealed class TicketClockTests(FakeClockServer server)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
     private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..16];
 
-    private static string Token(string user) => TokenTests.Mint(user, TimeSpan.FromMinutes(10));
+    private string Token(string user) => server.Token(user, TimeSpan.FromMinutes(10));
 
     [Fact]
     public async Task A_ticket_lives_30_seconds_on_the_servers_clock_and_after_that_gets_401()

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
-using ActorChat.Api.Tests;
 using ActorChat.Contracts;
+using ActorChat.Testing;
 using Xunit.Abstractions;
 
 namespace ActorChat.Cluster.Tests;

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
-using ActorChat.Api.Tests;
+using ActorChat.Testing;
 
 namespace ActorChat.Cluster.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
-using ActorChat.Api.Tests;
+using ActorChat.Testing;
 
 namespace ActorChat.Cluster.Tests;
 

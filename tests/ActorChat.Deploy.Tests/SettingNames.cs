@@ -2,11 +2,11 @@ using System.Reflection;
 using ActorChat.Api;
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Relay;
-using ActorChat.FrontEnd.Sockets;
 using ActorChat.Grains;
 using ActorChat.Grains.Hosting;
-using ActorChat.Hosting;
+using ActorChat.ServiceDefaults;
 using ActorChat.Storage;
 
 namespace ActorChat.Deploy.Tests;

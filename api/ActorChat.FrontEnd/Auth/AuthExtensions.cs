@@ -19,11 +19,10 @@ internal static partial class AuthExtensions
     public static IServiceCollection AddChatAuthentication(this IServiceCollection services)
     {
         // Unset, the dev login follows the environment: on for a developer's run, off for anything deployed.
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart()
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section)
             .PostConfigure<IHostEnvironment>((o, environment) => o.DevLogin ??= environment.IsDevelopment() && string.IsNullOrEmpty(o.Authority));
-        services.AddHostedService<AuthStartupLog>();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuthOptions>, SigningKeyValidator>();
+        services.AddHostedService<AuthStartupLog>();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenValidator>();

@@ -1,4 +1,6 @@
 using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Connections;
+using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,5 @@
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Relay;
-using ActorChat.FrontEnd.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

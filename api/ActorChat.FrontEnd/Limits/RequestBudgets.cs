@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ActorChat.FrontEnd.Sockets;
+using ActorChat.FrontEnd.Connections;
 using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd.Limits;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using ActorChat.Contracts;
-using ActorChat.FrontEnd.Endpoints;
+using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,8 +20,7 @@ internal static class RestLimits
 
     public static IServiceCollection AddRestLimits(this IServiceCollection services)
     {
-        services.AddOptions<RestOptions>().BindConfiguration(RestOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RestOptions>, RestOptionsValidator>();
+        services.AddValidatedOptions<RestOptions, RestOptionsValidator>(RestOptions.Section);
         services.AddSingleton<RequestBudgets>();
         services.AddRateLimiter(options =>
         {

@@ -1,63 +1,47 @@
-using ActorChat.FrontEnd.Sockets;
+using System.Collections.Concurrent;
+using ActorChat.FrontEnd.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
 /// Holds at most one stream subscription per room, per user and for the room directory on this node, counted by
-/// the local connections that use it; the last one to leave ends the subscription.
+/// the local connections that use it (the last one to leave ends the subscription), and what each connection follows.
 /// </summary>
 internal sealed class ChatRelay
 {
-    private readonly IClusterClient client;
-    private readonly ILogger<ChatRelay> logger;
-    private readonly ChatMetrics? metrics;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, RoomFeed> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, UserFeed> _users = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ChatConnection, Following> _following = new();
+    private readonly FeedTable<RoomFeed> _rooms;
+    private readonly FeedTable<UserFeed> _users;
 
-    public ChatRelay(IClusterClient client, ILogger<ChatRelay> logger, ChatMetrics? metrics = null)
+    public ChatRelay(IClusterClient client, ILogger<ChatRelay> logger, ChatMetrics metrics)
     {
-        this.client = client;
-        this.logger = logger;
-        this.metrics = metrics;
+        _rooms = new FeedTable<RoomFeed>(room => new RoomFeed(room, client, logger, metrics));
+        _users = new FeedTable<UserFeed>(user => new UserFeed(user, client, Follows, logger));
         Directory = new DirectoryFeed(client, logger);
-        metrics?.ObserveRooms(() => RoomCount);
-        metrics?.ObserveDirectoryWatchers(() => Directory.Watchers);
+        metrics.ObserveRooms(() => RoomCount);
+        metrics.ObserveDirectoryWatchers(() => Directory.Watchers);
     }
 
     /// <summary>The node's subscription to the public room directory, shared by the connections that browse.</summary>
     public DirectoryFeed Directory { get; }
 
-    /// <summary>Rooms with a live subscription on this node.</summary>
-    public int RoomCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _rooms.Count;
-            }
-        }
-    }
+    /// <summary>Rooms with a subscription on this node.</summary>
+    public int RoomCount => _rooms.Count;
 
     /// <summary>The room feeds that are running now.</summary>
-    public IReadOnlyList<RoomFeed> RoomFeeds()
-    {
-        lock (_lock)
-        {
-            return [.. _rooms.Values.Where(f => f.Ready.IsValueCreated && f.Ready.Value.IsCompletedSuccessfully)];
-        }
-    }
+    public IReadOnlyList<RoomFeed> RoomFeeds() => _rooms.Running();
 
     /// <summary>The user feeds that are running now.</summary>
-    public IReadOnlyList<UserFeed> UserFeeds()
-    {
-        lock (_lock)
-        {
-            return [.. _users.Values.Where(f => f.Ready.IsValueCreated && f.Ready.Value.IsCompletedSuccessfully)];
-        }
-    }
+    public IReadOnlyList<UserFeed> UserFeeds() => _users.Running();
+
+    /// <summary>Whether <paramref name="connection"/> follows <paramref name="room"/> on this node.</summary>
+    public bool Follows(ChatConnection connection, string room) =>
+        _following.TryGetValue(connection, out var following) && following.Rooms.ContainsKey(room);
+
+    /// <summary>How many rooms <paramref name="connection"/> follows.</summary>
+    public int FollowedRoomCount(ChatConnection connection) =>
+        _following.TryGetValue(connection, out var following) ? following.Rooms.Count : 0;
 
     /// <summary>
     /// Subscribes <paramref name="connection"/> to <paramref name="room"/> with everything after
@@ -65,22 +49,12 @@ internal sealed class ChatRelay
     /// </summary>
     public async Task<bool> FollowRoomAsync(ChatConnection connection, string room, long cursor, Func<Task> beforeReplay)
     {
-        RoomFeed feed;
-        lock (_lock)
-        {
-            if (!_rooms.TryGetValue(room, out feed!))
-            {
-                feed = new RoomFeed(room, client, logger, metrics);
-                _rooms[room] = feed;
-            }
-
-            feed.References++;
-        }
-
+        var feed = _rooms.Acquire(room);
         var subscription = new RoomSubscription(connection, feed, cursor);
-        if (!connection.Rooms.TryAdd(room, subscription))
+        var rooms = _following.GetOrAdd(connection, _ => new Following()).Rooms;
+        if (!rooms.TryAdd(room, subscription))
         {
-            await ReleaseAsync(feed);
+            await _rooms.ReleaseAsync(feed);
             return false;
         }
 
@@ -93,35 +67,26 @@ internal sealed class ChatRelay
         }
         catch
         {
-            connection.Rooms.TryRemove(room, out _);
-            await ReleaseAsync(feed);
+            rooms.TryRemove(room, out _);
+            await _rooms.ReleaseAsync(feed);
             throw;
         }
     }
 
     public async Task UnfollowRoomAsync(ChatConnection connection, string room)
     {
-        if (connection.Rooms.TryRemove(room, out var subscription))
+        if (_following.TryGetValue(connection, out var following) && following.Rooms.TryRemove(room, out var subscription))
         {
             await subscription.Feed.DetachAsync(subscription);
-            await ReleaseAsync(subscription.Feed);
+            await _rooms.ReleaseAsync(subscription.Feed);
         }
     }
 
+    /// <summary>Delivers what is addressed to the connection's user (invitations, direct messages) to it.</summary>
     public async Task FollowUserAsync(ChatConnection connection)
     {
-        UserFeed feed;
-        lock (_lock)
-        {
-            if (!_users.TryGetValue(connection.User, out feed!))
-            {
-                feed = new UserFeed(connection.User, client, logger);
-                _users[connection.User] = feed;
-            }
-
-            feed.References++;
-        }
-
+        var feed = _users.Acquire(connection.User);
+        _following.GetOrAdd(connection, _ => new Following()).User = feed;
         feed.Add(connection);
         try
         {
@@ -134,70 +99,30 @@ internal sealed class ChatRelay
         }
     }
 
-    public async Task UnfollowUserAsync(ChatConnection connection)
-    {
-        UserFeed? stopped = null;
-        lock (_lock)
-        {
-            if (_users.TryGetValue(connection.User, out var feed))
-            {
-                feed.Remove(connection);
-                if (--feed.References == 0)
-                {
-                    _users.Remove(connection.User);
-                    stopped = feed;
-                }
-            }
-        }
-
-        if (stopped is not null)
-        {
-            await StopWhenStarted(stopped.Ready.Value, stopped.StopAsync);
-        }
-    }
-
-    /// <summary>Ends every subscription of a closing connection.</summary>
+    /// <summary>Ends everything a closing connection follows.</summary>
     public async Task ReleaseConnectionAsync(ChatConnection connection)
     {
-        foreach (var room in connection.Rooms.Keys.ToList())
+        if (_following.TryGetValue(connection, out var following))
         {
-            await UnfollowRoomAsync(connection, room);
+            foreach (var room in following.Rooms.Keys.ToList())
+            {
+                await UnfollowRoomAsync(connection, room);
+            }
+
+            await UnfollowUserAsync(connection);
+            _following.TryRemove(connection, out _);
         }
 
-        await UnfollowUserAsync(connection);
         await Directory.UnwatchAsync(connection);
     }
 
-    private async Task ReleaseAsync(RoomFeed feed)
+    private async Task UnfollowUserAsync(ChatConnection connection)
     {
-        lock (_lock)
+        if (_following.TryGetValue(connection, out var following) && following.User is { } feed)
         {
-            if (--feed.References > 0)
-            {
-                return;
-            }
-
-            if (_rooms.TryGetValue(feed.Room, out var current) && ReferenceEquals(current, feed))
-            {
-                _rooms.Remove(feed.Room);
-            }
+            following.User = null;
+            feed.Remove(connection);
+            await _users.ReleaseAsync(feed);
         }
-
-        await StopWhenStarted(feed.Ready.Value, feed.StopAsync);
-    }
-
-    private static async Task StopWhenStarted(Task started, Func<Task> stop)
-    {
-        try
-        {
-            await started;
-        }
-        catch (Exception)
-        {
-            // It never subscribed, so there is nothing to end.
-            return;
-        }
-
-        await stop();
     }
 }

@@ -1,6 +1,6 @@
 using ActorChat.Contracts;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Protocol;
-using ActorChat.FrontEnd.Sockets;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
@@ -11,12 +11,11 @@ namespace ActorChat.FrontEnd.Relay;
 /// (after <c>browse</c>). Each batch becomes one <c>directory</c> frame, built once and queued on every watcher.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore is only awaited, so it never allocates a wait handle; the feed lives as long as the relay.")]
-internal sealed partial class DirectoryFeed(IClusterClient client, ILogger logger) : IAsyncObserver<DirectoryChanged>
+internal sealed class DirectoryFeed(IClusterClient client, ILogger logger) : StreamFeed<DirectoryChanged>(client, ChatStreams.Directory, logger)
 {
     private readonly Lock _lock = new();
     private readonly HashSet<ChatConnection> _watchers = [];
     private readonly SemaphoreSlim _subscribing = new(1, 1);
-    private StreamSubscriptionHandle<DirectoryChanged>? _handle;
 
     public int Watchers
     {
@@ -43,7 +42,10 @@ internal sealed partial class DirectoryFeed(IClusterClient client, ILogger logge
         await _subscribing.WaitAsync();
         try
         {
-            _handle ??= await Stream().SubscribeAsync(this);
+            if (!IsSubscribed)
+            {
+                await SubscribeAsync();
+            }
         }
         catch
         {
@@ -74,16 +76,10 @@ internal sealed partial class DirectoryFeed(IClusterClient client, ILogger logge
         await _subscribing.WaitAsync();
         try
         {
-            if (_handle is not null && Watchers == 0)
+            if (Watchers == 0)
             {
-                await _handle.UnsubscribeAsync();
-                _handle = null;
+                await UnsubscribeAsync();
             }
-        }
-        catch (Exception ex)
-        {
-            _handle = null;
-            LogUnsubscribeFailed(logger, ex);
         }
         finally
         {
@@ -97,9 +93,9 @@ internal sealed partial class DirectoryFeed(IClusterClient client, ILogger logge
         await _subscribing.WaitAsync();
         try
         {
-            if (_handle is not null)
+            if (IsSubscribed)
             {
-                _handle = await Stream().ResumeOrSubscribeAsync(this);
+                await ResumeAsync();
             }
         }
         finally
@@ -108,7 +104,7 @@ internal sealed partial class DirectoryFeed(IClusterClient client, ILogger logge
         }
     }
 
-    public Task OnNextAsync(DirectoryChanged item, StreamSequenceToken? token = null)
+    public override Task OnNextAsync(DirectoryChanged item, StreamSequenceToken? token = null)
     {
         var frame = Frames.Directory(item);
         lock (_lock)
@@ -121,21 +117,4 @@ internal sealed partial class DirectoryFeed(IClusterClient client, ILogger logge
 
         return Task.CompletedTask;
     }
-
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    public Task OnErrorAsync(Exception ex)
-    {
-        LogStreamError(logger, ex);
-        return Task.CompletedTask;
-    }
-
-    private IAsyncStream<DirectoryChanged> Stream() =>
-        client.GetStreamProvider(ChatProviders.Streams).GetStream<DirectoryChanged>(ChatStreams.Directory);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The room directory stream reported an error")]
-    private static partial void LogStreamError(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from the room directory failed")]
-    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception);
 }

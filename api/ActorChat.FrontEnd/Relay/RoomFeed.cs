@@ -11,23 +11,18 @@ namespace ActorChat.FrontEnd.Relay;
 /// subscription without waiting on any socket.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate never allocates a wait handle; events may still arrive after the feed stops, so it is never disposed.")]
-internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
+internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
 {
     private const int RepairPage = 200;
 
-    private readonly IClusterClient _client;
-    private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<RoomSubscription> _live = [];
-    private StreamSubscriptionHandle<RoomEvent>? _handle;
+    private readonly ChatMetrics _metrics;
 
-    private readonly ChatMetrics? _metrics;
-
-    public RoomFeed(string room, IClusterClient client, ILogger logger, ChatMetrics? metrics = null)
+    public RoomFeed(string room, IClusterClient client, ILogger logger, ChatMetrics metrics)
+        : base(client, ChatStreams.ForRoom(room), logger)
     {
         Room = room;
-        _client = client;
-        _logger = logger;
         _metrics = metrics;
         Ready = new Lazy<Task>(StartAsync);
     }
@@ -37,12 +32,11 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
     /// <summary>Highest seq delivered by this feed; every live subscription has received all up to here.</summary>
     public long LastSeq { get; private set; }
 
-    /// <summary>Local connections following the room through this feed (counted by the relay).</summary>
-    public int References { get; set; }
-
     public Lazy<Task> Ready { get; }
 
-    private IRoomGrain Grain => _client.GetGrain<IRoomGrain>(Room);
+    string ISharedFeed.Key => Room;
+
+    private IRoomGrain Grain => Client.GetGrain<IRoomGrain>(Room);
 
     /// <summary>
     /// Brings a new subscription up to the feed's position from the room grain, outside the gate so live
@@ -95,9 +89,8 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
         await _gate.WaitAsync();
         try
         {
-            var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(Room));
-            _handle = await stream.ResumeOrSubscribeAsync(this);
-            _metrics?.Resubscribed();
+            await ResumeAsync();
+            _metrics.Resubscribed();
             await CatchUpLockedAsync((await Grain.Info()).LastSeq);
         }
         finally
@@ -126,22 +119,9 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
         }
     }
 
-    public async Task StopAsync()
-    {
-        try
-        {
-            if (_handle is not null)
-            {
-                await _handle.UnsubscribeAsync();
-            }
-        }
-        catch (Exception ex)
-        {
-            LogUnsubscribeFailed(_logger, ex, Room);
-        }
-    }
+    public Task StopAsync() => UnsubscribeAsync();
 
-    public async Task OnNextAsync(RoomEvent item, StreamSequenceToken? token = null)
+    public override async Task OnNextAsync(RoomEvent item, StreamSequenceToken? token = null)
     {
         await _gate.WaitAsync();
         try
@@ -162,7 +142,7 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
         }
         catch (Exception ex)
         {
-            LogDeliveryFailed(_logger, ex, Room);
+            LogDeliveryFailed(Logger, ex, Room);
         }
         finally
         {
@@ -170,21 +150,12 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
         }
     }
 
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    public Task OnErrorAsync(Exception ex)
-    {
-        LogStreamError(_logger, ex, Room);
-        return Task.CompletedTask;
-    }
-
     private async Task StartAsync()
     {
         await _gate.WaitAsync();
         try
         {
-            var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(Room));
-            _handle = await stream.SubscribeAsync(this);
+            await SubscribeAsync();
 
             // Read the position after subscribing: anything newer arrives on the stream or is repaired as a gap.
             LastSeq = (await Grain.Info()).LastSeq;
@@ -217,8 +188,8 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
                 return;
             }
 
-            LogGapRepaired(_logger, Room, LastSeq + 1, missing.Messages[^1].Seq);
-            _metrics?.Backfilled(missing.Messages.Count);
+            LogGapRepaired(Logger, Room, LastSeq + 1, missing.Messages[^1].Seq);
+            _metrics.Backfilled(missing.Messages.Count);
             foreach (var repaired in missing.Messages)
             {
                 Fan(repaired);
@@ -251,7 +222,7 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
             }
         }
 
-        _metrics?.Delivered(delivered);
+        _metrics.Delivered(delivered);
     }
 
     private void DeliverSignal(RoomEvent item)
@@ -306,10 +277,4 @@ internal sealed partial class RoomFeed : IAsyncObserver<RoomEvent>
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Relay of room {Room} failed to deliver an event")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string room);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream of room {Room} reported an error")]
-    private static partial void LogStreamError(ILogger logger, Exception exception, string room);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from room {Room} failed")]
-    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string room);
 }

@@ -1,4 +1,4 @@
-using ActorChat.FrontEnd.Sockets;
+using ActorChat.FrontEnd.Connections;
 
 namespace ActorChat.FrontEnd.Relay;
 

@@ -1,33 +1,32 @@
 using ActorChat.Contracts;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Protocol;
-using ActorChat.FrontEnd.Sockets;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>This node's single subscription to one user's stream, shared by all of that user's local connections.</summary>
-internal sealed partial class UserFeed : IAsyncObserver<UserEvent>
+internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
 {
-    private readonly IClusterClient _client;
-    private readonly ILogger _logger;
+    private readonly Func<ChatConnection, string, bool> _followsRoom;
     private readonly Lock _lock = new();
     private readonly HashSet<ChatConnection> _connections = [];
-    private StreamSubscriptionHandle<UserEvent>? _handle;
 
-    public UserFeed(string user, IClusterClient client, ILogger logger)
+    /// <summary><paramref name="followsRoom"/> tells whether a connection follows a room: it gets a direct message from the room's feed.</summary>
+    public UserFeed(string user, IClusterClient client, Func<ChatConnection, string, bool> followsRoom, ILogger logger)
+        : base(client, ChatStreams.ForUser(user), logger)
     {
         User = user;
-        _client = client;
-        _logger = logger;
-        Ready = new Lazy<Task>(StartAsync);
+        _followsRoom = followsRoom;
+        Ready = new Lazy<Task>(SubscribeAsync);
     }
 
     public string User { get; }
 
-    public int References { get; set; }
-
     public Lazy<Task> Ready { get; }
+
+    string ISharedFeed.Key => User;
 
     public void Add(ChatConnection connection)
     {
@@ -46,28 +45,11 @@ internal sealed partial class UserFeed : IAsyncObserver<UserEvent>
     }
 
     /// <summary>Re-establishes the stream subscription, resuming the one the pub-sub store still holds if any.</summary>
-    public async Task ResubscribeAsync()
-    {
-        var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<UserEvent>(ChatStreams.ForUser(User));
-        _handle = await stream.ResumeOrSubscribeAsync(this);
-    }
+    public Task ResubscribeAsync() => ResumeAsync();
 
-    public async Task StopAsync()
-    {
-        try
-        {
-            if (_handle is not null)
-            {
-                await _handle.UnsubscribeAsync();
-            }
-        }
-        catch (Exception ex)
-        {
-            LogUnsubscribeFailed(_logger, ex, User);
-        }
-    }
+    public Task StopAsync() => UnsubscribeAsync();
 
-    public Task OnNextAsync(UserEvent item, StreamSequenceToken? token = null)
+    public override Task OnNextAsync(UserEvent item, StreamSequenceToken? token = null)
     {
         if (item is InvitationReceived invited)
         {
@@ -88,7 +70,7 @@ internal sealed partial class UserFeed : IAsyncObserver<UserEvent>
                 foreach (var connection in _connections)
                 {
                     // A connection that joined the dm: room gets the message, gaplessly, from the room's feed.
-                    if (!connection.Rooms.ContainsKey(direct.Message.Room))
+                    if (!_followsRoom(connection, direct.Message.Room))
                     {
                         frame ??= Frames.Message(direct.Message);
                         connection.TrySend(frame);
@@ -99,24 +81,4 @@ internal sealed partial class UserFeed : IAsyncObserver<UserEvent>
 
         return Task.CompletedTask;
     }
-
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    public Task OnErrorAsync(Exception ex)
-    {
-        LogStreamError(_logger, ex, User);
-        return Task.CompletedTask;
-    }
-
-    private async Task StartAsync()
-    {
-        var stream = _client.GetStreamProvider(ChatProviders.Streams).GetStream<UserEvent>(ChatStreams.ForUser(User));
-        _handle = await stream.SubscribeAsync(this);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream of user {User} reported an error")]
-    private static partial void LogStreamError(ILogger logger, Exception exception, string user);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from user {User} failed")]
-    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string user);
 }

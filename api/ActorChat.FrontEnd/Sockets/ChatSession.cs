@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text.Json;
 using ActorChat.Contracts;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Relay;
@@ -11,17 +11,17 @@ using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd.Sockets;
 
-/// <summary>Runs one accepted socket: welcome, the read loop, request dispatch, and cleanup on close.</summary>
+/// <summary>Serves one accepted WebSocket: welcome, the read loop, request dispatch, and what closing gives back.</summary>
 internal sealed partial class ChatSession(
     IGrainFactory grains,
     ChatRelay relay,
     RequestHandler handler,
-    ConnectionRegistry registry,
+    ConnectionLifecycle lifecycle,
     RequestBudgets budgets,
     IOptions<SocketOptions> socketOptions,
     IOptions<ChatLimits> limits,
-    TimeProvider time,
     ChatMetrics metrics,
+    TimeProvider time,
     ILogger<ChatSession> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
@@ -31,37 +31,19 @@ internal sealed partial class ChatSession(
 
     public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
     {
-        var connection = new ChatConnection(NewConnectionId(), user, new WebSocketTransport(socket), _options, logger, metrics);
-        connection.ExpireAt(expiresAt, time);
-        var writer = connection.RunWriterAsync();
-        registry.Add(connection);
+        await lifecycle.RunAsync(user, new WebSocketTransport(socket), expiresAt, scope: [],
+            serve: connection => ServeAsync(connection, socket, aborted),
+            release: (connection, status) => ReleaseAsync(connection, socket, status));
+        await LingerIfAbortedAsync(socket, aborted);
+    }
 
-        // Every line logged while this socket is served carries its connection id and user.
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = connection.Id, ["User"] = user });
-        LogOpened(logger, connection.Id, user);
-        var closeStatus = WebSocketCloseStatus.NormalClosure;
-        try
-        {
-            await relay.FollowUserAsync(connection);
-            await grains.GetGrain<IUserGrain>(user).Connect(connection.Id);
-            await connection.SendAsync(Frames.Welcome(user, connection.Id));
-            closeStatus = await ReadLoopAsync(connection, socket, aborted);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            closeStatus = WebSocketCloseStatus.EndpointUnavailable;
-        }
-        finally
-        {
-            connection.Close(closeStatus, CloseReason(closeStatus));
-            await writer;
-            registry.Remove(connection);
-            await ReleaseAsync(connection);
-            connection.Dispose();
-            var code = (int)(socket.CloseStatus ?? closeStatus);
-            var reason = socket.CloseStatusDescription ?? CloseReason(closeStatus);
-            LogClosed(logger, connection.Id, user, code, reason);
-        }
+    private async Task<WebSocketCloseStatus> ServeAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
+    {
+        LogOpened(logger, connection.Id, connection.User);
+        await relay.FollowUserAsync(connection);
+        await grains.GetGrain<IUserGrain>(connection.User).Connect(connection.Id);
+        await connection.SendAsync(Frames.Welcome(connection.User, connection.Id));
+        return await ReadLoopAsync(connection, socket, aborted);
     }
 
     private async Task<WebSocketCloseStatus> ReadLoopAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
@@ -201,7 +183,29 @@ internal sealed partial class ChatSession(
         return connection.SendAsync(Frames.Error(id, code, message));
     }
 
-    private async Task ReleaseAsync(ChatConnection connection)
+    /// <summary>
+    /// After a peer's protocol error (a text frame that is not UTF-8, a malformed frame) the WebSocket sends its close
+    /// frame (1007, 1002) and marks itself aborted, and disposing an aborted socket aborts the connection, which can
+    /// overtake that frame: the peer would see a reset instead of the code. Such a peer gets the close timeout to read
+    /// it and go. A peer that vanished has already ended the request, so nothing waits for it.
+    /// </summary>
+    private async Task LingerIfAbortedAsync(WebSocket socket, CancellationToken aborted)
+    {
+        if (socket.State != WebSocketState.Aborted)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(_options.CloseTimeout, time, aborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ReleaseAsync(ChatConnection connection, WebSocket socket, WebSocketCloseStatus status)
     {
         try
         {
@@ -212,16 +216,12 @@ internal sealed partial class ChatSession(
         {
             LogReleaseFailed(logger, ex, connection.Id);
         }
+
+        // The peer's own close status where it closed first, else the one this side sent.
+        var code = (int)(socket.CloseStatus ?? status);
+        var reason = socket.CloseStatusDescription ?? ConnectionLifecycle.CloseReason(status);
+        LogClosed(logger, connection.Id, connection.User, code, reason);
     }
-
-    private static string CloseReason(WebSocketCloseStatus status) => status switch
-    {
-        WebSocketCloseStatus.InvalidMessageType => "binary frames are not supported",
-        WebSocketCloseStatus.MessageTooBig => "message too big",
-        _ => string.Empty,
-    };
-
-    internal static string NewConnectionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} opened")]
     private static partial void LogOpened(ILogger logger, string connectionId, string user);

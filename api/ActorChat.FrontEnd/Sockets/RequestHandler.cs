@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ActorChat.Contracts;
+using ActorChat.FrontEnd.Auth;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Relay;
 using Microsoft.Extensions.Options;
@@ -12,7 +14,7 @@ internal sealed class RequestHandler(
     ChatRelay relay,
     IOptions<ChatLimits> limits,
     IOptions<SocketOptions> socketOptions,
-    Auth.TokenValidator tokens,
+    TokenValidator tokens,
     ChatMetrics metrics,
     TimeProvider time)
 {
@@ -27,8 +29,8 @@ internal sealed class RequestHandler(
         "invitations" => InvitationsAsync(connection, request),
         "decline" => DeclineAsync(connection, request),
         "members" => MembersAsync(connection, request),
-        "send" => SendAsync(connection, request),
-        "dm" => DirectAsync(connection, request),
+        "send" => SendAsync(connection, request, RequestRules.Room(request.OptionalString("room"))),
+        "dm" => SendAsync(connection, request, ChatIds.Direct(connection.User, RequestRules.User(request.OptionalString("to"), "to"))),
         "history" => HistoryAsync(connection, request),
         "typing" => TypingAsync(connection, request),
         "read" => ReadAsync(connection, request),
@@ -43,7 +45,7 @@ internal sealed class RequestHandler(
     {
         var room = RequestRules.JoinableRoom(request.OptionalString("room"), connection.User);
         var since = request.OptionalLong("since", 0, long.MaxValue);
-        if (!connection.Rooms.ContainsKey(room) && connection.Rooms.Count >= _socketOptions.MaxRoomsPerConnection)
+        if (!relay.Follows(connection, room) && relay.FollowedRoomCount(connection) >= _socketOptions.MaxRoomsPerConnection)
         {
             throw new ProtocolException(ChatErrorCode.Forbidden, $"A connection may follow at most {_socketOptions.MaxRoomsPerConnection} rooms.");
         }
@@ -140,29 +142,21 @@ internal sealed class RequestHandler(
         });
     }
 
-    private async Task SendAsync(ChatConnection connection, ClientRequest request)
+    /// <summary><c>send</c> to a room, or <c>dm</c>: a send to the direct-message room of the two users.</summary>
+    private async Task SendAsync(ChatConnection connection, ClientRequest request, string room)
     {
-        var room = RequestRules.Room(request.OptionalString("room"));
         var text = RequestRules.Text(request.OptionalString("text"), _limits);
         var clientMsgId = RequestRules.ClientMsgId(request.OptionalString("clientMsgId"), _limits);
         var started = time.GetTimestamp();
         var sent = await grains.GetGrain<IRoomGrain>(room).Send(connection.User, text, clientMsgId);
         metrics.Received();
         metrics.SendCompleted(time.GetElapsedTime(started));
-        await ReplySent(connection, request, room, sent);
-    }
-
-    private async Task DirectAsync(ChatConnection connection, ClientRequest request)
-    {
-        var to = RequestRules.User(request.OptionalString("to"), "to");
-        var text = RequestRules.Text(request.OptionalString("text"), _limits);
-        var clientMsgId = RequestRules.ClientMsgId(request.OptionalString("clientMsgId"), _limits);
-        var room = ChatIds.Direct(connection.User, to);
-        var started = time.GetTimestamp();
-        var sent = await grains.GetGrain<IRoomGrain>(room).Send(connection.User, text, clientMsgId);
-        metrics.Received();
-        metrics.SendCompleted(time.GetElapsedTime(started));
-        await ReplySent(connection, request, room, sent);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteNumber("seq", sent.Seq);
+            w.WriteString("ts", sent.Ts);
+        });
     }
 
     private async Task HistoryAsync(ChatConnection connection, ClientRequest request)
@@ -266,14 +260,6 @@ internal sealed class RequestHandler(
             }
         });
     }
-
-    private static Task ReplySent(ChatConnection connection, ClientRequest request, string room, SendResult sent) =>
-        Reply(connection, request, w =>
-        {
-            w.WriteString("room", room);
-            w.WriteNumber("seq", sent.Seq);
-            w.WriteString("ts", sent.Ts);
-        });
 
     private static Task Reply(ChatConnection connection, ClientRequest request, Action<Utf8JsonWriter> result) =>
         connection.SendAsync(Frames.Ok(request.Id, result)).AsTask();

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using ActorChat.FrontEnd.Connections;
 
 namespace ActorChat.FrontEnd.Sockets;
 

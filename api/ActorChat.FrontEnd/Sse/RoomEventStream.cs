@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Net.WebSockets;
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
-using ActorChat.FrontEnd.Endpoints;
+using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Relay;
-using ActorChat.FrontEnd.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -21,9 +20,9 @@ internal sealed partial class RoomEventStream(
     IGrainFactory grains,
     ChatRelay relay,
     ConnectionRegistry registry,
+    ConnectionLifecycle lifecycle,
     IOptions<SocketOptions> socketOptions,
     TimeProvider time,
-    ChatMetrics metrics,
     ILogger<RoomEventStream> logger)
 {
     private readonly SocketOptions _options = socketOptions.Value;
@@ -63,7 +62,14 @@ internal sealed partial class RoomEventStream(
                 return;
             }
 
-            await StreamAsync(context, user, id, since, joined);
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await lifecycle.RunAsync(user, new SseTransport(context), context.TokenExpiry(), scope: [new("Room", id)],
+                serve: connection => ServeAsync(connection, context, id, since, joined),
+                release: (connection, _) => ReleaseAsync(connection, id));
         }
         finally
         {
@@ -71,20 +77,9 @@ internal sealed partial class RoomEventStream(
         }
     }
 
-    private async Task StreamAsync(HttpContext context, string user, string room, long? since, JoinResult joined)
+    private async Task<WebSocketCloseStatus> ServeAsync(ChatConnection connection, HttpContext context, string room, long? since, JoinResult joined)
     {
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        var connection = new ChatConnection(ChatSession.NewConnectionId(), user, new SseTransport(context), _options, logger, metrics);
-        connection.ExpireAt(context.TokenExpiry(), time);
-        var writer = connection.RunWriterAsync();
-        registry.Add(connection);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = connection.Id, ["User"] = user, ["Room"] = room });
-        LogOpened(logger, connection.Id, user, room, since);
+        LogOpened(logger, connection.Id, connection.User, room, since);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, connection.Aborted);
         var heartbeat = BeatAsync(connection, stop.Token);
         try
@@ -94,7 +89,7 @@ internal sealed partial class RoomEventStream(
             await relay.FollowRoomAsync(connection, room, resume.Cursor, () => connection.SendAsync(ready).AsTask());
 
             // Runs until the client goes away or the connection is closed (shutdown, slow consumer, token expiry).
-            await writer.WaitAsync(context.RequestAborted);
+            await connection.Completion.WaitAsync(context.RequestAborted);
         }
         catch (OperationCanceledException)
         {
@@ -105,23 +100,26 @@ internal sealed partial class RoomEventStream(
         }
         finally
         {
-            connection.Close(WebSocketCloseStatus.NormalClosure, string.Empty);
             await stop.CancelAsync();
-            await writer;
             await heartbeat;
-            registry.Remove(connection);
-            try
-            {
-                await relay.UnfollowRoomAsync(connection, room);
-            }
-            catch (Exception ex)
-            {
-                LogFailed(logger, ex, connection.Id);
-            }
-
-            connection.Dispose();
-            LogClosed(logger, connection.Id, user, room);
         }
+
+        // Endings of the connection's own (4001, 4008, 1012) went out as the last event; otherwise the client has left.
+        return WebSocketCloseStatus.NormalClosure;
+    }
+
+    private async Task ReleaseAsync(ChatConnection connection, string room)
+    {
+        try
+        {
+            await relay.ReleaseConnectionAsync(connection);
+        }
+        catch (Exception ex)
+        {
+            LogFailed(logger, ex, connection.Id);
+        }
+
+        LogClosed(logger, connection.Id, connection.User, room);
     }
 
     private async Task BeatAsync(ChatConnection connection, CancellationToken stop)

@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text.Json;
-using ActorChat.FrontEnd.Sockets;
+using ActorChat.FrontEnd.Connections;
 using Microsoft.AspNetCore.Http;
 
 namespace ActorChat.FrontEnd.Sse;

@@ -1,0 +1,19 @@
+using System.Net.WebSockets;
+
+namespace ActorChat.FrontEnd.Connections;
+
+/// <summary>
+/// The close codes ActorChat sends beyond the standard ones (documented in docs/protocol.md): on a WebSocket as the
+/// close status, on an event stream as the last event.
+/// </summary>
+public static class CloseCodes
+{
+    /// <summary>The client could not keep up: its outbound queue filled. Reconnect and resume with <c>since</c>.</summary>
+    public const WebSocketCloseStatus SlowConsumer = (WebSocketCloseStatus)4008;
+
+    /// <summary>The connection's token expired and no <c>refresh</c> came in time. Log in again and reconnect.</summary>
+    public const WebSocketCloseStatus TokenExpired = (WebSocketCloseStatus)4001;
+
+    /// <summary>The service is restarting; reconnect (to any node) and resume with <c>since</c>.</summary>
+    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
+}

@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.FrontEnd.Connections;
+
+/// <summary>Per-socket limits of the WebSocket endpoint, bound from <c>ActorChat:Sockets</c>. See docs/configuration.md.</summary>
+public sealed class SocketOptions
+{
+    public const string Section = "ActorChat:Sockets";
+
+    /// <summary>Largest inbound message (all frames of it); a bigger one closes the socket with 1009.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Frames waiting to be written to one socket before it counts as a slow consumer.</summary>
+    [Range(16, 1_000_000)]
+    public int OutboundQueueMessages { get; set; } = 1024;
+
+    /// <summary>Bytes waiting to be written to one socket before it counts as a slow consumer.</summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public int OutboundQueueBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Rooms one connection may have joined at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxRoomsPerConnection { get; set; } = 256;
+
+    /// <summary>Requests a connection may make per second, on average.</summary>
+    [Range(0.1, 1_000_000)]
+    public double RequestsPerSecond { get; set; } = 20;
+
+    /// <summary>Requests a connection may make at once after being quiet.</summary>
+    [Range(1, 1_000_000)]
+    public double RequestBurst { get; set; } = 40;
+
+    /// <summary>Requests refused as <c>rate_limited</c> in a row before the connection is closed with 1008.</summary>
+    [Range(1, 1_000_000)]
+    public int FloodCloseAfter { get; set; } = 100;
+
+    /// <summary>Open sockets one user may have on this node; the next upgrade gets 429.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>Open sockets this node accepts; the next upgrade gets 503.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnectionsPerNode { get; set; } = 20_000;
+
+    /// <summary>Origins a browser socket may come from (cross-site WebSocket hijacking); empty allows any. Requests without an Origin header (non-browser clients) are not affected.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Interval of server pings that keep idle sockets and proxies alive.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the server waits for the pong to a keep-alive ping before it drops a peer that vanished without closing.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a closing socket may take to flush its queue and finish the close handshake.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+[OptionsValidator]
+internal sealed partial class SocketOptionsValidator : IValidateOptions<SocketOptions>;
