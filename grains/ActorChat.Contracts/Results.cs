@@ -7,7 +7,10 @@ public sealed record JoinResult(
     [property: Id(0)] long LastSeq,
     [property: Id(1)] int MemberCount,
     [property: Id(2)] long FirstAvailableSeq,
-    [property: Id(3)] bool IsPrivate = false);
+    [property: Id(3)] bool IsPrivate = false,
+    [property: Id(4)] string? Topic = null,
+    [property: Id(5)] int SlowModeSeconds = 0,
+    [property: Id(6)] RoomRole Role = RoomRole.Member);
 
 [GenerateSerializer]
 [Alias("ActorChat.SendResult")]

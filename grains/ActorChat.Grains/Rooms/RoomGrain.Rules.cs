@@ -15,7 +15,8 @@ internal sealed partial class RoomGrain
 
         // A resume needs to know where history starts now: retention trims without this grain.
         var first = await _log.RefreshFirstSeqAsync();
-        return new JoinResult(_log.DurableSeq, _members.Count, first, _members.IsPrivate);
+        var role = (await _members.StateOfAsync(user))?.Role ?? RoomRole.Member;
+        return new JoinResult(_log.DurableSeq, _members.Count, first, _members.IsPrivate, _members.Topic, _members.SlowModeSeconds, role);
     }
 
     private async Task AddMemberAsync(string user, bool createPrivate, bool trusted = false)
