@@ -3,6 +3,7 @@ using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Endpoints;
 using ActorChat.FrontEnd.Limits;
+using ActorChat.FrontEnd.OpenApi;
 using ActorChat.FrontEnd.Relay;
 using ActorChat.FrontEnd.ServerApi;
 using ActorChat.FrontEnd.Sockets;
@@ -48,6 +49,7 @@ public static class FrontEndExtensions
         services.AddChatAuthentication();
         services.AddRestLimits();
         services.AddServerApi();
+        services.AddApiDocument();
 
         // REST answers carry text the way socket frames do: UTF-8, not \uXXXX escapes.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = Protocol.ChatJsonEncoder.Instance);
@@ -80,6 +82,7 @@ public static class FrontEndExtensions
         app.MapRoomsApi();
         app.MapServerApi();
         app.MapStatsApi();
+        app.MapApiDocument();
         app.MapClientAssets();
         return app;
     }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Endpoints;
+using ActorChat.FrontEnd.OpenApi;
 using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -53,7 +54,7 @@ internal static partial class ServerApiEndpoints
     public static IEndpointRouteBuilder MapServerApi(this IEndpointRouteBuilder app)
     {
         var server = app.MapGroup("/api/server").RequireRateLimiting(PerKey)
-            .AddEndpointFilter(LogUse).AddEndpointFilter(ChatProblems.Refusals).WithTags("server");
+            .AddEndpointFilter(LogUse).AddEndpointFilter(ChatProblems.Refusals).ProducesChatProblems().WithTags("server");
         server.MapPost("/rooms/{room}/messages", Publish).Scope(ApiKeyScopes.Publish)
             .WithName("ServerPublish").WithSummary("Post into a room as a bot or the system; no membership needed.");
         server.MapPost("/rooms", CreateRoom).Scope(ApiKeyScopes.Rooms)
