@@ -13,6 +13,8 @@ export class ActorChatError extends Error {
   readonly code: ErrorCode | string;
   /** Present on `rate_limited` and `slow_mode`; on `muted` when the mute has an end; on `forbidden` for a ban with an end. */
   readonly retryAfterMs?: number;
+  /** On an `error` event for a room whose resume (re-join after a reconnect) was refused: that room. */
+  readonly room?: string;
 }
 
 export declare const State: Readonly<{

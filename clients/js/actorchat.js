@@ -222,9 +222,11 @@ export class ActorChat extends Emitter {
     const results = await Promise.allSettled(rooms.map((room) => this.follow(room, true)));
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
+      const err = result.reason;
+      if (err instanceof ActorChatError && err.room === undefined) err.room = rooms[i];
       // A room that refuses for good (the user was removed from a private room, or banned, say) is not asked again.
-      if (FINAL_JOIN_ERRORS.includes(result.reason?.code)) this.joined.delete(rooms[i]);
-      this.emit('error', result.reason);
+      if (FINAL_JOIN_ERRORS.includes(err?.code)) this.joined.delete(rooms[i]);
+      this.emit('error', err);
     });
     // A connection that watched the room directory watches it again; what changed meanwhile comes as a fresh
     // first page, marked reset, since the changes themselves are not replayed.

@@ -161,7 +161,7 @@ test('a room that refuses the resume for good is dropped from the resume list', 
     await chat.join('stays');
     const refused = next(chat, 'error');
     (await server.connection(1)).socket.terminate();
-    assert.equal((await refused).code, 'forbidden');
+    assert.deepEqual([(await refused).code, (await refused).room], ['forbidden', 'gone']);
     await chat.whenOpen();
     (await server.connection(2)).socket.terminate();
     const third = await server.connection(3);
