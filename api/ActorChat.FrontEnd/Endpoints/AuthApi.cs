@@ -42,7 +42,7 @@ internal static class AuthApi
     private static Task<IResult> IssueTicket(HttpContext context, TicketIssuer issuer) =>
         ChatProblems.Guard(async () =>
         {
-            var (ticket, expiresAt) = await issuer.IssueAsync(context.ChatUser(), context.TokenExpiry());
+            var (ticket, expiresAt) = await issuer.IssueAsync(context.ChatUser(), context.TokenIssuedAt(), context.TokenExpiry());
 
             // A credential, if a short-lived one: no cache keeps it.
             context.Response.Headers.CacheControl = "no-store";
