@@ -1,0 +1,167 @@
+using OpenQA.Selenium;
+
+namespace ActorChat.Clients.Tests;
+
+/// <summary>Messages people fix, react to and answer, on the chat page in Chromium against the real server.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class MessageActionsBrowserTests(ChatServer server)
+{
+    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..12];
+
+    private static string Item(long seq) => $"#messages li[data-seq='{seq}']";
+
+    /// <summary>Creates or joins <paramref name="room"/> through the page's form and waits until it is open.</summary>
+    private static void Join(Browser browser, string room)
+    {
+        browser.Type("#room-input", room);
+        browser.Click("#join-button");
+        browser.WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
+    }
+
+    [Fact]
+    public void Authors_edit_and_delete_their_messages_an_owner_deletes_anyones_and_a_reload_shows_the_same()
+    {
+        var room = NewRoom("edits");
+        var aliceId = NewUser("alice");
+        var bobId = NewUser("bob");
+        using var alice = Browser.Open(server.BaseAddress);
+        using var bob = Browser.Open(server.BaseAddress);
+        alice.SignIn(aliceId);
+        bob.SignIn(bobId);
+        Join(alice, room);
+        Join(bob, room);
+        alice.WaitFor($"#members li[data-user='{bobId}']");
+
+        alice.Type("#composer", "helo wrld" + Keys.Enter);
+        var first = bob.SeqOf("helo wrld");
+        Assert.Equal(first, alice.SeqOf("helo wrld"));
+
+        // Only the author edits, and a member deletes only their own: Bob's page offers neither on Alice's message.
+        Assert.False(bob.Has($"{Item(first)} button[data-action='edit']"));
+        Assert.False(bob.Has($"{Item(first)} button[data-action='delete']"));
+        alice.Click($"{Item(first)} button[data-action='edit']");
+        var box = alice.WaitFor($"{Item(first)} form.edit textarea");
+        Assert.Equal("helo wrld", box.GetAttribute("value"));
+        box.Clear();
+        box.SendKeys("hello world" + Keys.Enter);
+        foreach (var page in new[] { alice, bob })
+        {
+            page.Until(_ => page.TextOf($"{Item(first)} .text") == "hello world", "the edited text");
+            page.WaitFor($"{Item(first)} .edited");
+        }
+
+        // The author deletes: both pages keep a tombstone in its place and forget the text.
+        bob.Type("#composer", "oops, wrong room" + Keys.Enter);
+        var oops = bob.SeqOf("oops, wrong room");
+        Assert.Equal(oops, alice.SeqOf("oops, wrong room"));
+        bob.Click($"{Item(oops)} button[data-action='delete']");
+        bob.Click($"{Item(oops)} button[data-action='confirm-delete']");
+        foreach (var page in new[] { alice, bob })
+        {
+            Assert.Equal("This message was deleted.", page.WaitFor($"{Item(oops)}.deleted .tombstone").Text);
+            Assert.False(page.Has($"{Item(oops)} .text"));
+        }
+
+        // The owner (who created the room) deletes a member's message.
+        bob.Type("#composer", "buy cheap watches" + Keys.Enter);
+        var spam = alice.SeqOf("buy cheap watches");
+        alice.Click($"{Item(spam)} button[data-action='delete']");
+        alice.Click($"{Item(spam)} button[data-action='confirm-delete']");
+        bob.WaitFor($"{Item(spam)}.deleted .tombstone");
+
+        // A reload reads the room's history: the same state, the deleted texts gone for good.
+        bob.Driver.Navigate().Refresh();
+        bob.WaitFor("#connection[data-state='open']");
+        bob.Until(_ => bob.TextOf($"{Item(first)} .text") == "hello world", "the edited text after a reload");
+        bob.WaitFor($"{Item(first)} .edited");
+        bob.WaitFor($"{Item(oops)}.deleted .tombstone");
+        bob.WaitFor($"{Item(spam)}.deleted .tombstone");
+        var shown = bob.Find("#messages").Text;
+        Assert.DoesNotContain("wrong room", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("watches", shown, StringComparison.Ordinal);
+        bob.Screenshot("bob-edited-and-deleted");
+    }
+
+    [Fact]
+    public void Reactions_toggle_with_a_click_a_reply_quotes_what_it_answers_and_a_mention_is_counted_and_highlighted()
+    {
+        var room = NewRoom("react");
+        var aliceId = NewUser("alice");
+        var bobId = NewUser("bob");
+        using var alice = Browser.Open(server.BaseAddress);
+        using var bob = Browser.Open(server.BaseAddress);
+        alice.SignIn(aliceId);
+        bob.SignIn(bobId);
+        Join(alice, room);
+        Join(bob, room);
+        bob.WaitFor($"#members li[data-user='{aliceId}']");
+
+        alice.Type("#composer", "lunch at noon?" + Keys.Enter);
+        var question = bob.SeqOf("lunch at noon?");
+        Assert.Equal(question, alice.SeqOf("lunch at noon?"));
+
+        // Bob adds 👍 from the picker; then a click on the reaction adds one's own or takes it back, on both pages.
+        var thumbs = $"{Item(question)} button.reaction[data-emoji='👍']";
+        bob.Click($"{Item(question)} button[data-action='react']");
+        bob.Click($"{Item(question)} .picker button[data-emoji='👍']");
+        Reaction(alice, thumbs, count: 1, mine: false);
+        Reaction(bob, thumbs, count: 1, mine: true);
+        alice.Click(thumbs);
+        Reaction(alice, thumbs, count: 2, mine: true);
+        Reaction(bob, thumbs, count: 2, mine: true);
+        bob.Click(thumbs);
+        Reaction(bob, thumbs, count: 1, mine: false);
+        Reaction(alice, thumbs, count: 1, mine: true);
+        alice.Click(thumbs);
+        foreach (var page in new[] { alice, bob })
+        {
+            page.Until(_ => !page.Has(thumbs), "the last 👍 to be taken back");
+        }
+
+        bob.Click($"{Item(question)} button[data-action='react']");
+        bob.Click($"{Item(question)} .picker button[data-emoji='🎉']");
+        Reaction(alice, $"{Item(question)} button.reaction[data-emoji='🎉']", count: 1, mine: false);
+
+        // Alice looks at another room while Bob answers her, naming her: the room shows a mention waiting.
+        Join(alice, NewRoom("elsewhere"));
+        bob.Click($"{Item(question)} button[data-action='reply']");
+        Assert.Contains("lunch at noon?", bob.WaitFor("#reply-bar:not([hidden]) #reply-quote").Text, StringComparison.Ordinal);
+        bob.Type("#composer", $"yes @{aliceId}, see you there" + Keys.Enter);
+        var answer = bob.SeqOf($"yes @{aliceId}, see you there");
+        bob.WaitFor("#reply-bar[hidden]");
+        Assert.Equal($"{aliceId}: lunch at noon?", bob.Find($"{Item(answer)} .reply").Text);
+        alice.Until(_ => alice.TextOf($"#my-rooms li[data-room='{room}'] .mentions") == "@1", "the mention counted in the list of rooms");
+
+        alice.Click($"#my-rooms li[data-room='{room}'] button");
+        Assert.Equal($"@{aliceId}", alice.WaitFor($"{Item(answer)}.mentions-me .text .at.me").Text);
+        Assert.Equal($"{aliceId}: lunch at noon?", alice.Find($"{Item(answer)} .reply").Text);
+        Assert.False(alice.Has($"#my-rooms li[data-room='{room}'] .mentions"));
+
+        // The quoted line follows the message it quotes.
+        alice.Click($"{Item(question)} button[data-action='edit']");
+        var box = alice.WaitFor($"{Item(question)} form.edit textarea");
+        box.Clear();
+        box.SendKeys("lunch at 12:30?" + Keys.Enter);
+        foreach (var page in new[] { alice, bob })
+        {
+            page.Until(_ => page.TextOf($"{Item(answer)} .reply") == $"{aliceId}: lunch at 12:30?", "the quote to follow the edit");
+        }
+
+        // For the picture: a message taken back, too.
+        bob.Type("#composer", "wrong window, sorry" + Keys.Enter);
+        var taken = bob.SeqOf("wrong window, sorry");
+        bob.Click($"{Item(taken)} button[data-action='delete']");
+        bob.Click($"{Item(taken)} button[data-action='confirm-delete']");
+        alice.WaitFor($"{Item(taken)}.deleted");
+        alice.Screenshot("alice-reactions-and-reply");
+    }
+
+    private static void Reaction(Browser page, string css, int count, bool mine) =>
+        page.Until(
+            d => d.FindElements(By.CssSelector(css)).FirstOrDefault() is { } button
+                && button.FindElement(By.CssSelector(".count")).Text == count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                && button.GetAttribute("aria-pressed") == (mine ? "true" : "false"),
+            $"{css} to show {count} ({(mine ? "mine" : "not mine")})");
+}
