@@ -41,6 +41,12 @@ internal sealed class TicketHandler(
             return AuthenticateResult.Fail("The ticket is unknown, used already or expired.");
         }
 
+        // A revocation of the user's tokens since the ticket was bought refuses it as it refuses the token.
+        if (!await grains.GetGrain<IUserGrain>(grant.User).Accepts(grant.TokenIssuedAt))
+        {
+            return AuthenticateResult.Fail("The token the ticket was bought with was revoked.");
+        }
+
         List<Claim> claims = [new(JwtRegisteredClaimNames.Sub, grant.User)];
         if (grant.TokenExpiresAt is { } expiry)
         {

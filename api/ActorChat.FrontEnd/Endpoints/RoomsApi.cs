@@ -1,6 +1,7 @@
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Limits;
+using ActorChat.FrontEnd.OpenApi;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Sse;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +18,7 @@ internal static class RoomsApi
     public static IEndpointRouteBuilder MapRoomsApi(this IEndpointRouteBuilder app)
     {
         var rooms = app.MapGroup("/api/rooms").RequireAuthorization().RequireRateLimiting(RestLimits.PerUser)
-            .AddEndpointFilter(ChatProblems.Refusals).WithTags("rooms");
+            .AddEndpointFilter(ChatProblems.Refusals).ProducesChatProblems().WithTags("rooms");
         rooms.MapGet("/", ListRooms).WithName("ListRooms").WithSummary("Public rooms with member counts and last sequence.");
         rooms.MapGet("/{room}", GetRoom).WithName("GetRoom").WithSummary("One room.");
         rooms.MapPatch("/{room}", Configure).WithName("ConfigureRoom").WithSummary("Set the topic or slow mode (owners and admins).");
