@@ -3,7 +3,8 @@
 // with it (reply, react, edit, delete). Everything the user wrote goes in as text nodes.
 import { $, el } from './dom.js';
 import { updateMessage } from './messages.js';
-import { canModerate, composerAllowed, showRoomError } from './moderation.js';
+import { canModerate, composerAllowed, onRefused, showRoomError } from './moderation.js';
+import { isDirect } from './room-names.js';
 import { view } from './room.js';
 import { page } from './state.js';
 
@@ -128,8 +129,10 @@ function reactions(message) {
 function actions(message) {
   if (page.removed.has(message.room)) return null;
   const mine = message.from === page.session.user;
+  // A direct message goes through `dm`, which carries no reply.
   return el('div', { className: 'actions' },
-    el('button', { type: 'button', className: 'small secondary', 'data-action': 'reply', 'aria-label': `Reply to ${message.from}`, onclick: () => startReply(message) }, 'Reply'),
+    isDirect(message.room) ? null
+      : el('button', { type: 'button', className: 'small secondary', 'data-action': 'reply', 'aria-label': `Reply to ${message.from}`, onclick: () => startReply(message) }, 'Reply'),
     el('button', { type: 'button', className: 'small secondary', 'data-action': 'react', 'aria-label': 'Add a reaction', 'aria-expanded': 'false', onclick: (event) => togglePicker(message, event.currentTarget) }, 'React'),
     mine && !message.kind ? el('button', { type: 'button', className: 'small secondary', 'data-action': 'edit', 'aria-label': 'Edit your message', onclick: () => startEdit(message) }, 'Edit') : null,
     mine || canModerate(message.room)
@@ -143,6 +146,7 @@ async function react(message, emoji, add) {
     if (add) await page.chat.react(message.room, message.seq, emoji);
     else await page.chat.unreact(message.room, message.seq, emoji);
   } catch (err) {
+    onRefused(message.room, err);
     showRoomError(err);
   }
 }
@@ -230,6 +234,7 @@ async function saveEdit(room, seq, text) {
     updateMessage({ type: 'edited', room, seq, text, editedAt: ok.editedAt, logSeq: ok.logSeq });
     closeEditor(message);
   } catch (err) {
+    onRefused(room, err);
     showRoomError(err);
   }
 }
