@@ -6,6 +6,8 @@ namespace ActorChat.Clients.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class MessageActionsBrowserTests(ChatServer server)
 {
+    private static readonly string[] MentionsOfAlice = ["alice"];
+
     private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
     private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..12];
@@ -157,6 +159,74 @@ public sealed class MessageActionsBrowserTests(ChatServer server)
         alice.WaitFor($"{Item(taken)}.deleted");
         alice.Screenshot("alice-reactions-and-reply");
     }
+
+    /// <summary>
+    /// A page opened after the fact reads the room's current state from history: the edit, the tombstone, the
+    /// reactions (its own pressed), the reply's quote, roles, and the mentions waiting in another room. It runs on a
+    /// server of its own, so its screenshot (artifacts/browser/chat-page.png, the picture in docs/chat-page.png) shows
+    /// nothing of the other tests.
+    /// </summary>
+    [Fact]
+    public async Task A_page_opened_later_shows_edits_deletions_reactions_replies_and_mentions_from_history()
+    {
+        await using var own = new ChatServer();
+        await own.InitializeAsync();
+        await using var alice = await own.ConnectAsync("alice");
+        await using var bob = await own.ConnectAsync("bob");
+        await using var carol = await own.ConnectAsync("carol");
+        await using (var dave = await own.ConnectAsync("dave"))
+        {
+            await alice.OkAsync("join", ("room", "design"));
+            await alice.OkAsync("settings", ("room", "design"), ("topic", "Landing page: sketches and feedback"));
+            foreach (var member in new[] { bob, carol, dave })
+            {
+                await member.OkAsync("join", ("room", "design"));
+            }
+        }
+
+        await alice.OkAsync("role", ("room", "design"), ("user", "bob"), ("role", "admin"));
+        await alice.OkAsync("join", ("room", "lobby"));
+        await bob.OkAsync("join", ("room", "lobby"));
+        var sketches = Seq(await bob.OkAsync("send", ("room", "design"), ("text", "First sketches are up: https://example.com/sketches")));
+        var heavy = Seq(await carol.OkAsync("send", ("room", "design"), ("text", "The header feels heavy. Could we try a lighter blue?")));
+        await alice.OkAsync("react", ("room", "design"), ("seq", heavy), ("emoji", "👍"));
+        await bob.OkAsync("react", ("room", "design"), ("seq", heavy), ("emoji", "👍"));
+        var mine = Seq(await alice.OkAsync("send", ("room", "design"), ("text", "Good point, I'll try #2f6fde")));
+        await alice.OkAsync("edit", ("room", "design"), ("seq", mine), ("text", "Good point, I'll try a lighter one tonight"));
+        var oops = Seq(await carol.OkAsync("send", ("room", "design"), ("text", "(wrong window)")));
+        await carol.OkAsync("delete", ("room", "design"), ("seq", oops));
+        await bob.OkAsync("react", ("room", "design"), ("seq", sketches), ("emoji", "🎉"));
+        await carol.OkAsync("react", ("room", "design"), ("seq", sketches), ("emoji", "🎉"));
+        await carol.OkAsync("react", ("room", "design"), ("seq", sketches), ("emoji", "❤️"));
+        await bob.OkAsync("send", ("room", "lobby"), ("text", "Anyone for lunch?"));
+        await bob.OkAsync("send", ("room", "lobby"), ("text", "@alice the usual place?"), ("mentions", MentionsOfAlice));
+        await carol.OkAsync("dm", ("to", "alice"), ("text", "Can you look at my draft later?"));
+
+        using var page = Browser.Open(new Uri(own.BaseAddress, "/#design"));
+        page.SignIn("alice");
+        Assert.Equal("Good point, I'll try a lighter one tonight", page.WaitFor($"{Item(mine)} .text").Text);
+        page.WaitFor($"{Item(mine)} .edited");
+        page.WaitFor($"{Item(oops)}.deleted .tombstone");
+        Assert.DoesNotContain("wrong window", page.Find("#messages").Text, StringComparison.Ordinal);
+        Reaction(page, $"{Item(heavy)} button.reaction[data-emoji='👍']", count: 2, mine: true);
+        Reaction(page, $"{Item(sketches)} button.reaction[data-emoji='🎉']", count: 2, mine: false);
+        Assert.Equal("Landing page: sketches and feedback", page.Find("#room-topic").Text);
+        page.WaitFor("#members li[data-user='alice'][data-role='owner']");
+        page.WaitFor("#members li[data-user='bob'][data-role='admin'] button.manage");
+        Assert.Equal(("@1", "2"), (page.TextOf("#my-rooms li[data-room='lobby'] .mentions"), page.TextOf("#my-rooms li[data-room='lobby'] .unread")));
+        Assert.Equal("1", page.TextOf("#my-dms li .unread"));
+
+        // Live from here on: a reply that mentions Alice, and her own reaction.
+        var agreed = Seq(await bob.OkAsync("send", ("room", "design"), ("text", "Agreed. @alice can you post the new hex here?"), ("replyTo", heavy), ("mentions", MentionsOfAlice)));
+        Assert.Equal("carol: The header feels heavy. Could we try a lighter blue?", page.WaitFor($"{Item(agreed)}.mentions-me .reply").Text);
+        page.Click($"{Item(sketches)} button.reaction[data-emoji='🎉']");
+        Reaction(page, $"{Item(sketches)} button.reaction[data-emoji='🎉']", count: 3, mine: true);
+        page.Find("#composer").SendKeys("Sure, @bob");
+        page.Driver.ExecuteScript("document.activeElement.blur()");
+        page.Screenshot("chat-page");
+    }
+
+    private static long Seq(System.Text.Json.JsonElement ok) => ok.GetProperty("seq").GetInt64();
 
     private static void Reaction(Browser page, string css, int count, bool mine) =>
         page.Until(
