@@ -10,7 +10,7 @@
 //   layout.js      a phone's one pane at a time: the rooms or the conversation
 import { start } from './connection.js';
 import { $ } from './dom.js';
-import { showPane, toggleMembers } from './layout.js';
+import { inView, showPane, toggleMembers } from './layout.js';
 import { cancelReply } from './message-item.js';
 import { send, typed } from './messages.js';
 import { saveSettings, toggleSettings, unban } from './moderation.js';
@@ -108,7 +108,7 @@ function wire() {
     if ($('#messages').scrollTop < 40 && page.current) loadOlder(page.current);
   });
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && page.current) markRead(page.current);
+    if (document.visibilityState === 'visible' && page.current && inView(page.current)) markRead(page.current);
   });
 }
 

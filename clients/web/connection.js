@@ -2,6 +2,7 @@
 // read again when it comes back.
 import { ActorChat, socketUrl } from './actorchat.js';
 import { $ } from './dom.js';
+import { narrow } from './layout.js';
 import { onMessage, onTyping, updateMessage } from './messages.js';
 import { joined, onModeration, onResumeRefused, onSettings, renderRestriction } from './moderation.js';
 import { note, onPresence, openRoom } from './room.js';
@@ -70,8 +71,9 @@ export async function start(session) {
   page.loaded = true;
   for (const room of page.rooms.keys()) chat.join(room).then(joined, showSidebarError);
   await Promise.all([refreshDirectory(), refreshInvitations()]);
-  // The room in the address is shown; otherwise the first room is opened, but a phone shows the list of rooms first.
+  // The room in the address is shown; otherwise the first room is opened, but a phone shows the list of rooms first
+  // (and opens nothing, so nothing counts as read unseen).
   const wanted = decodeURIComponent(location.hash.replace(/^#/, ''));
-  const first = wanted && page.rooms.has(wanted) ? wanted : page.rooms.keys().next().value;
-  if (first) await openRoom(first, { reveal: first === wanted });
+  const first = wanted && page.rooms.has(wanted) ? wanted : narrow() ? null : page.rooms.keys().next().value;
+  if (first) await openRoom(first);
 }

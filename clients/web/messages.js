@@ -3,6 +3,7 @@
 // the clientMsgId makes safe.
 import { $, el } from './dom.js';
 import { applyChange, newClientMsgId } from './actorchat.js';
+import { inView } from './layout.js';
 import { cancelReply, renderItem, showReply } from './message-item.js';
 import { composerAllowed, onRefused, sent } from './moderation.js';
 import { isDirect, otherUser } from './room-names.js';
@@ -102,9 +103,9 @@ export function onMessage(message) {
   entry.lastSeq = Math.max(entry.lastSeq, message.seq);
   addMessage(message);
   stopTyping(message.from);
-  if (message.room === page.current) {
-    // A direct room exists from its first message on; until then it had no members to show.
-    if (page.members.size === 0) loadMembers(message.room);
+  // A direct room exists from its first message on; until then it had no members to show.
+  if (message.room === page.current && page.members.size === 0) loadMembers(message.room);
+  if (inView(message.room)) {
     if (document.visibilityState === 'visible') scheduleRead(message.room);
   } else if (message.from !== page.session.user) {
     entry.unread++;

@@ -1,7 +1,7 @@
 // The open room: its messages (loaded backwards on scroll), its members with presence and roles, the read pointer,
 // and inviting and leaving.
 import { $, el } from './dom.js';
-import { showPane } from './layout.js';
+import { inView, narrow, showPane } from './layout.js';
 import { cancelReply } from './message-item.js';
 import { addMessage } from './messages.js';
 import { closeSettings, memberControls, renderRestriction, renderRoomControls } from './moderation.js';
@@ -20,8 +20,8 @@ export function view(room) {
   return page.views.get(room);
 }
 
-/** Opens a room; on a narrow screen it takes the place of the list of rooms unless `reveal` is false. */
-export async function openRoom(room, { reveal = true } = {}) {
+/** Opens a room; on a narrow screen it takes the place of the list of rooms. */
+export async function openRoom(room) {
   // A room this user was removed from stayed on screen until now; it goes.
   for (const gone of page.removed.keys()) {
     if (gone === room) continue;
@@ -32,7 +32,7 @@ export async function openRoom(room, { reveal = true } = {}) {
   page.memberMenu = null;
   if (page.replyTo?.room !== room) cancelReply();
   closeSettings();
-  if (reveal) showPane('room');
+  showPane('room');
   location.hash = encodeURIComponent(room);
   const entry = remember(room);
   entry.unread = 0;
@@ -101,7 +101,7 @@ export async function leave() {
   renderRooms();
   showPane('rooms');
   const next = page.rooms.keys().next().value;
-  if (next) await openRoom(next, { reveal: false });
+  if (next && !narrow()) await openRoom(next);
 }
 
 export async function loadOlder(room) {
@@ -175,7 +175,7 @@ export function scheduleRead(room) {
   if (page.readTimer) return;
   page.readTimer = setTimeout(() => {
     page.readTimer = null;
-    if (page.current === room) markRead(room);
+    if (inView(room)) markRead(room);
   }, READ_EVERY_MS);
 }
 

@@ -1,6 +1,7 @@
 // The sidebar: the user's rooms and direct messages with unread messages and mentions, the public directory kept
 // live, and pending invitations.
 import { $, el } from './dom.js';
+import { inView } from './layout.js';
 import { joined } from './moderation.js';
 import { displayName, isDirect } from './room-names.js';
 import { openRoom } from './room.js';
@@ -18,7 +19,7 @@ export function remember(room, fields = {}) {
 export async function refreshRooms() {
   const { rooms } = await page.chat.rooms();
   for (const r of rooms) {
-    const open = r.room === page.current;
+    const open = inView(r.room);
     remember(r.room, { unread: open ? 0 : r.unread, mentions: open ? 0 : r.mentions ?? 0, lastSeq: r.lastSeq });
   }
   renderRooms();
