@@ -392,8 +392,9 @@ export class ActorChat extends Emitter {
         // Without since the server sends what follows lastSeq; with since it replays (since, lastSeq] first.
         if (!this.cursors.has(room)) this.cursors.set(room, fields.since === undefined ? ok.lastSeq : Math.min(fields.since, ok.lastSeq));
         if (resuming) {
-          const { type: _type, id: _id, ...fields } = ok;
-          this.emit('resumed', { ...fields, room, recovered: ok.recovered, lastSeq: ok.lastSeq });
+          // What the join said (topic, slow mode, role ...) comes with it: it may have changed while away.
+          const { type: _type, id: _id, ...said } = ok;
+          this.emit('resumed', { ...said, room, recovered: ok.recovered, lastSeq: ok.lastSeq });
         }
       },
     });
