@@ -161,6 +161,76 @@ public sealed class MessageActionsBrowserTests(ChatServer server)
     }
 
     /// <summary>
+    /// The issue's rule, end to end: a page that resumes after any mix of edits, deletions and reactions made while it
+    /// was cut off ends with exactly what a page reading history shows, each change applied once.
+    /// </summary>
+    [Fact]
+    public async Task After_a_cut_the_page_catches_up_on_edits_deletions_and_reactions_and_shows_what_history_shows()
+    {
+        var room = NewRoom("resume");
+        var readerId = NewUser("reader");
+        await using var proxy = new CuttableProxy(server.BaseAddress);
+        await using var writer = await server.ConnectAsync(NewUser("writer"));
+        await writer.OkAsync("join", ("room", room));
+        var first = Seq(await writer.OkAsync("send", ("room", room), ("text", "first")));
+        var second = Seq(await writer.OkAsync("send", ("room", room), ("text", "secnod")));
+        var third = Seq(await writer.OkAsync("send", ("room", room), ("text", "third")));
+
+        using var reader = Browser.Open(proxy.Address);
+        reader.SignIn(readerId);
+        Join(reader, room);
+        reader.WaitFor(Item(third));
+        reader.Click($"{Item(first)} button[data-action='react']");
+        reader.Click($"{Item(first)} .picker button[data-emoji='👍']");
+        Reaction(reader, $"{Item(first)} button.reaction[data-emoji='👍']", count: 1, mine: true);
+
+        proxy.Sever();
+        reader.WaitFor("#connection[data-state='reconnecting']");
+        await writer.OkAsync("react", ("room", room), ("seq", first), ("emoji", "👍"));
+        await writer.OkAsync("react", ("room", room), ("seq", first), ("emoji", "🎉"));
+        await writer.OkAsync("edit", ("room", room), ("seq", second), ("text", "second"));
+        await writer.OkAsync("react", ("room", room), ("seq", third), ("emoji", "🎉"));
+        await writer.OkAsync("delete", ("room", room), ("seq", third));
+        var fourth = Seq(await writer.OkAsync("send", ("room", room), ("text", "fourht")));
+        await writer.OkAsync("edit", ("room", room), ("seq", fourth), ("text", "fourth"));
+        await writer.OkAsync("react", ("room", room), ("seq", fourth), ("emoji", "👍"));
+        await writer.OkAsync("unreact", ("room", room), ("seq", first), ("emoji", "🎉"));
+        proxy.Restore();
+        reader.WaitFor("#connection[data-state='open']");
+        await writer.OkAsync("react", ("room", room), ("seq", fourth), ("emoji", "🎉"));
+        Reaction(reader, $"{Item(fourth)} button.reaction[data-emoji='🎉']", count: 1, mine: false);
+
+        using var fresh = Browser.Open(new Uri(server.BaseAddress, $"/#{room}"));
+        fresh.SignIn(readerId);
+        fresh.WaitFor($"{Item(fourth)} button.reaction[data-emoji='🎉']");
+        var resumed = Snapshot(reader);
+        Assert.Equal(Snapshot(fresh), resumed);
+        Assert.Equal(
+            [
+                $"{first}|first|-|-|👍 2 true",
+                $"{second}|second|edited|-|",
+                $"{third}||-|deleted|",
+                $"{fourth}|fourth|edited|-|👍 1 false,🎉 1 false",
+            ],
+            resumed);
+    }
+
+    /// <summary>Each message on the page as "seq|text|edited|deleted|reactions", top to bottom.</summary>
+    private static List<string> Snapshot(Browser page) =>
+        [.. ((IEnumerable<object>)page.Driver.ExecuteScript(SnapshotScript)!).Select(line => (string)line)];
+
+    private const string SnapshotScript = """
+        return [...document.querySelectorAll('#messages li[data-seq]')].map((li) => [
+          li.dataset.seq,
+          li.querySelector('.text')?.textContent ?? '',
+          li.querySelector('.edited') ? 'edited' : '-',
+          li.classList.contains('deleted') ? 'deleted' : '-',
+          [...li.querySelectorAll('button.reaction')]
+            .map((b) => `${b.dataset.emoji} ${b.querySelector('.count').textContent} ${b.getAttribute('aria-pressed')}`).join(','),
+        ].join('|'));
+        """;
+
+    /// <summary>
     /// A page opened after the fact reads the room's current state from history: the edit, the tombstone, the
     /// reactions (its own pressed), the reply's quote, roles, and the mentions waiting in another room. It runs on a
     /// server of its own, so its screenshot (artifacts/browser/chat-page.png, the picture in docs/chat-page.png) shows
