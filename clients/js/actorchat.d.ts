@@ -183,7 +183,7 @@ export class ActorChat {
 }
 
 /** The event stream's first event, and again after every reopen. */
-export interface ReadyEvent { type: 'ready'; room: string; lastSeq: number; memberCount: number; recovered: boolean }
+export interface ReadyEvent { type: 'ready'; room: string; lastSeq: number; memberCount: number; recovered: boolean; private?: boolean; topic?: string | null; slowMode?: number; role?: RoomRole }
 /** The server's reason for ending an event stream (1012 restarting, 4001 token expired, 4008 too slow); RoomEvents reopens. */
 export interface StreamCloseEvent { type: 'close'; code: number; reason: string }
 
