@@ -12,23 +12,33 @@ internal static class OrleansHosting
     {
         var configuration = builder.Configuration;
         var mode = configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Mode ?? HostingMode.Embedded;
+        var dashboard = DashboardHosting.IsOn(configuration, builder.Environment);
         if (mode == HostingMode.Client)
         {
             // A front end of a cluster logs for a collector.
             builder.UseJsonLogs();
-            builder.UseOrleansClient(client => client
-                .UseActorChatCluster(configuration)
-                .UseConnectionRetryFilter<ConnectRetryFilter>()
-                .AddActivityPropagation()
-                .AddMemoryStreams(ChatProviders.Streams)
-                .AddDashboard());
+            builder.UseOrleansClient(client =>
+            {
+                client.UseActorChatCluster(configuration)
+                    .UseConnectionRetryFilter<ConnectRetryFilter>()
+                    .AddActivityPropagation()
+                    .AddMemoryStreams(ChatProviders.Streams);
+                if (dashboard)
+                {
+                    client.AddDashboard();
+                }
+            });
         }
         else
         {
-            builder.UseOrleans(silo => silo
-                .UseActorChatCluster(configuration)
-                .AddActorChatGrains(configuration)
-                .AddDashboard());
+            builder.UseOrleans(silo =>
+            {
+                silo.UseActorChatCluster(configuration).AddActorChatGrains(configuration);
+                if (dashboard)
+                {
+                    silo.AddDashboard();
+                }
+            });
         }
 
         return builder;

@@ -10,9 +10,11 @@ internal static class SiloHosting
     {
         builder.UseOrleans(silo =>
         {
-            silo.UseActorChatCluster(builder.Configuration)
-                .AddActorChatGrains(builder.Configuration)
-                .AddDashboard();
+            silo.UseActorChatCluster(builder.Configuration).AddActorChatGrains(builder.Configuration);
+            if (DashboardHosting.IsOn(builder.Configuration, builder.Environment))
+            {
+                silo.AddDashboard();
+            }
 
             // In a pod: cluster ids, endpoints and pod lifecycle from the Kubernetes API (deploy/kubernetes).
             if (builder.Configuration.GetValue<bool>($"{ChatClusterOptions.Section}:Kubernetes"))
