@@ -3,7 +3,9 @@ using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Endpoints;
 using ActorChat.FrontEnd.Limits;
+using ActorChat.FrontEnd.OpenApi;
 using ActorChat.FrontEnd.Relay;
+using ActorChat.FrontEnd.ServerApi;
 using ActorChat.FrontEnd.Sockets;
 using ActorChat.FrontEnd.Sse;
 using ActorChat.FrontEnd.Web;
@@ -46,6 +48,8 @@ public static class FrontEndExtensions
         services.AddValidatedOptions<ChatLimits, ChatLimitsValidator>(ChatLimits.Section);
         services.AddChatAuthentication();
         services.AddRestLimits();
+        services.AddServerApi();
+        services.AddApiDocument();
 
         // REST answers carry text the way socket frames do: UTF-8, not \uXXXX escapes.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = Protocol.ChatJsonEncoder.Instance);
@@ -76,7 +80,9 @@ public static class FrontEndExtensions
         app.MapChatSocket();
         app.MapAuthApi();
         app.MapRoomsApi();
+        app.MapServerApi();
         app.MapStatsApi();
+        app.MapApiDocument();
         app.MapClientAssets();
         return app;
     }

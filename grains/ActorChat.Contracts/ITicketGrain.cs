@@ -15,6 +15,13 @@ public interface ITicketGrain : IGrainWithStringKey
     [Alias("Issue")]
     Task<DateTimeOffset> Issue(string user, DateTimeOffset? tokenExpiresAt, TimeSpan lifetime);
 
+    /// <summary>
+    /// Like <see cref="Issue(string, DateTimeOffset?, TimeSpan)"/>, remembering when the bearer token was issued, so a
+    /// connection the ticket opens is refused if the user's tokens were revoked in between.
+    /// </summary>
+    [Alias("IssueForToken")]
+    Task<DateTimeOffset> Issue(string user, DateTimeOffset? tokenIssuedAt, DateTimeOffset? tokenExpiresAt, TimeSpan lifetime);
+
     /// <summary>What the ticket stands for, the first time it is asked and only before it expires; null after that.</summary>
     [Alias("Redeem")]
     Task<TicketGrant?> Redeem();

@@ -11,7 +11,10 @@ internal sealed class TicketGrain(TimeProvider time) : Grain, ITicketGrain
     private TicketGrant? _grant;
     private IGrainTimer? _expiry;
 
-    public Task<DateTimeOffset> Issue(string user, DateTimeOffset? tokenExpiresAt, TimeSpan lifetime)
+    public Task<DateTimeOffset> Issue(string user, DateTimeOffset? tokenExpiresAt, TimeSpan lifetime) =>
+        Issue(user, tokenIssuedAt: null, tokenExpiresAt, lifetime);
+
+    public Task<DateTimeOffset> Issue(string user, DateTimeOffset? tokenIssuedAt, DateTimeOffset? tokenExpiresAt, TimeSpan lifetime)
     {
         // Keys are hashes of 32 random bytes, so a second issue means a bug, not a collision.
         if (_grant is not null)
@@ -25,7 +28,7 @@ internal sealed class TicketGrain(TimeProvider time) : Grain, ITicketGrain
             expiresAt = tokenExpiresAt.Value;
         }
 
-        _grant = new TicketGrant(user, tokenExpiresAt, expiresAt);
+        _grant = new TicketGrant(user, tokenExpiresAt, expiresAt, tokenIssuedAt);
         _expiry = this.RegisterGrainTimer(Expire, new GrainTimerCreationOptions(Max(expiresAt - time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan));
         return Task.FromResult(expiresAt);
     }

@@ -23,6 +23,15 @@ public sealed class ProductionTests(ProductionServer server)
         using var response = await server.Http.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Outside_development_the_api_reference_page_is_not_served_but_the_document_is()
+    {
+        using var page = await server.Http.GetAsync("/scalar");
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        using var document = await server.Http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -116,7 +116,7 @@ public sealed class RelayGapTests(ChatServer server)
             var metrics = server.Services.GetRequiredService<ChatMetrics>();
             var connection = new ChatConnection($"c-{prefix}", "reader", new WebSocketTransport(pair.Server), new SocketOptions(), NullLogger.Instance, metrics);
             connection.Start();
-            var feed = new RoomFeed(room, client, NullLogger.Instance, metrics);
+            var feed = new RoomFeed(room, client, NullLogger.Instance, metrics, removed: _ => { });
             await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
             return new FeedHarness { Room = room, Grain = grain, Feed = feed, Connection = connection, Pair = pair, Writer = connection.Completion };
         }

@@ -12,7 +12,8 @@ public static class TestTokens
     /// A token for <paramref name="user"/> that expires <paramref name="lifetime"/> after <paramref name="now"/>: the
     /// wall clock's now unless a server on a fake clock gives its own. Issued and valid from the wall clock's now
     /// all the same, because the token handler checks those against the wall clock (IdentityModel's clock cannot be
-    /// replaced). A negative lifetime makes a token that expired that long ago.
+    /// replaced). A negative lifetime makes a token that expired that long ago. <paramref name="issuedAt"/> sets the
+    /// <c>iat</c> claim alone (nothing checks it against a clock), for tests of token revocation.
     /// </summary>
     public static string Mint(
         string user,
@@ -20,7 +21,8 @@ public static class TestTokens
         DateTimeOffset? now = null,
         string audience = "actorchat",
         string issuer = "actorchat",
-        string key = ChatServer.SigningKey)
+        string key = ChatServer.SigningKey,
+        DateTime? issuedAt = null)
     {
         var wall = DateTime.UtcNow;
         var notBefore = wall.Add(lifetime < TimeSpan.Zero ? lifetime * 2 : TimeSpan.Zero);
@@ -29,7 +31,7 @@ public static class TestTokens
             Issuer = issuer,
             Audience = audience,
             Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, user)]),
-            IssuedAt = notBefore,
+            IssuedAt = issuedAt ?? notBefore,
             NotBefore = notBefore,
             Expires = (now?.UtcDateTime ?? wall).Add(lifetime),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),

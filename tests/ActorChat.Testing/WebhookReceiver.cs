@@ -22,6 +22,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly Channel<ReceivedWebhook> _accepted = Channel.CreateUnbounded<ReceivedWebhook>();
+    private readonly Channel<ReceivedWebhook> _arrived = Channel.CreateUnbounded<ReceivedWebhook>();
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -63,6 +64,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>The next attempt to arrive (before it is answered), within <paramref name="deadline"/>.</summary>
+    public async Task<ReceivedWebhook> NextAttemptAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        return await _arrived.Reader.ReadAsync(timeout.Token);
+    }
+
     /// <summary>Accepted deliveries not yet taken, without waiting.</summary>
     public List<ReceivedWebhook> Drain()
     {
@@ -88,6 +96,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var id = context.Request.Headers["ActorChat-Delivery"].ToString();
         var received = new ReceivedWebhook(id, context.Request.Headers["ActorChat-Signature"].ToString(), context.Request.Headers["ActorChat-Event"].ToString(), body, DateTimeOffset.UtcNow);
         Attempts.Enqueue(received);
+        _arrived.Writer.TryWrite(received);
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);

@@ -74,6 +74,23 @@ internal static partial class AuthExtensions
 
                         return Task.CompletedTask;
                     },
+
+                    // A backend may revoke a user's tokens (server API): one issued before that is refused everywhere.
+                    OnTokenValidated = async context =>
+                    {
+                        var user = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+                        if (ChatIds.IsValidUser(user))
+                        {
+                            var issuedAt = long.TryParse(context.Principal!.FindFirst(JwtRegisteredClaimNames.Iat)?.Value, out var seconds)
+                                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                                : (DateTimeOffset?)null;
+                            var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
+                            if (!await grains.GetGrain<IUserGrain>(user!).Accepts(issuedAt))
+                            {
+                                context.Fail("The token was revoked.");
+                            }
+                        }
+                    },
                 };
             });
         services.AddAuthorizationBuilder()
@@ -91,6 +108,10 @@ internal static partial class AuthExtensions
     /// </summary>
     public static DateTimeOffset? TokenExpiry(this HttpContext context) =>
         long.TryParse(context.User.FindFirst("exp")?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    /// <summary>When the caller's token was issued (<c>iat</c>), for the check against a revocation of the user's tokens.</summary>
+    public static DateTimeOffset? TokenIssuedAt(this HttpContext context) =>
+        long.TryParse(context.User.FindFirst(JwtRegisteredClaimNames.Iat)?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A bearer token in the query string (access_token) of {Path} was ignored: sockets and event streams open with a ticket (POST /api/auth/ticket); only ActorChat:Auth:AllowQueryToken=true (deprecated) lets old clients use access_token there")]
     private static partial void LogQueryTokenRefused(ILogger logger, PathString path);

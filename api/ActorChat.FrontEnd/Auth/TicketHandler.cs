@@ -12,7 +12,8 @@ namespace ActorChat.FrontEnd.Auth;
 /// <summary>
 /// Signs a request in with <c>?ticket=</c> on the endpoints that accept tickets: the ticket is redeemed (once, before
 /// it expires) and the user is the one it was issued to. The principal carries the bearer token's own expiry as
-/// <c>exp</c>, so a socket opened with a ticket still ends (4001) when the token would have.
+/// <c>exp</c>, so a socket opened with a ticket still ends (4001) when the token would have, and its issue time as
+/// <c>iat</c>, so a revocation of the user's tokens refuses it too.
 /// </summary>
 internal sealed class TicketHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -40,10 +41,21 @@ internal sealed class TicketHandler(
             return AuthenticateResult.Fail("The ticket is unknown, used already or expired.");
         }
 
+        // A revocation of the user's tokens since the ticket was bought refuses it as it refuses the token.
+        if (!await grains.GetGrain<IUserGrain>(grant.User).Accepts(grant.TokenIssuedAt))
+        {
+            return AuthenticateResult.Fail("The token the ticket was bought with was revoked.");
+        }
+
         List<Claim> claims = [new(JwtRegisteredClaimNames.Sub, grant.User)];
         if (grant.TokenExpiresAt is { } expiry)
         {
             claims.Add(new(JwtRegisteredClaimNames.Exp, expiry.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+        }
+
+        if (grant.TokenIssuedAt is { } issued)
+        {
+            claims.Add(new(JwtRegisteredClaimNames.Iat, issued.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         }
 
         var identity = new ClaimsIdentity(claims, Scheme.Name, JwtRegisteredClaimNames.Sub, roleType: null);

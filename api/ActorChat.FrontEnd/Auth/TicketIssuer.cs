@@ -6,10 +6,10 @@ namespace ActorChat.FrontEnd.Auth;
 /// <summary>Makes tickets and leaves them with their grain, where any front end can redeem them.</summary>
 internal sealed class TicketIssuer(IGrainFactory grains, IOptions<AuthOptions> options)
 {
-    public async Task<(string Ticket, DateTimeOffset ExpiresAt)> IssueAsync(string user, DateTimeOffset? tokenExpiresAt)
+    public async Task<(string Ticket, DateTimeOffset ExpiresAt)> IssueAsync(string user, DateTimeOffset? tokenIssuedAt, DateTimeOffset? tokenExpiresAt)
     {
         var ticket = Tickets.New();
-        var expiresAt = await grains.GetGrain<ITicketGrain>(Tickets.Key(ticket)).Issue(user, tokenExpiresAt, options.Value.TicketLifetime);
+        var expiresAt = await grains.GetGrain<ITicketGrain>(Tickets.Key(ticket)).Issue(user, tokenIssuedAt, tokenExpiresAt, options.Value.TicketLifetime);
         return (ticket, expiresAt);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace ActorChat.FrontEnd.Auth;
 
 /// <summary>Checks a token sent with <c>refresh</c> exactly as the upgrade's bearer token was checked.</summary>
-internal sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> bearer)
+internal sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, IGrainFactory grains)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
@@ -33,6 +33,14 @@ internal sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> bearer)
         if (result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value != user)
         {
             throw new ProtocolException(ChatErrorCode.Forbidden, "The token is for another user.");
+        }
+
+        var issuedAt = result.SecurityToken is JsonWebToken { IssuedAt: var issued } && issued != DateTime.MinValue
+            ? new DateTimeOffset(issued, TimeSpan.Zero)
+            : (DateTimeOffset?)null;
+        if (!await grains.GetGrain<IUserGrain>(user).Accepts(issuedAt))
+        {
+            throw new ProtocolException(ChatErrorCode.Forbidden, "The token was revoked.");
         }
 
         return result.SecurityToken.ValidTo == DateTime.MinValue ? null : new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero);

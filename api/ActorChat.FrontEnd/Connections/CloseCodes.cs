@@ -14,6 +14,9 @@ public static class CloseCodes
     /// <summary>The connection's token expired and no <c>refresh</c> came in time. Log in again and reconnect.</summary>
     public const WebSocketCloseStatus TokenExpired = (WebSocketCloseStatus)4001;
 
+    /// <summary>A backend ended the user's sessions (server API); with revoked tokens, sign in again before reconnecting.</summary>
+    public const WebSocketCloseStatus SessionsEnded = (WebSocketCloseStatus)4003;
+
     /// <summary>The service is restarting; reconnect (to any node) and resume with <c>since</c>.</summary>
     public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
 }

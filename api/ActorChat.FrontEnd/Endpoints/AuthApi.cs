@@ -1,5 +1,6 @@
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Limits;
+using ActorChat.FrontEnd.OpenApi;
 using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,12 +17,16 @@ internal static class AuthApi
             .AllowAnonymous()
             .WithName("IssueToken")
             .WithSummary("Dev login: a signed token for the named user.")
+            .Produces<TokenResponse>()
+            .ProducesChatProblems()
             .WithTags("auth");
         app.MapPost("/api/auth/ticket", IssueTicket)
             .RequireAuthorization()
             .RequireRateLimiting(RestLimits.PerUser)
             .WithName("IssueTicket")
             .WithSummary("A one-use ticket, valid for seconds, to open a socket or an event stream with ?ticket= instead of the token.")
+            .Produces<TicketResponse>()
+            .ProducesChatProblems()
             .WithTags("auth");
         return app;
     }
@@ -42,7 +47,7 @@ internal static class AuthApi
     private static Task<IResult> IssueTicket(HttpContext context, TicketIssuer issuer) =>
         ChatProblems.Guard(async () =>
         {
-            var (ticket, expiresAt) = await issuer.IssueAsync(context.ChatUser(), context.TokenExpiry());
+            var (ticket, expiresAt) = await issuer.IssueAsync(context.ChatUser(), context.TokenIssuedAt(), context.TokenExpiry());
 
             // A credential, if a short-lived one: no cache keeps it.
             context.Response.Headers.CacheControl = "no-store";

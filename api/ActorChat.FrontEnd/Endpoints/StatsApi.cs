@@ -11,14 +11,8 @@ internal static class StatsApi
 {
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/stats", (ConnectionRegistry sockets, ChatRelay relay, ChatMetrics metrics) => Results.Ok(new
-        {
-            sockets = sockets.Count,
-            rooms = relay.RoomCount,
-            messagesReceived = metrics.ReceivedTotal,
-            messagesDelivered = metrics.DeliveredTotal,
-            slowConsumerCloses = metrics.SlowConsumerTotal,
-        }))
+        app.MapGet("/api/stats", (ConnectionRegistry sockets, ChatRelay relay, ChatMetrics metrics) => TypedResults.Ok(new NodeStats(
+            sockets.Count, relay.RoomCount, metrics.ReceivedTotal, metrics.DeliveredTotal, metrics.SlowConsumerTotal)))
             .AllowAnonymous()
             .WithName("Stats")
             .WithSummary("Live figures of this node: sockets, followed rooms, messages.")
@@ -26,3 +20,5 @@ internal static class StatsApi
         return app;
     }
 }
+
+internal sealed record NodeStats(int Sockets, int Rooms, long MessagesReceived, long MessagesDelivered, long SlowConsumerCloses);

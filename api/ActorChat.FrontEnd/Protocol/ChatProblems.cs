@@ -1,5 +1,7 @@
+using System.Globalization;
 using ActorChat.Contracts;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorChat.FrontEnd.Protocol;
 
@@ -18,16 +20,47 @@ internal static class ChatProblems
             extensions: extensions);
     }
 
+    /// <summary>A grain's refusal; one that says when to try again (slow mode, a timed mute or ban) gets <c>Retry-After</c> and <c>retryAfterMs</c>.</summary>
+    public static IResult From(ChatException refusal, HttpContext context)
+    {
+        if (refusal.RetryAt is not { } at)
+        {
+            return From(refusal.Code, refusal.Message);
+        }
+
+        var wait = at - context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var milliseconds = Math.Max(0, (long)Math.Ceiling(wait.TotalMilliseconds));
+        context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return From(refusal.Code, refusal.Message, new Dictionary<string, object?> { ["retryAfterMs"] = milliseconds });
+    }
+
     public static int StatusOf(ChatErrorCode code) => code switch
     {
         ChatErrorCode.BadRequest or ChatErrorCode.BadRoom or ChatErrorCode.UnknownType => StatusCodes.Status400BadRequest,
         ChatErrorCode.TooLong => StatusCodes.Status400BadRequest,
-        ChatErrorCode.NotMember or ChatErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        ChatErrorCode.NotMember or ChatErrorCode.Forbidden or ChatErrorCode.Muted => StatusCodes.Status403Forbidden,
         ChatErrorCode.NotFound => StatusCodes.Status404NotFound,
-        ChatErrorCode.RateLimited or ChatErrorCode.QuotaExceeded => StatusCodes.Status429TooManyRequests,
+        ChatErrorCode.RateLimited or ChatErrorCode.QuotaExceeded or ChatErrorCode.SlowMode => StatusCodes.Status429TooManyRequests,
         ChatErrorCode.Conflict => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status500InternalServerError,
     };
+
+    /// <summary>An endpoint filter that turns the refusals a handler raises (bad input, a grain's no) into problem details.</summary>
+    public static async ValueTask<object?> Refusals(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(invocation);
+        }
+        catch (ProtocolException ex)
+        {
+            return From(ex.Code, ex.Message);
+        }
+        catch (ChatException ex)
+        {
+            return From(ex, invocation.HttpContext);
+        }
+    }
 
     /// <summary>Runs a handler and turns the refusals it raises into problem details.</summary>
     public static async Task<IResult> Guard(Func<Task<IResult>> handler)

@@ -131,6 +131,37 @@ internal sealed class ClientRequest
         }
     }
 
+    /// <summary>An array of strings, each checked by <paramref name="rule"/>; at most <paramref name="max"/> of them.</summary>
+    public IReadOnlyList<string>? OptionalStrings(string name, int max, Func<string?, string> rule)
+    {
+        if (!_root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} must be an array of strings.");
+        }
+
+        if (element.GetArrayLength() > max)
+        {
+            throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} may hold at most {max} items.");
+        }
+
+        var values = new List<string>(element.GetArrayLength());
+        foreach (var item in element.EnumerateArray())
+        {
+            values.Add(rule(item.ValueKind == JsonValueKind.String ? Text(item, name) : throw new ProtocolException(ChatErrorCode.BadRequest, $"{name} must be an array of strings.")));
+        }
+
+        return values;
+    }
+
+    /// <summary>An ISO 8601 time with its offset (<c>2026-12-01T09:00:00Z</c>).</summary>
+    public DateTimeOffset? OptionalTime(string name) =>
+        OptionalString(name) is { } text ? RequestRules.Time(text, name) : null;
+
     public bool OptionalBool(string name, bool defaultValue = false)
     {
         if (!_root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ActorChat.Contracts;
 
 namespace ActorChat.FrontEnd.Protocol;
@@ -56,4 +57,39 @@ internal static class RequestRules
         ChatIds.IsValidUser(user)
             ? user!
             : throw new ProtocolException(ChatErrorCode.BadRequest, $"{field} must match ^[A-Za-z0-9][A-Za-z0-9._-]{{0,63}}$.");
+
+    /// <summary>Who a message mentions: user ids, at most <see cref="ChatLimits.MaxMentions"/>.</summary>
+    public static IReadOnlyList<string>? Mentions(IReadOnlyList<string?>? mentions, ChatLimits limits)
+    {
+        if (mentions is null)
+        {
+            return null;
+        }
+
+        return mentions.Count > limits.MaxMentions
+            ? throw new ProtocolException(ChatErrorCode.BadRequest, $"A message may mention at most {limits.MaxMentions} users.")
+            : [.. mentions.Select(m => User(m, "mentions"))];
+    }
+
+    public static string Emoji(string? emoji) =>
+        Contracts.Emoji.IsValid(emoji)
+            ? emoji!
+            : throw new ProtocolException(ChatErrorCode.BadRequest, "emoji must be one emoji.");
+
+    public static RoomRole Role(string? role) => role switch
+    {
+        "owner" => RoomRole.Owner,
+        "admin" => RoomRole.Admin,
+        "member" => RoomRole.Member,
+        _ => throw new ProtocolException(ChatErrorCode.BadRequest, "role must be owner, admin or member."),
+    };
+
+    /// <summary>An ISO 8601 time that states its offset (<c>Z</c> or <c>+01:00</c>): a local time would mean another instant on every server.</summary>
+    public static DateTimeOffset Time(string text, string field)
+    {
+        var hasOffset = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+        return hasOffset && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? value
+            : throw new ProtocolException(ChatErrorCode.BadRequest, $"{field} must be an ISO 8601 time with an offset, such as 2026-12-01T09:00:00Z.");
+    }
 }

@@ -8,15 +8,18 @@ namespace ActorChat.FrontEnd.Relay;
 /// Holds at most one stream subscription per room, per user and for the room directory on this node, counted by
 /// the local connections that use it (the last one to leave ends the subscription), and what each connection follows.
 /// </summary>
-internal sealed class ChatRelay
+internal sealed partial class ChatRelay
 {
     private readonly ConcurrentDictionary<ChatConnection, Following> _following = new();
     private readonly FeedTable<RoomFeed> _rooms;
     private readonly FeedTable<UserFeed> _users;
 
+    private readonly ILogger<ChatRelay> _logger;
+
     public ChatRelay(IClusterClient client, ILogger<ChatRelay> logger, ChatMetrics metrics)
     {
-        _rooms = new FeedTable<RoomFeed>(room => new RoomFeed(room, client, logger, metrics));
+        _logger = logger;
+        _rooms = new FeedTable<RoomFeed>(room => new RoomFeed(room, client, logger, metrics, Removed));
         _users = new FeedTable<UserFeed>(user => new UserFeed(user, client, Follows, logger));
         Directory = new DirectoryFeed(client, logger);
         metrics.ObserveRooms(() => RoomCount);
@@ -82,12 +85,15 @@ internal sealed class ChatRelay
         }
     }
 
-    /// <summary>Delivers what is addressed to the connection's user (invitations, direct messages) to it.</summary>
-    public async Task FollowUserAsync(ChatConnection connection)
+    /// <summary>
+    /// Ends the connection when a backend ends its user's sessions, and with <paramref name="events"/> delivers what is
+    /// addressed to the user (invitations, direct messages) to it.
+    /// </summary>
+    public async Task FollowUserAsync(ChatConnection connection, bool events = true)
     {
         var feed = _users.Acquire(connection.User);
         _following.GetOrAdd(connection, _ => new Following()).User = feed;
-        feed.Add(connection);
+        feed.Add(connection, events);
         try
         {
             await feed.Ready.Value;
@@ -115,6 +121,30 @@ internal sealed class ChatRelay
 
         await Directory.UnwatchAsync(connection);
     }
+
+    /// <summary>A room's feed dropped a kicked or banned user's subscription: the connection no longer follows the room.</summary>
+    private void Removed(RoomSubscription subscription)
+    {
+        if (_following.TryGetValue(subscription.Connection, out var following)
+            && following.Rooms.TryRemove(new KeyValuePair<string, RoomSubscription>(subscription.Feed.Room, subscription)))
+        {
+            // Called under the feed's gate: the release (which may stop the feed) runs after it.
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await _rooms.ReleaseAsync(subscription.Feed);
+                }
+                catch (Exception ex)
+                {
+                    LogReleaseFailed(_logger, ex, subscription.Feed.Room);
+                }
+            });
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the relay of room {Room} after a removal failed")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string room);
 
     private async Task UnfollowUserAsync(ChatConnection connection)
     {

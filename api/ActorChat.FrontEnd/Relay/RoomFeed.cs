@@ -18,18 +18,24 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<RoomSubscription> _live = [];
     private readonly ChatMetrics _metrics;
+    private readonly Action<RoomSubscription> _removed;
 
-    public RoomFeed(string room, IClusterClient client, ILogger logger, ChatMetrics metrics)
+    /// <summary>
+    /// <paramref name="removed"/> is called, under the feed's gate, for each subscription the feed dropped because its
+    /// user was kicked or banned; it must not wait on this feed.
+    /// </summary>
+    public RoomFeed(string room, IClusterClient client, ILogger logger, ChatMetrics metrics, Action<RoomSubscription> removed)
         : base(client, ChatStreams.ForRoom(room), logger)
     {
         Room = room;
         _metrics = metrics;
+        _removed = removed;
         Ready = new Lazy<Task>(StartAsync);
     }
 
     public string Room { get; }
 
-    /// <summary>Highest seq delivered by this feed; every live subscription has received all up to here.</summary>
+    /// <summary>Highest log position (message seq or change logSeq) delivered by this feed; every live subscription has received all up to here.</summary>
     public long LastSeq { get; private set; }
 
     public Lazy<Task> Ready { get; }
@@ -126,14 +132,14 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
         await _gate.WaitAsync();
         try
         {
-            if (item is MessagePosted posted)
+            if (item.Position is { } position)
             {
-                using var activity = posted.TraceParent is null
-                    ? null
-                    : ChatTracing.Source.StartActivity("chat relay", System.Diagnostics.ActivityKind.Consumer, posted.TraceParent);
+                using var activity = item is MessagePosted { TraceParent: { } parent }
+                    ? ChatTracing.Source.StartActivity("chat relay", System.Diagnostics.ActivityKind.Consumer, parent)
+                    : null;
                 activity?.SetTag("chat.room", Room);
-                activity?.SetTag("chat.seq", posted.Message.Seq);
-                await DeliverMessageAsync(posted.Message);
+                activity?.SetTag("chat.seq", position);
+                await DeliverLoggedAsync(item, position);
             }
             else
             {
@@ -166,15 +172,15 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
         }
     }
 
-    private async Task DeliverMessageAsync(ChatMessage message)
+    private async Task DeliverLoggedAsync(RoomEvent entry, long position)
     {
-        if (message.Seq <= LastSeq)
+        if (position <= LastSeq)
         {
             return;
         }
 
-        await CatchUpLockedAsync(message.Seq - 1);
-        Fan(message);
+        await CatchUpLockedAsync(position - 1);
+        Fan(entry, position);
     }
 
     /// <summary>Fetches and delivers everything up to <paramref name="target"/> the stream did not bring. Call under the gate.</summary>
@@ -182,44 +188,57 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
     {
         while (LastSeq < target)
         {
-            var missing = await Grain.ReadRange(LastSeq, (int)Math.Min(RepairPage, target - LastSeq));
-            if (missing.Messages.Count == 0)
+            var missing = await Grain.ReadLog(LastSeq, (int)Math.Min(RepairPage, target - LastSeq));
+            if (missing.Entries.Count == 0)
             {
                 return;
             }
 
-            LogGapRepaired(Logger, Room, LastSeq + 1, missing.Messages[^1].Seq);
-            _metrics.Backfilled(missing.Messages.Count);
-            foreach (var repaired in missing.Messages)
+            LogGapRepaired(Logger, Room, LastSeq + 1, missing.Entries[^1].Position!.Value);
+            _metrics.Backfilled(missing.Entries.Count);
+            foreach (var repaired in missing.Entries)
             {
-                Fan(repaired);
+                Fan(repaired, repaired.Position!.Value);
             }
         }
     }
 
-    private void Fan(ChatMessage message)
+    private void Fan(RoomEvent entry, long position)
     {
-        if (message.Seq <= LastSeq)
+        if (position <= LastSeq)
         {
             return;
         }
 
-        LastSeq = message.Seq;
+        LastSeq = position;
         byte[]? frame = null;
         var delivered = 0;
+        List<RoomSubscription>? removed = null;
         foreach (var subscription in _live)
         {
-            if (message.Seq <= subscription.Cursor)
+            if (position <= subscription.Cursor)
             {
                 continue;
             }
 
-            subscription.Cursor = message.Seq;
-            frame ??= Frames.Message(message);
+            subscription.Cursor = position;
+            frame ??= Frames.Event(entry);
             if (subscription.Connection.TrySend(frame))
             {
                 delivered++;
             }
+
+            // A kicked or banned user hears why, then nothing more of the room on any of their connections.
+            if (entry is MemberModerated { Removes: true } moderated && subscription.Connection.User == moderated.User)
+            {
+                (removed ??= []).Add(subscription);
+            }
+        }
+
+        foreach (var subscription in removed ?? [])
+        {
+            _live.Remove(subscription);
+            _removed(subscription);
         }
 
         _metrics.Delivered(delivered);
@@ -253,20 +272,21 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
         var connection = subscription.Connection;
         while (subscription.Cursor < target && !connection.IsClosing)
         {
-            var page = await Grain.ReadRange(subscription.Cursor, (int)Math.Min(RepairPage, target - subscription.Cursor));
-            if (page.Messages.Count == 0)
+            var page = await Grain.ReadLog(subscription.Cursor, (int)Math.Min(RepairPage, target - subscription.Cursor));
+            if (page.Entries.Count == 0)
             {
                 // History no longer holds these; nothing more can be replayed.
                 subscription.Cursor = target;
                 return;
             }
 
-            foreach (var message in page.Messages)
+            foreach (var entry in page.Entries)
             {
-                if (message.Seq > subscription.Cursor)
+                var position = entry.Position!.Value;
+                if (position > subscription.Cursor)
                 {
-                    subscription.Cursor = message.Seq;
-                    await connection.SendAsync(Frames.Message(message));
+                    subscription.Cursor = position;
+                    await connection.SendAsync(Frames.Event(entry));
                 }
             }
         }

@@ -6,12 +6,16 @@ using Orleans.Streams;
 
 namespace ActorChat.FrontEnd.Relay;
 
-/// <summary>This node's single subscription to one user's stream, shared by all of that user's local connections.</summary>
+/// <summary>
+/// This node's single subscription to one user's stream, shared by all of that user's local connections: sockets
+/// receive what is addressed to the user (invitations, direct messages); every connection, event streams too, ends
+/// when a backend ends the user's sessions.
+/// </summary>
 internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
 {
     private readonly Func<ChatConnection, string, bool> _followsRoom;
     private readonly Lock _lock = new();
-    private readonly HashSet<ChatConnection> _connections = [];
+    private readonly Dictionary<ChatConnection, bool> _connections = [];
 
     /// <summary><paramref name="followsRoom"/> tells whether a connection follows a room: it gets a direct message from the room's feed.</summary>
     public UserFeed(string user, IClusterClient client, Func<ChatConnection, string, bool> followsRoom, ILogger logger)
@@ -28,11 +32,12 @@ internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
 
     string ISharedFeed.Key => User;
 
-    public void Add(ChatConnection connection)
+    /// <summary>Adds a connection of the user; with <paramref name="events"/> it receives the user's invitations and direct messages.</summary>
+    public void Add(ChatConnection connection, bool events)
     {
         lock (_lock)
         {
-            _connections.Add(connection);
+            _connections[connection] = events;
         }
     }
 
@@ -56,9 +61,12 @@ internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
             var frame = Frames.Invited(invited.Invitation);
             lock (_lock)
             {
-                foreach (var connection in _connections)
+                foreach (var (connection, events) in _connections)
                 {
-                    connection.TrySend(frame);
+                    if (events)
+                    {
+                        connection.TrySend(frame);
+                    }
                 }
             }
         }
@@ -67,14 +75,25 @@ internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
             byte[]? frame = null;
             lock (_lock)
             {
-                foreach (var connection in _connections)
+                foreach (var (connection, events) in _connections)
                 {
                     // A connection that joined the dm: room gets the message, gaplessly, from the room's feed.
-                    if (!_followsRoom(connection, direct.Message.Room))
+                    if (events && !_followsRoom(connection, direct.Message.Room))
                     {
                         frame ??= Frames.Message(direct.Message);
                         connection.TrySend(frame);
                     }
+                }
+            }
+        }
+
+        else if (item is SessionsEnded ended)
+        {
+            lock (_lock)
+            {
+                foreach (var connection in _connections.Keys)
+                {
+                    connection.Close(CloseCodes.SessionsEnded, ended.TokensRevoked ? "Sessions ended; sign in again." : "Sessions ended.");
                 }
             }
         }

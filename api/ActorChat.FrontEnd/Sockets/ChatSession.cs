@@ -29,19 +29,25 @@ internal sealed partial class ChatSession(
     private readonly SocketOptions _options = socketOptions.Value;
     private readonly ChatLimits _limits = limits.Value;
 
-    public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? expiresAt, CancellationToken aborted)
+    public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? issuedAt, DateTimeOffset? expiresAt, CancellationToken aborted)
     {
         await lifecycle.RunAsync(user, new WebSocketTransport(socket), expiresAt, scope: [],
-            serve: connection => ServeAsync(connection, socket, aborted),
+            serve: connection => ServeAsync(connection, socket, issuedAt, aborted),
             release: (connection, status) => ReleaseAsync(connection, socket, status));
         await LingerIfAbortedAsync(socket, aborted);
     }
 
-    private async Task<WebSocketCloseStatus> ServeAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
+    private async Task<WebSocketCloseStatus> ServeAsync(ChatConnection connection, WebSocket socket, DateTimeOffset? issuedAt, CancellationToken aborted)
     {
         LogOpened(logger, connection.Id, connection.User);
+
+        // Following the user first: sessions ended after this point close the socket; ended before it, the grain refuses.
         await relay.FollowUserAsync(connection);
-        await grains.GetGrain<IUserGrain>(connection.User).Connect(connection.Id);
+        if (!await grains.GetGrain<IUserGrain>(connection.User).Connect(connection.Id, issuedAt))
+        {
+            return CloseCodes.SessionsEnded;
+        }
+
         await connection.SendAsync(Frames.Welcome(connection.User, connection.Id));
         return await ReadLoopAsync(connection, socket, aborted);
     }
@@ -155,7 +161,8 @@ internal sealed partial class ChatSession(
         }
         catch (ChatException ex)
         {
-            await RejectAsync(connection, id, ex.Code, ex.Message);
+            metrics.Rejected(ex.Code);
+            await connection.SendAsync(Frames.Error(id, ex, time.GetUtcNow()));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

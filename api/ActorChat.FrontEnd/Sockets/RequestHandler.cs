@@ -32,6 +32,17 @@ internal sealed class RequestHandler(
         "send" => SendAsync(connection, request, RequestRules.Room(request.OptionalString("room"))),
         "dm" => SendAsync(connection, request, ChatIds.Direct(connection.User, RequestRules.User(request.OptionalString("to"), "to"))),
         "history" => HistoryAsync(connection, request),
+        "edit" => EditAsync(connection, request),
+        "delete" => DeleteAsync(connection, request),
+        "react" => ReactAsync(connection, request, add: true),
+        "unreact" => ReactAsync(connection, request, add: false),
+        "role" => RoleAsync(connection, request),
+        "kick" => ModerateAsync(connection, request, ModerationAction.Kick),
+        "ban" => ModerateAsync(connection, request, ModerationAction.Ban),
+        "unban" => ModerateAsync(connection, request, ModerationAction.Unban),
+        "mute" => ModerateAsync(connection, request, ModerationAction.Mute),
+        "unmute" => ModerateAsync(connection, request, ModerationAction.Unmute),
+        "settings" => SettingsAsync(connection, request),
         "typing" => TypingAsync(connection, request),
         "read" => ReadAsync(connection, request),
         "rooms" => RoomsAsync(connection, request),
@@ -59,7 +70,7 @@ internal sealed class RequestHandler(
             w.WriteNumber("lastSeq", joined.LastSeq);
             w.WriteNumber("memberCount", joined.MemberCount);
             w.WriteBoolean("recovered", resume.Recovered);
-            w.WriteBoolean("private", joined.IsPrivate);
+            Frames.WriteJoined(w, joined);
         });
 
         // The ok goes out before any message of the room; replay (since..] and live events follow in seq order.
@@ -134,6 +145,7 @@ internal sealed class RequestHandler(
                 w.WriteStartObject();
                 w.WriteString("user", member.User);
                 w.WriteBoolean("online", member.Online);
+                w.WriteString("role", Frames.RoleName(member.Role));
                 w.WriteEndObject();
             }
 
@@ -147,8 +159,13 @@ internal sealed class RequestHandler(
     {
         var text = RequestRules.Text(request.OptionalString("text"), _limits);
         var clientMsgId = RequestRules.ClientMsgId(request.OptionalString("clientMsgId"), _limits);
+        var replyTo = request.OptionalLong("replyTo", 1, long.MaxValue);
+        var mentions = request.OptionalStrings("mentions", _limits.MaxMentions, m => RequestRules.User(m, "mentions"));
         var started = time.GetTimestamp();
-        var sent = await grains.GetGrain<IRoomGrain>(room).Send(connection.User, text, clientMsgId);
+        var grain = grains.GetGrain<IRoomGrain>(room);
+        var sent = replyTo is null && mentions is null
+            ? await grain.Send(connection.User, text, clientMsgId)
+            : await grain.Post(connection.User, new MessageDraft(text, clientMsgId, replyTo, mentions));
         metrics.Received();
         metrics.SendCompleted(time.GetElapsedTime(started));
         await Reply(connection, request, w =>
@@ -170,6 +187,91 @@ internal sealed class RequestHandler(
             w.WriteString("room", room);
             Frames.WriteMessages(w, "messages", page.Messages);
             w.WriteBoolean("hasMore", page.HasMore);
+        });
+    }
+
+    private async Task EditAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var seq = request.RequiredLong("seq", 1, long.MaxValue);
+        var text = RequestRules.Text(request.OptionalString("text"), _limits);
+        var edited = await grains.GetGrain<IRoomGrain>(room).Edit(connection.User, seq, text);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteNumber("seq", seq);
+            w.WriteNumber("logSeq", edited.Seq);
+            w.WriteString("editedAt", edited.At);
+        });
+    }
+
+    private async Task DeleteAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var seq = request.RequiredLong("seq", 1, long.MaxValue);
+        var deleted = await grains.GetGrain<IRoomGrain>(room).Delete(connection.User, seq);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteNumber("seq", seq);
+            w.WriteNumber("logSeq", deleted.Seq);
+        });
+    }
+
+    private async Task ReactAsync(ChatConnection connection, ClientRequest request, bool add)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var seq = request.RequiredLong("seq", 1, long.MaxValue);
+        var emoji = RequestRules.Emoji(request.OptionalString("emoji"));
+        var reacted = await grains.GetGrain<IRoomGrain>(room).React(connection.User, seq, emoji, add);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteNumber("seq", seq);
+            w.WriteString("emoji", emoji);
+            w.WriteNumber("count", reacted.Count);
+        });
+    }
+
+    private async Task RoleAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var user = RequestRules.User(request.OptionalString("user"), "user");
+        var role = RequestRules.Role(request.OptionalString("role"));
+        await grains.GetGrain<IRoomGrain>(room).SetRole(connection.User, user, role);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteString("user", user);
+            w.WriteString("role", Frames.RoleName(role));
+        });
+    }
+
+    private async Task ModerateAsync(ChatConnection connection, ClientRequest request, ModerationAction action)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var user = RequestRules.User(request.OptionalString("user"), "user");
+        var until = action is ModerationAction.Ban or ModerationAction.Mute ? request.OptionalTime("until") : null;
+        await grains.GetGrain<IRoomGrain>(room).Moderate(connection.User, user, action, until);
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            w.WriteString("user", user);
+        });
+    }
+
+    private async Task SettingsAsync(ChatConnection connection, ClientRequest request)
+    {
+        var room = RequestRules.Room(request.OptionalString("room"));
+        var topic = request.OptionalString("topic");
+        var slowMode = request.OptionalLong("slowMode", 0, 86_400);
+        var grain = grains.GetGrain<IRoomGrain>(room);
+        await grain.Configure(connection.User, topic, (int?)slowMode);
+        var info = await grain.Info();
+        await Reply(connection, request, w =>
+        {
+            w.WriteString("room", room);
+            Frames.WriteSettings(w, info.Topic, info.SlowModeSeconds);
         });
     }
 
@@ -208,7 +310,8 @@ internal sealed class RequestHandler(
                 w.WriteString("room", membership.Room);
                 w.WriteNumber("lastSeq", membership.LastSeq);
                 w.WriteNumber("lastRead", membership.LastRead);
-                w.WriteNumber("unread", Math.Max(0, membership.LastSeq - membership.LastRead));
+                w.WriteNumber("unread", membership.Unread);
+                w.WriteNumber("mentions", membership.Mentions);
                 w.WriteEndObject();
             }
 

@@ -86,6 +86,7 @@ internal sealed partial class RoomEventStream(
         {
             var resume = ResumePoint.Of(joined, since);
             var ready = Frames.Ready(room, joined, resume.Recovered);
+            await relay.FollowUserAsync(connection, events: false);
             await relay.FollowRoomAsync(connection, room, resume.Cursor, () => connection.SendAsync(ready).AsTask());
 
             // Runs until the client goes away or the connection is closed (shutdown, slow consumer, token expiry).

@@ -10,7 +10,7 @@ namespace ActorChat.FrontEnd.Sse;
 
 /// <summary>
 /// Writes protocol frames as Server-Sent Events: the frame's <c>type</c> is the event name, the frame itself the
-/// data, and a message's seq the event id, so a browser's <c>EventSource</c> resumes with <c>Last-Event-ID</c>.
+/// data, and a message's seq or a change's logSeq the event id, so a browser's <c>EventSource</c> resumes with <c>Last-Event-ID</c>.
 /// </summary>
 internal sealed class SseTransport(HttpContext context) : IFrameTransport
 {
@@ -50,16 +50,15 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
     public void Abort() => context.Abort();
 
     /// <summary>
-    /// <c>event: type</c>, for a message <c>id: seq</c>, then the frame as the data line. The JSON writer escapes
-    /// every line break, so one frame is always one data line.
+    /// <c>event: type</c>, for a message or a change <c>id:</c> its place in the room's log (<c>seq</c>, <c>logSeq</c>),
+    /// then the frame as the data line. The JSON writer escapes every line break, so one frame is always one data line.
     /// </summary>
     private static void WriteEvent(PipeWriter output, byte[] frame)
     {
-        var (typeStart, typeLength, seq) = Describe(frame);
-        var type = frame.AsSpan(typeStart, typeLength);
+        var (typeStart, typeLength, position) = Describe(frame);
         output.Write("event: "u8);
-        output.Write(type);
-        if (seq is { } id && type.SequenceEqual("message"u8))
+        output.Write(frame.AsSpan(typeStart, typeLength));
+        if (position is { } id)
         {
             output.Write("\nid: "u8);
             Utf8Formatter.TryFormat(id, output.GetSpan(20), out var written);
@@ -72,15 +71,15 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
     }
 
     /// <summary>
-    /// Where the top-level <c>type</c> value of a frame this server built lies, and its <c>seq</c>. Both come first
-    /// in every frame (type, room, seq), so this reads a few tokens rather than the whole frame and allocates
-    /// nothing: it runs once per frame per stream.
+    /// Where the top-level <c>type</c> value of a frame this server built lies, and the frame's log position: a
+    /// message's <c>seq</c> (after type and room) or a change's <c>logSeq</c> (right after type). Reads a few tokens
+    /// rather than the whole frame and allocates nothing: it runs once per frame per stream.
     /// </summary>
-    private static (int TypeStart, int TypeLength, long? Seq) Describe(byte[] frame)
+    private static (int TypeStart, int TypeLength, long? Position) Describe(byte[] frame)
     {
         var reader = new Utf8JsonReader(frame);
         var (typeStart, typeLength) = (-1, 0);
-        long? seq = null;
+        var wanted = ReadOnlySpan<byte>.Empty;
         while (reader.Read() && reader.CurrentDepth <= 1)
         {
             if (reader.TokenType != JsonTokenType.PropertyName)
@@ -88,22 +87,19 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
                 continue;
             }
 
-            if (reader.ValueTextEquals("type"u8) && reader.Read())
+            if (typeStart < 0 && reader.ValueTextEquals("type"u8) && reader.Read())
             {
                 // Type names are plain ASCII, so the raw value is the name; it starts after the opening quote.
                 (typeStart, typeLength) = ((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
-                if (!reader.ValueSpan.SequenceEqual("message"u8) || seq is not null)
+                wanted = PositionField(reader.ValueSpan);
+                if (wanted.IsEmpty)
                 {
                     break;
                 }
             }
-            else if (reader.ValueTextEquals("seq"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+            else if (!wanted.IsEmpty && reader.ValueTextEquals(wanted) && reader.Read() && reader.TokenType == JsonTokenType.Number)
             {
-                seq = reader.GetInt64();
-                if (typeStart >= 0)
-                {
-                    break;
-                }
+                return (typeStart, typeLength, reader.GetInt64());
             }
             else
             {
@@ -111,8 +107,14 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
             }
         }
 
-        return typeStart >= 0 ? (typeStart, typeLength, seq) : (0, 0, null);
+        return typeStart >= 0 ? (typeStart, typeLength, null) : (0, 0, null);
     }
+
+    private static ReadOnlySpan<byte> PositionField(ReadOnlySpan<byte> type) =>
+        type.SequenceEqual("message"u8) ? "seq"u8
+        : type.SequenceEqual("edited"u8) || type.SequenceEqual("deleted"u8) || type.SequenceEqual("reaction"u8)
+            || type.SequenceEqual("moderation"u8) || type.SequenceEqual("settings"u8) ? "logSeq"u8
+        : [];
 }
 
 internal sealed record CloseEvent(string Type, int Code, string Reason);
