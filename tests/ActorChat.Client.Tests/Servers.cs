@@ -16,3 +16,26 @@ public sealed class TightBudgetServer() : ChatServer(new Dictionary<string, stri
     ["ActorChat:Sockets:RequestsPerSecond"] = "0.1",
     ["ActorChat:Sockets:RequestBurst"] = "3",
 });
+
+/// <summary>A server with a server API key, so a test can end a user's sessions as a backend does (close 4003).</summary>
+public sealed class KeyedServer() : ChatServer(new Dictionary<string, string>
+{
+    ["ActorChat:ServerApi:Keys:0:Name"] = "backend",
+    ["ActorChat:ServerApi:Keys:0:Hash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Secret))),
+    ["ActorChat:ServerApi:Keys:0:Scopes:0"] = "users",
+})
+{
+    public const string Secret = "ack_client-library-tests-secret-0123456789";
+
+    /// <summary>Ends every session of <paramref name="user"/> (<c>POST /api/server/users/{user}/disconnect</c>).</summary>
+    public async Task DisconnectAsync(string user, bool revokeTokens)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/server/users/{user}/disconnect")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { revokeTokens }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("ApiKey", Secret);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+}
