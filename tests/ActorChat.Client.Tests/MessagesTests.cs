@@ -42,4 +42,44 @@ public sealed class MessagesTests(ChatServer server)
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await next);
     }
+
+    [Fact]
+    public async Task The_bot_of_the_docs_answers_ping_with_pong_as_a_reply()
+    {
+        var room = NewRoom("bots");
+        var botId = NewUser("pingbot");
+        await using var person = await server.ConnectAsync(NewUser("person"));
+        await person.OkAsync("join", ("room", room));
+
+        // docs/clients.md's bot, with this test's server, room and bot name.
+        using var stop = new CancellationTokenSource(Deadline);
+        var serverAddress = server.BaseAddress;
+        using var http = new HttpClient();
+        await using var chat = new ChatClient(new ChatClientOptions
+        {
+            Server = serverAddress,
+            TokenProvider = async ct => (await ChatAuth.DevLoginAsync(http, serverAddress, botId, ct)).Token,
+        });
+        await chat.ConnectAsync(stop.Token);
+        var bot = Task.Run(
+            async () =>
+            {
+                await foreach (var message in chat.Messages(room, stop.Token))
+                {
+                    if (message.Text == "ping")
+                    {
+                        await chat.SendAsync(room, "pong", replyTo: message.Seq, cancellationToken: stop.Token);
+                    }
+                }
+            },
+            stop.Token);
+
+        await person.NextEventAsync(e => e.Type() == "presence" && e.Str("user") == botId && e.Str("status") == "joined");
+        var ping = await person.OkAsync("send", ("room", room), ("text", "ping"));
+        var pong = await person.NextEventAsync(e => e.Type() == "message" && e.Str("from") == botId);
+        Assert.Equal(("pong", ping.Seq()), (pong.Str("text"), pong.GetProperty("replyTo").GetInt64()));
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bot);
+    }
 }
