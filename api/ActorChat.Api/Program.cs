@@ -1,9 +1,10 @@
 using ActorChat.Api;
 using ActorChat.FrontEnd;
+using ActorChat.Grains.Hosting;
 using ActorChat.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(meters: [FrontEndExtensions.MeterName], sources: [ChatTracing.SourceName]);
+builder.AddServiceDefaults(meters: [FrontEndExtensions.MeterName, .. GrainMeters.Names], sources: [ChatTracing.SourceName]);
 builder.AddActorChatOrleans();
 builder.AddActorChatFrontEnd();
 builder.AddActorChatReadiness();

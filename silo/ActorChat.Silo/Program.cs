@@ -1,8 +1,9 @@
+using ActorChat.Grains.Hosting;
 using ActorChat.ServiceDefaults;
 using ActorChat.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(meters: [], sources: []);
+builder.AddServiceDefaults(meters: [.. GrainMeters.Names], sources: []);
 builder.AddActorChatSilo();
 
 var app = builder.Build();

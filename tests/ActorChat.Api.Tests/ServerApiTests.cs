@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorChat.Api.Tests;
 
@@ -226,6 +228,33 @@ public sealed class ServerApiTests(ServerApiFixture fixture) : IClassFixture<Ser
     {
         var room = NewId("dead-");
         fixture.Receiver.FailFirst = int.MaxValue;
+
+        // This server's own webhook meter: the test process hosts several servers whose meters share names.
+        var deadLettered = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var delivered = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var factory = _server.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == "ActorChat.Webhooks")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "endpoint")
+                {
+                    (instrument.Name == "actorchat.webhooks.delivered" ? delivered : instrument.Name == "actorchat.webhooks.dead_lettered" ? deadLettered : null)
+                        ?.TrySetResult(tag.Value as string);
+                }
+            }
+        });
+        listener.Start();
         await using var alice = await _server.ConnectAsync(NewId("alice"));
         await alice.OkAsync("join", ("room", room));
         var seq = (await alice.OkAsync("send", ("room", room), ("text", "to the void"))).Seq();
@@ -251,11 +280,15 @@ public sealed class ServerApiTests(ServerApiFixture fixture) : IClassFixture<Ser
         var eventId = letter.Str("eventId");
         var replayed = await CallAsync(HttpMethod.Post, $"/api/server/webhooks/dead-letters/{eventId}/replay", ServerApiFixture.FullSecret);
         Assert.Equal(1, replayed.Body.GetProperty("deliveries").GetInt32());
-        var delivered = await fixture.Receiver.NextAsync(Deadline, d => d.DeliveryId == eventId);
-        using var body = JsonDocument.Parse(delivered.Body);
+        var replay = await fixture.Receiver.NextAsync(Deadline, d => d.DeliveryId == eventId);
+        using var body = JsonDocument.Parse(replay.Body);
         Assert.Equal(seq, body.RootElement.GetProperty("data").GetProperty("seq").GetInt64());
         var unknown = await CallAsync(HttpMethod.Post, "/api/server/webhooks/dead-letters/evt_unknown/replay", ServerApiFixture.FullSecret);
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+
+        // Operators see it in the metrics: a dead letter, then a delivery, each labelled with the endpoint.
+        Assert.Equal("app", await deadLettered.Task.WaitAsync(Deadline));
+        Assert.Equal("app", await delivered.Task.WaitAsync(Deadline));
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(HttpMethod method, string path, string? secret, object? body = null)

@@ -21,6 +21,11 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
                 var metrics = await http.GetStringAsync(new Uri(node.Http, "/metrics"));
                 Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
             }
+
+            // A silo reports its store's writes and its webhook outbox.
+            var silo = await http.GetStringAsync(new Uri(cluster.Silos[0].Http, "/metrics"));
+            Assert.Contains("actorchat_store_commits_total", silo, StringComparison.Ordinal);
+            Assert.Contains("actorchat_webhooks_oldest_pending_age_seconds", silo, StringComparison.Ordinal);
         }
 
         // Someone browsing on the other front end hears of the room that alice creates.

@@ -23,6 +23,8 @@ public sealed partial class ArchitectureTests
         { "Sockets", ["Auth", "Connections", "Limits", "Protocol", "Relay"] },
         { "Sse", ["Auth", "Connections", "Protocol", "Relay"] },
         { "Endpoints", ["Auth", "Connections", "Limits", "Protocol", "Relay", "Sockets", "Sse", "Web"] },
+        { "ServerApi", ["Endpoints", "Protocol"] },
+        { "OpenApi", ["ServerApi"] },
     };
 
     [Fact]

@@ -1,6 +1,5 @@
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Limits;
-using ActorChat.FrontEnd.OpenApi;
 using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

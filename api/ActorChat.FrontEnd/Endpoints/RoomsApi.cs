@@ -1,7 +1,6 @@
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Limits;
-using ActorChat.FrontEnd.OpenApi;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Sse;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,5 @@
 using ActorChat.FrontEnd.ServerApi;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.OpenApi;
@@ -63,17 +62,6 @@ internal static class ApiDocument
                 return Task.CompletedTask;
             });
         });
-
-    /// <summary>Problem details every REST route may answer with, whatever it does.</summary>
-    public static TBuilder ProducesChatProblems<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     public static WebApplication MapApiDocument(this WebApplication app)
     {

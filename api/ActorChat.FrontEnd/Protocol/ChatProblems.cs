@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActorChat.Contracts;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -44,6 +45,17 @@ internal static class ChatProblems
         ChatErrorCode.Conflict => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status500InternalServerError,
     };
+
+    /// <summary>Declares, for the OpenAPI document, the problem details every REST route may answer with.</summary>
+    public static TBuilder ProducesChatProblems<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     /// <summary>An endpoint filter that turns the refusals a handler raises (bad input, a grain's no) into problem details.</summary>
     public static async ValueTask<object?> Refusals(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)

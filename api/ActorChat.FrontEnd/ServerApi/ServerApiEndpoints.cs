@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Endpoints;
-using ActorChat.FrontEnd.OpenApi;
 using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
