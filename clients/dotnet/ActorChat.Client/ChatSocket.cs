@@ -108,8 +108,8 @@ internal sealed class ChatSocket(ChatConnectionOptions options, ChatFrameHandler
 
     private async Task ReceiveLoopAsync()
     {
-        WebSocketCloseStatus? status = null;
-        string? description = null;
+        WebSocketCloseStatus? status;
+        string? description;
         try
         {
             while (true)
@@ -151,6 +151,12 @@ internal sealed class ChatSocket(ChatConnectionOptions options, ChatFrameHandler
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
             // Dropped without a close frame; the status stays null.
+        }
+        catch
+        {
+            // A frame handler threw: nobody reads this socket any more, so it must not stay open. Disposing rethrows it.
+            _socket.Abort();
+            throw;
         }
         finally
         {
