@@ -28,6 +28,7 @@ public sealed class ReconnectTests(ChatServer server)
             await chat.JoinAsync(room);
         }
 
+        await chat.BrowseAsync(limit: 1, watch: true);
         await SendAsync(writer, rooms, "1", "2");
         await writer.OkAsync("dm", ("to", me), ("text", "dm 1"));
         await log.WaitUntilAsync(() => rooms.All(r => log.Messages(r).Count == 2) && log.Messages(direct).Count == 1, "the first messages");
@@ -36,6 +37,7 @@ public sealed class ReconnectTests(ChatServer server)
         await log.WaitForAsync<ConnectionStateChanged>(s => s.State == ChatConnectionState.Reconnecting);
         await SendAsync(writer, rooms, "3", "4");
         await writer.OkAsync("dm", ("to", me), ("text", "dm 2"));
+        var edit = await writer.OkAsync("edit", ("room", rooms[1]), ("seq", 1), ("text", "1, edited offline"));
 
         // A send while the socket is down waits for the next one and is stored once.
         var offline = chat.SendAsync(rooms[0], "written offline");
@@ -55,6 +57,16 @@ public sealed class ReconnectTests(ChatServer server)
         }
 
         Assert.Equal(stored.Seq, log.Messages(rooms[0]).Single(m => m.Text == "written offline").Seq);
+
+        // Changes are positions of the same sequence: the edit made while away arrives once, in its place.
+        var edited = Assert.Single(log.All<MessageEdited>());
+        Assert.Equal((rooms[1], 1L, edit.GetProperty("logSeq").GetInt64()), (edited.Room, edited.Seq, edited.LogSeq));
+        var positions = log.All<ChatEvent>().Where(e => (e is ChatMessage { Room: var r } && r == rooms[1]) || e is MessageEdited)
+            .Select(e => e is ChatMessage m ? m.Seq : ((MessageEdited)e).LogSeq).ToList();
+        Assert.Equal(positions.Order(), positions);
+
+        // The watched directory is browsed again and passed on whole.
+        await log.WaitForAsync<DirectoryChanged>(d => d.Reset);
         var resumed = log.All<RoomResumed>().ToDictionary(r => r.Room, r => r.Since);
         Assert.Equal((2L, 2L, 1L), (resumed[rooms[0]], resumed[rooms[1]], resumed[direct]));
         var history = await chat.HistoryAsync(rooms[0]);
