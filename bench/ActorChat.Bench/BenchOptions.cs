@@ -45,13 +45,25 @@ internal sealed class BenchOptions
 
     public int Repeat { get; init; } = 1;
 
+    /// <summary>idle: rooms the sockets are spread over (1: all in one room).</summary>
+    public int IdleRooms { get; init; } = 100;
+
+    /// <summary>soak: where to write the memory curve as an SVG chart.</summary>
+    public string? PlotPath { get; init; }
+
+    /// <summary>
+    /// <c>--pin SERVER:LOAD[:SILO]</c>: CPU lists (as taskset takes them) for the server's processes, this load
+    /// generator, and a cluster's silo (the server's when absent). Unpinned when not given.
+    /// </summary>
+    public PinPlan? Pin { get; init; }
+
     public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(20);
 
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("usage: ActorChat.Bench <fanout|rooms|idle|poll-vs-push|history-depth|big-room> [options]");
+            throw new ArgumentException("usage: ActorChat.Bench <fanout|rooms|idle|poll-vs-push|history-depth|big-room|soak> [options]");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -89,7 +101,25 @@ internal sealed class BenchOptions
             Seconds = Double("seconds", defaults.Seconds),
             WarmupSeconds = Double("warmup-seconds", defaults.WarmupSeconds),
             Repeat = Int("repeat", defaults.Repeat),
+            IdleRooms = Int("idle-rooms", defaults.IdleRooms),
+            PlotPath = values.GetValueOrDefault("plot"),
+            Pin = values.TryGetValue("pin", out var pin) ? PinPlan.Parse(pin) : null,
             MaxTime = TimeSpan.FromSeconds(Double("max-seconds", defaults.MaxTime.TotalSeconds)),
         };
+    }
+}
+
+/// <summary>Which CPUs the server, the load generator and a cluster's silo run on (taskset CPU lists).</summary>
+internal sealed record PinPlan(string Server, string Load, string Silo)
+{
+    public static PinPlan Parse(string text)
+    {
+        var parts = text.Split(':');
+        if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length == 0 || !p.All(c => char.IsAsciiDigit(c) || c is ',' or '-')))
+        {
+            throw new ArgumentException($"--pin takes SERVER:LOAD[:SILO] CPU lists such as 0:1 or 0:1:1, not '{text}'.");
+        }
+
+        return new PinPlan(parts[0], parts[1], parts.Length == 3 ? parts[2] : parts[0]);
     }
 }

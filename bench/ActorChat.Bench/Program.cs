@@ -30,8 +30,16 @@ Func<ServerUnderTest, BenchOptions, int, List<Result>, CancellationToken, Task> 
     "poll-vs-push" => PollVsPushScenario.RunAsync,
     "history-depth" => HistoryDepthScenario.RunAsync,
     "big-room" => BigRoomScenario.RunAsync,
+    "soak" => SoakScenario.RunAsync,
     _ => throw new ArgumentException($"Unknown scenario '{options.Scenario}'."),
 };
+
+if (options.Pin is { } pin)
+{
+    // Every thread of this process, and those it starts later, on the load generator's CPUs.
+    Pinning.Pin(Environment.ProcessId, pin.Load);
+    Console.Error.WriteLine($"pinned: servers on CPUs {pin.Server} (a cluster's silo on {pin.Silo}), load generator on {pin.Load}");
+}
 
 using var deadline = new CancellationTokenSource(options.MaxTime);
 Console.CancelKeyPress += (_, e) =>

@@ -2,14 +2,19 @@
 
 export type ErrorCode =
   | 'bad_request' | 'unknown_type' | 'bad_room' | 'not_member' | 'forbidden' | 'too_long'
-  | 'rate_limited' | 'not_found' | 'internal'
+  | 'rate_limited' | 'not_found' | 'internal' | 'conflict' | 'quota_exceeded'
+  // `muted`: the user may not send, edit, react or type in this room (until `retryAfterMs`, if the mute has an end);
+  // `slow_mode`: the room's slow mode; the next message is allowed in `retryAfterMs`
+  | 'muted' | 'slow_mode'
   // raised by the library itself; `unauthorized`: the server refused the token when asked for a ticket
   | 'timeout' | 'disconnected' | 'closed' | 'unauthorized';
 
 export class ActorChatError extends Error {
   readonly code: ErrorCode | string;
-  /** Present on `rate_limited`. */
+  /** Present on `rate_limited` and `slow_mode`; on `muted` when the mute has an end; on `forbidden` for a ban with an end. */
   readonly retryAfterMs?: number;
+  /** On an `error` event for a room whose resume (re-join after a reconnect) was refused: that room. */
+  readonly room?: string;
 }
 
 export declare const State: Readonly<{
@@ -34,7 +39,47 @@ export interface ActorChatOptions {
   backoff?: Partial<Backoff>;
 }
 
-export interface ChatMessage { type: 'message'; room: string; seq: number; from: string; text: string; ts: string; clientMsgId?: string }
+export type RoomRole = 'owner' | 'admin' | 'member';
+/** How many have reacted with `emoji`, and whether this user is one of them. */
+export interface Reaction { emoji: string; count: number; me: boolean }
+
+interface MessageFields {
+  type?: 'message';
+  room: string;
+  seq: number;
+  from: string;
+  ts: string;
+  clientMsgId?: string;
+  /** The seq of the message this one answers. */
+  replyTo?: number;
+  /** User ids this message mentions (members of the room). */
+  mentions?: string[];
+  /** A backend's message: `bot` or `system`. */
+  kind?: 'bot' | 'system';
+  editedAt?: string;
+  /** In `history` (live messages start with none: they come as `reaction` events). */
+  reactions?: Reaction[];
+}
+
+/**
+ * A message, live or from `history`, in its current state: `editedAt` once edited; once deleted a tombstone,
+ * `deleted: true` with no `text` (test `deleted` before reading `text`).
+ */
+export type ChatMessage = (MessageFields & { deleted?: false; text: string }) | (MessageFields & { deleted: true; text?: undefined });
+
+/** The message `seq` got a new `text`. */
+export interface EditedEvent { type: 'edited'; room: string; seq: number; text: string; editedAt: string; by: string; logSeq: number }
+/** The message `seq` was deleted: forget its text. */
+export interface DeletedEvent { type: 'deleted'; room: string; seq: number; by: string; logSeq: number }
+/** `user` added (or took back) `emoji` on the message `seq`; `count` is how many have it now: set it, do not add. */
+export interface ReactionEvent { type: 'reaction'; room: string; seq: number; emoji: string; user: string; added: boolean; count: number; logSeq: number }
+export type ModerationActionName = 'role' | 'kick' | 'ban' | 'unban' | 'mute' | 'unmute';
+/** An owner or admin acted on `user`. After a `kick` or `ban` of this client's own user the library stops following the room. */
+export interface ModerationEvent { type: 'moderation'; room: string; user: string; action: ModerationActionName; by: string; until?: string; role?: RoomRole; logSeq: number }
+/** The room's settings after a change. */
+export interface SettingsEvent { type: 'settings'; room: string; topic: string | null; slowMode: number; by: string; logSeq: number }
+/** Any change to a room's log after its messages. */
+export type ChangeEvent = EditedEvent | DeletedEvent | ReactionEvent | ModerationEvent | SettingsEvent;
 export interface PresenceEvent { type: 'presence'; room: string; user: string; status: 'joined' | 'left' | 'online' | 'offline' }
 export interface TypingEvent { type: 'typing'; room: string; user: string }
 export interface ReadEvent { type: 'read'; room: string; user: string; seq: number }
@@ -43,22 +88,44 @@ export interface DirectoryEvent { type: 'directory'; rooms: { room: string; memb
 export interface InvitedEvent { type: 'invited'; room: string; by: string; ts: string }
 export interface StateEvent { state: ConnectionState; attempt?: number; delayMs?: number; code?: number; reason?: string }
 export interface WelcomeFrame { type: 'welcome'; user: string; connection: string; protocol: number }
-export interface ResumedEvent { room: string; recovered: boolean; lastSeq: number }
+/** A room joined again after a reconnect, with what its join's ok said (topic, slow mode, this user's role ...). */
+export interface ResumedEvent { room: string; recovered: boolean; lastSeq: number; memberCount?: number; private?: boolean; topic?: string | null; slowMode?: number; role?: RoomRole }
 
 export interface Ok { type: 'ok'; id: string }
-export interface JoinOk extends Ok { room: string; lastSeq: number; memberCount: number; recovered: boolean }
+/** `lastSeq` is the last position of the room's log (a message's seq or a change's logSeq). */
+export interface JoinOk extends Ok { room: string; lastSeq: number; memberCount: number; recovered: boolean; private: boolean; topic: string | null; slowMode: number; role: RoomRole }
 export interface SendOk extends Ok { room: string; seq: number; ts: string }
+export interface EditOk extends Ok { room: string; seq: number; logSeq: number; editedAt: string }
+export interface DeleteOk extends Ok { room: string; seq: number; logSeq: number }
+export interface ReactOk extends Ok { room: string; seq: number; emoji: string; count: number }
+export interface RoleOk extends Ok { room: string; user: string; role: RoomRole }
+export interface ModerateOk extends Ok { room: string; user: string }
+export interface SettingsOk extends Ok { room: string; topic: string | null; slowMode: number }
+export interface SendOptions {
+  /** Defaults to a fresh one; the same id makes a retry store the message once. */
+  clientMsgId?: string;
+  /** The seq of the message of this room this one answers. */
+  replyTo?: number;
+  /** User ids to mention; those not in the room are dropped by the server. */
+  mentions?: string[];
+}
 export interface HistoryOk extends Ok { room: string; messages: ChatMessage[]; hasMore: boolean }
-export interface MembersOk extends Ok { room: string; members: { user: string; online: boolean }[]; hasMore: boolean }
+export interface MembersOk extends Ok { room: string; members: { user: string; online: boolean; role: RoomRole }[]; hasMore: boolean }
 export interface InvitationsOk extends Ok { invitations: { room: string; by: string; ts: string }[] }
 export interface BrowseOk extends Ok { rooms: { room: string; members: number }[]; next: string | null }
-export interface RoomsOk extends Ok { rooms: { room: string; lastSeq: number; lastRead: number; unread: number }[] }
+/** `unread` counts messages after `lastRead`, `mentions` those of them that mention the user. */
+export interface RoomsOk extends Ok { rooms: { room: string; lastSeq: number; lastRead: number; unread: number; mentions: number }[] }
 export interface ReadOk extends Ok { room: string; seq: number }
 export interface PingOk extends Ok { ts: string }
 export interface RefreshOk extends Ok { expiresAt: string }
 
 export interface Events {
   message: ChatMessage;
+  edited: EditedEvent;
+  deleted: DeletedEvent;
+  reaction: ReactionEvent;
+  moderation: ModerationEvent;
+  settings: SettingsEvent;
   presence: PresenceEvent;
   typing: TypingEvent;
   read: ReadEvent;
@@ -79,11 +146,28 @@ export class ActorChat {
   connect(): Promise<ActorChat>;
   whenOpen(): Promise<ActorChat>;
   close(): void;
+  /** The highest position of the room's log passed on: a message's seq or a change's logSeq (resumes start there). */
   lastSeq(room: string): number;
   request(type: string, fields?: Record<string, unknown>, options?: { retry?: boolean }): Promise<Ok & Record<string, unknown>>;
   join(room: string, options?: { since?: number; private?: boolean }): Promise<JoinOk>;
   leave(room: string): Promise<Ok & { room: string }>;
-  send(room: string, text: string, options?: { clientMsgId?: string }): Promise<SendOk>;
+  send(room: string, text: string, options?: SendOptions): Promise<SendOk>;
+  edit(room: string, seq: number, text: string): Promise<EditOk>;
+  /** The protocol's `delete`; not repeated after a reconnect (rejects with `disconnected`). */
+  deleteMessage(room: string, seq: number): Promise<DeleteOk>;
+  react(room: string, seq: number, emoji: string): Promise<ReactOk>;
+  unreact(room: string, seq: number, emoji: string): Promise<ReactOk>;
+  role(room: string, user: string, role: RoomRole): Promise<RoleOk>;
+  /** Not repeated after a reconnect (rejects with `disconnected`). */
+  kick(room: string, user: string): Promise<ModerateOk>;
+  /** For good without `until`. */
+  ban(room: string, user: string, options?: { until?: string | Date }): Promise<ModerateOk>;
+  unban(room: string, user: string): Promise<ModerateOk>;
+  /** For good without `until`. */
+  mute(room: string, user: string, options?: { until?: string | Date }): Promise<ModerateOk>;
+  unmute(room: string, user: string): Promise<ModerateOk>;
+  /** A field not given keeps its value; `slowMode` in seconds, 0 is off. */
+  settings(room: string, settings: { topic?: string; slowMode?: number }): Promise<SettingsOk>;
   dm(to: string, text: string, options?: { clientMsgId?: string }): Promise<SendOk>;
   history(room: string, options?: { before?: number; limit?: number }): Promise<HistoryOk>;
   members(room: string, options?: { after?: string; limit?: number }): Promise<MembersOk>;
@@ -99,7 +183,7 @@ export class ActorChat {
 }
 
 /** The event stream's first event, and again after every reopen. */
-export interface ReadyEvent { type: 'ready'; room: string; lastSeq: number; memberCount: number; recovered: boolean }
+export interface ReadyEvent { type: 'ready'; room: string; lastSeq: number; memberCount: number; recovered: boolean; private?: boolean; topic?: string | null; slowMode?: number; role?: RoomRole }
 /** The server's reason for ending an event stream (1012 restarting, 4001 token expired, 4008 too slow); RoomEvents reopens. */
 export interface StreamCloseEvent { type: 'close'; code: number; reason: string }
 
@@ -121,6 +205,11 @@ export interface RoomEventsOptions {
 export interface RoomEventsEvents {
   ready: ReadyEvent;
   message: ChatMessage;
+  edited: EditedEvent;
+  deleted: DeletedEvent;
+  reaction: ReactionEvent;
+  moderation: ModerationEvent;
+  settings: SettingsEvent;
   presence: PresenceEvent;
   typing: TypingEvent;
   read: ReadEvent;
@@ -140,6 +229,13 @@ export class RoomEvents {
   lastSeq(): number;
 }
 
+/** The change events, by name. */
+export declare const ChangeTypes: readonly ['edited', 'deleted', 'reaction', 'moderation', 'settings'];
+/**
+ * The message as `history` would show it after `change` (edited, deleted or reaction; others change nothing).
+ * `me` is the signed-in user, for each reaction's `me`. Returns a new object when anything changed.
+ */
+export function applyChange(message: ChatMessage, change: ChangeEvent, me?: string | null): ChatMessage;
 export function backoffDelay(attempt: number, backoff: Backoff, random?: () => number): number;
 export function devLogin(base: string | URL, user: string, fetchImpl?: typeof fetch): Promise<{ token: string; user: string; expiresAt: string }>;
 export function socketUrl(base: string | URL): string;

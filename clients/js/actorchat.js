@@ -59,13 +59,22 @@ export function backoffDelay(attempt, { initialMs, maxMs, factor }, random = Mat
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
+/** The events that change a room's log after its messages: each carries its own place in the log, `logSeq`. */
+export const ChangeTypes = Object.freeze(['edited', 'deleted', 'reaction', 'moderation', 'settings']);
+
+/** Refusals that end a room for this user: after them the room is not joined again by itself. */
+const FINAL_JOIN_ERRORS = ['forbidden', 'not_member', 'bad_room', 'not_found'];
+
 /**
- * A chat connection. Rooms joined through it are re-joined after every reconnect with `since` set to the
- * highest sequence seen, and messages are passed on at most once per (room, seq), so a listener sees each
- * message exactly once, in order, across any number of reconnects.
+ * A chat connection. A room's messages (`seq`) and the changes made to them or to the room (`logSeq`: edits,
+ * deletions, reactions, moderation, settings) are numbered in one sequence, the room's log. Rooms joined through
+ * this connection are re-joined after every reconnect with `since` set to the highest position passed on, and
+ * each message and change is passed on at most once per (room, position), so a listener sees each of them exactly
+ * once, in order, across any number of reconnects.
  *
- * `on(type, listener)` listens to `message`, `presence`, `typing`, `read`, `invited`, `directory`, `state`,
- * `welcome`, `resumed`, `error`, and returns a function that removes the listener.
+ * `on(type, listener)` listens to `message`, `edited`, `deleted`, `reaction`, `moderation`, `settings`,
+ * `presence`, `typing`, `read`, `invited`, `directory`, `state`, `welcome`, `resumed`, `error`, and returns a
+ * function that removes the listener.
  */
 export class ActorChat extends Emitter {
   /**
@@ -94,7 +103,7 @@ export class ActorChat extends Emitter {
     this.nextId = 1;
     this.pending = new Map();    // request id -> {request, resolve, reject, timer, onOk, retry}
     this.outbox = [];            // idempotent requests waiting for the connection
-    this.cursors = new Map();    // room -> highest seq passed on
+    this.cursors = new Map();    // room -> highest position in the room's log passed on (a message's seq or a change's logSeq)
     this.joined = new Map();     // room -> join options, re-joined on reconnect
     this.following = new Map();  // room -> join promise on the current socket
     this.browsing = null;        // browse options while the room directory is watched, re-sent on reconnect
@@ -140,7 +149,7 @@ export class ActorChat extends Emitter {
     this.failAll(new ActorChatError('closed', 'The client was closed.'), true);
   }
 
-  /** Highest sequence seen in `room` (0 if none). */
+  /** The highest position of `room`'s log passed on (a message's seq or a change's logSeq; 0 if none): where a resume starts. */
   lastSeq(room) {
     return this.cursors.get(room) ?? 0;
   }
@@ -213,9 +222,11 @@ export class ActorChat extends Emitter {
     const results = await Promise.allSettled(rooms.map((room) => this.follow(room, true)));
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
-      // A room that refuses for good (the user was removed from a private room, say) is not asked again.
-      if (['forbidden', 'not_member', 'bad_room', 'not_found'].includes(result.reason?.code)) this.joined.delete(rooms[i]);
-      this.emit('error', result.reason);
+      const err = result.reason;
+      if (err instanceof ActorChatError && err.room === undefined) err.room = rooms[i];
+      // A room that refuses for good (the user was removed from a private room, or banned, say) is not asked again.
+      if (FINAL_JOIN_ERRORS.includes(err?.code)) this.joined.delete(rooms[i]);
+      this.emit('error', err);
     });
     // A connection that watched the room directory watches it again; what changed meanwhile comes as a fresh
     // first page, marked reset, since the changes themselves are not replayed.
@@ -252,6 +263,13 @@ export class ActorChat extends Emitter {
       case 'message':
         this.deliver(frame);
         break;
+      case 'edited':
+      case 'deleted':
+      case 'reaction':
+      case 'moderation':
+      case 'settings':
+        this.change(frame);
+        break;
       case 'presence':
       case 'typing':
       case 'read':
@@ -265,13 +283,30 @@ export class ActorChat extends Emitter {
     }
   }
 
+  /** Moves the room's cursor to `position`; false if that position was passed on already (a replay overlapping what was seen). */
+  advance(room, position) {
+    if (!Number.isFinite(position) || position <= (this.cursors.get(room) ?? 0)) return false;
+    this.cursors.set(room, position);
+    return true;
+  }
+
   deliver(message) {
-    const seen = this.cursors.get(message.room) ?? 0;
-    if (message.seq <= seen) return;
-    this.cursors.set(message.room, message.seq);
+    if (!this.advance(message.room, message.seq)) return;
     // A direct message can arrive without a join; its room is resumed after a reconnect like a joined one.
     if (message.room.startsWith('dm:') && !this.joined.has(message.room)) this.joined.set(message.room, {});
     this.emit('message', message);
+  }
+
+  change(frame) {
+    if (!this.advance(frame.room, frame.logSeq)) return;
+    // Kicked or banned: the server no longer delivers the room to this user, and it must not be joined again by
+    // itself after a reconnect. A later join() (after an unban, say) starts afresh.
+    if (frame.type === 'moderation' && frame.user === this.user && (frame.action === 'kick' || frame.action === 'ban')) {
+      this.joined.delete(frame.room);
+      this.following.delete(frame.room);
+      this.cursors.delete(frame.room);
+    }
+    this.emit(frame.type, frame);
   }
 
   reply(frame) {
@@ -356,7 +391,11 @@ export class ActorChat extends Emitter {
       onOk: (ok) => {
         // Without since the server sends what follows lastSeq; with since it replays (since, lastSeq] first.
         if (!this.cursors.has(room)) this.cursors.set(room, fields.since === undefined ? ok.lastSeq : Math.min(fields.since, ok.lastSeq));
-        if (resuming) this.emit('resumed', { room, recovered: ok.recovered, lastSeq: ok.lastSeq });
+        if (resuming) {
+          // What the join said (topic, slow mode, role ...) comes with it: it may have changed while away.
+          const { type: _type, id: _id, ...said } = ok;
+          this.emit('resumed', { ...said, room, recovered: ok.recovered, lastSeq: ok.lastSeq });
+        }
       },
     });
     this.following.set(room, joining);
@@ -373,9 +412,69 @@ export class ActorChat extends Emitter {
     return this.request('leave', { room });
   }
 
-  /** Posts a message. Retried after a reconnect with the same clientMsgId, so it is stored exactly once. */
-  send(room, text, { clientMsgId = newClientMsgId() } = {}) {
-    return this.request('send', { room, text, clientMsgId }, { retry: true });
+  /**
+   * Posts a message, as a reply to the message `replyTo` and mentioning the `mentions` user ids if given.
+   * Retried after a reconnect with the same clientMsgId, so it is stored exactly once.
+   */
+  send(room, text, { clientMsgId = newClientMsgId(), replyTo, mentions } = {}) {
+    const fields = omitUndefined({ room, text, clientMsgId, replyTo, mentions: mentions?.length ? [...mentions] : undefined });
+    return this.request('send', fields, { retry: true });
+  }
+
+  /** Replaces the text of one's own message (within the server's edit window). Everyone following the room gets `edited`. */
+  edit(room, seq, text) {
+    return this.request('edit', { room, seq, text }, { retry: true });
+  }
+
+  /**
+   * Deletes a message (one's own, or anyone's as an owner or admin); everyone gets `deleted`. Not repeated after a
+   * reconnect (a second try of a delete that went through would be `not_found`): it rejects with `disconnected`.
+   */
+  deleteMessage(room, seq) {
+    return this.request('delete', { room, seq });
+  }
+
+  /** Adds this user's `emoji` to a message (once per user per emoji); the ok's `count` is how many have it now. */
+  react(room, seq, emoji) {
+    return this.request('react', { room, seq, emoji }, { retry: true });
+  }
+
+  /** Takes this user's `emoji` back from a message. */
+  unreact(room, seq, emoji) {
+    return this.request('unreact', { room, seq, emoji }, { retry: true });
+  }
+
+  /** Gives `user` the role `owner`, `admin` or `member` in the room (owners and admins). */
+  role(room, user, role) {
+    return this.request('role', { room, user, role }, { retry: true });
+  }
+
+  /** Removes `user` from the room; they may join again. Not repeated after a reconnect (rejects with `disconnected`). */
+  kick(room, user) {
+    return this.request('kick', { room, user });
+  }
+
+  /** Removes `user` and keeps them out until `until` (an ISO 8601 time or a Date), or for good. */
+  ban(room, user, { until } = {}) {
+    return this.request('ban', omitUndefined({ room, user, until: timeOf(until) }), { retry: true });
+  }
+
+  unban(room, user) {
+    return this.request('unban', { room, user }, { retry: true });
+  }
+
+  /** `user` reads but cannot send, edit, react or type until `until` (an ISO 8601 time or a Date), or for good. */
+  mute(room, user, { until } = {}) {
+    return this.request('mute', omitUndefined({ room, user, until: timeOf(until) }), { retry: true });
+  }
+
+  unmute(room, user) {
+    return this.request('unmute', { room, user }, { retry: true });
+  }
+
+  /** Changes the room's `topic` and `slowMode` (seconds a member waits between messages, 0 is off); a field not given keeps its value. */
+  settings(room, { topic, slowMode } = {}) {
+    return this.request('settings', omitUndefined({ room, topic, slowMode }), { retry: true });
   }
 
   /** A direct message; its room (`dm:a:b`) is followed from then on, and resumed like a joined room. */
@@ -502,7 +601,7 @@ export class RoomEvents extends Emitter {
     });
   }
 
-  /** Highest seq passed on (0 before any). */
+  /** Highest position passed on, a message's seq or a change's logSeq (0 before any). */
   lastSeq() {
     return this.cursor ?? 0;
   }
@@ -541,7 +640,7 @@ export class RoomEvents extends Emitter {
     url.searchParams.set('ticket', ticket);
     const source = new this.EventSource(url.toString());
     this.source = source;
-    for (const type of ['ready', 'message', 'presence', 'typing', 'read', 'close']) {
+    for (const type of ['ready', 'message', ...ChangeTypes, 'presence', 'typing', 'read', 'close']) {
       source.addEventListener(type, (event) => this.receive(source, type, event, since));
     }
     source.onerror = () => {
@@ -575,9 +674,11 @@ export class RoomEvents extends Emitter {
       if (this.cursor === undefined) this.cursor = since === undefined ? data.lastSeq : Math.min(since, data.lastSeq);
       this.attempt = 0;
       this.setState(State.open);
-    } else if (type === 'message') {
-      if (data.seq <= (this.cursor ?? 0)) return;
-      this.cursor = data.seq;
+    } else if (type === 'message' || ChangeTypes.includes(type)) {
+      // Messages and changes share the room's log: one cursor over both, so a replay is passed on once.
+      const position = type === 'message' ? data.seq : data.logSeq;
+      if (!(position > (this.cursor ?? 0))) return;
+      this.cursor = position;
     }
     this.emit(type, data);
   }
@@ -647,6 +748,47 @@ export function newClientMsgId() {
   if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes);
   else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A message as `history` shows it, after one change event: `edited` replaces the text and sets `editedAt`;
+ * `deleted` leaves a tombstone (no text, reactions or mentions); `reaction` sets the emoji's count (absolute:
+ * applying the same event twice changes nothing) and, when `me` is the reacting user, whether `me` has it.
+ * Other events, and events for another message, return the message unchanged. The message is not modified: a new
+ * object is returned when anything changed.
+ */
+export function applyChange(message, change, me) {
+  if (!message || !change || change.room !== message.room || change.seq !== message.seq) return message;
+  switch (change.type) {
+    case 'edited':
+      if (message.deleted) return message;
+      return { ...message, text: change.text, editedAt: change.editedAt };
+    case 'deleted': {
+      const { text: _text, reactions: _reactions, mentions: _mentions, editedAt: _editedAt, ...rest } = message;
+      return { ...rest, deleted: true };
+    }
+    case 'reaction': {
+      if (message.deleted) return message;
+      const reactions = [...(message.reactions ?? [])];
+      const at = reactions.findIndex((r) => r.emoji === change.emoji);
+      const mine = change.user === me ? change.added : at >= 0 ? reactions[at].me : false;
+      if (change.count <= 0) {
+        if (at >= 0) reactions.splice(at, 1);
+      } else if (at >= 0) {
+        reactions[at] = { ...reactions[at], count: change.count, me: mine };
+      } else {
+        reactions.push({ emoji: change.emoji, count: change.count, me: mine });
+      }
+      return { ...message, reactions };
+    }
+    default:
+      return message;
+  }
+}
+
+/** An ISO 8601 time from a Date or a string (undefined stays undefined). */
+function timeOf(value) {
+  return value instanceof Date ? value.toISOString() : value;
 }
 
 function omitUndefined(object) {

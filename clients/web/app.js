@@ -4,10 +4,16 @@
 //   connection.js  the socket, its state in the header
 //   sidebar.js     the user's rooms, the public directory, invitations
 //   room.js        the open room: history, members, read pointer, invite, leave
-//   messages.js    placing, showing and sending messages, typing
+//   messages.js    placing messages, applying their changes, sending (replies, mentions), typing
+//   message-item.js  one message: text, quote, edited mark, tombstone, reactions; reply, react, edit, delete
+//   moderation.js  roles, the member menu, room settings, removal, the muted and slow-mode note
+//   layout.js      a phone's one pane at a time: the rooms or the conversation
 import { start } from './connection.js';
 import { $ } from './dom.js';
+import { inView, showPane, toggleMembers } from './layout.js';
+import { cancelReply } from './message-item.js';
 import { send, typed } from './messages.js';
+import { saveSettings, toggleSettings, unban } from './moderation.js';
 import { dmRoom } from './room-names.js';
 import { invite, leave, loadOlder, markRead, openRoom } from './room.js';
 import { forgetSession, loadSession, signIn, signOut, takeSignedOutReason, useToken } from './session.js';
@@ -56,6 +62,23 @@ function wire() {
     openRoom(room);
   });
   $('#leave-button').addEventListener('click', leave);
+  $('#back-button').addEventListener('click', () => showPane('rooms'));
+  $('#members-button').addEventListener('click', toggleMembers);
+  $('#settings-button').addEventListener('click', toggleSettings);
+  $('#settings-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveSettings();
+  });
+  $('#unban-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const user = $('#unban-input').value.trim();
+    $('#unban-input').value = '';
+    if (user) unban(user);
+  });
+  $('#reply-cancel').addEventListener('click', () => {
+    cancelReply();
+    $('#composer').focus();
+  });
   $('#invite-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const user = $('#invite-input').value.trim();
@@ -70,6 +93,8 @@ function wire() {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       send();
+    } else if (event.key === 'Escape' && page.replyTo) {
+      cancelReply();
     }
   });
   $('#composer').addEventListener('input', typed);
@@ -83,7 +108,7 @@ function wire() {
     if ($('#messages').scrollTop < 40 && page.current) loadOlder(page.current);
   });
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && page.current) markRead(page.current);
+    if (document.visibilityState === 'visible' && page.current && inView(page.current)) markRead(page.current);
   });
 }
 

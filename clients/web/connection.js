@@ -2,7 +2,9 @@
 // read again when it comes back.
 import { ActorChat, socketUrl } from './actorchat.js';
 import { $ } from './dom.js';
-import { onMessage, onTyping } from './messages.js';
+import { narrow } from './layout.js';
+import { onMessage, onTyping, updateMessage } from './messages.js';
+import { joined, onModeration, onResumeRefused, onSettings, renderRestriction } from './moderation.js';
 import { note, onPresence, openRoom } from './room.js';
 import { currentToken } from './session.js';
 import { onDirectory, onInvited, refreshDirectory, refreshInvitations, refreshRooms, showSidebarError } from './sidebar.js';
@@ -17,12 +19,13 @@ export function showState({ state, attempt, delayMs, code }) {
     open: 'Connected',
     reconnecting: delayMs === undefined
       ? `Reconnecting (attempt ${attempt})…`
+      : code === 4003 ? 'The server ended this session; reconnecting…'
       : `Connection lost${code ? ` (${code})` : ''}; reconnecting in ${Math.max(1, Math.round(delayMs / 1000))} s…`,
     closed: 'Offline',
   }[state] ?? state;
-  // Sends made while reconnecting wait in the library and go out after resuming, so the composer stays usable.
-  $('#composer').disabled = page.current === null;
-  $('#send-button').disabled = page.current === null;
+  // Sends made while reconnecting wait in the library and go out after resuming, so the composer stays usable
+  // (unless this user is muted or was removed from the room).
+  renderRestriction();
 }
 
 export async function start(session) {
@@ -36,12 +39,23 @@ export async function start(session) {
   page.chat = chat;
   chat.on('state', showState);
   chat.on('message', onMessage);
+  chat.on('edited', updateMessage);
+  chat.on('deleted', updateMessage);
+  chat.on('reaction', updateMessage);
+  chat.on('moderation', onModeration);
+  chat.on('settings', onSettings);
+  chat.on('error', (err) => {
+    // The ticket endpoint refused the token (sessions ended and tokens revoked, close 4003): the next connect signs in again.
+    if (err?.code === 'unauthorized') page.tokenRefused = true;
+    onResumeRefused(err);
+  });
   chat.on('presence', onPresence);
   chat.on('typing', onTyping);
   chat.on('directory', onDirectory);
   chat.on('invited', onInvited);
-  chat.on('resumed', ({ room, recovered }) => {
-    if (!recovered && room === page.current) note('Some older messages are no longer kept by the server.');
+  chat.on('resumed', (resumed) => {
+    joined(resumed);
+    if (!resumed.recovered && resumed.room === page.current) note('Some older messages are no longer kept by the server.');
   });
   chat.on('state', ({ state }) => {
     // Membership and unread counts may have moved while away; the messages themselves come through resume.
@@ -55,9 +69,11 @@ export async function start(session) {
   await chat.connect();
   await refreshRooms();
   page.loaded = true;
-  for (const room of page.rooms.keys()) chat.join(room).catch(showSidebarError);
+  for (const room of page.rooms.keys()) chat.join(room).then(joined, showSidebarError);
   await Promise.all([refreshDirectory(), refreshInvitations()]);
+  // The room in the address is shown; otherwise the first room is opened, but a phone shows the list of rooms first
+  // (and opens nothing, so nothing counts as read unseen).
   const wanted = decodeURIComponent(location.hash.replace(/^#/, ''));
-  const first = wanted && page.rooms.has(wanted) ? wanted : page.rooms.keys().next().value;
+  const first = wanted && page.rooms.has(wanted) ? wanted : narrow() ? null : page.rooms.keys().next().value;
   if (first) await openRoom(first);
 }

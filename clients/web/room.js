@@ -1,8 +1,10 @@
-// The open room: its messages (loaded backwards on scroll), its members with presence, the read pointer, and
-// inviting and leaving.
-import { showState } from './connection.js';
+// The open room: its messages (loaded backwards on scroll), its members with presence and roles, the read pointer,
+// and inviting and leaving.
 import { $, el } from './dom.js';
+import { inView, narrow, showPane } from './layout.js';
+import { cancelReply } from './message-item.js';
 import { addMessage } from './messages.js';
+import { closeSettings, memberControls, renderRestriction, renderRoomControls } from './moderation.js';
 import { displayName, isDirect } from './room-names.js';
 import { remember, renderRooms } from './sidebar.js';
 import { page } from './state.js';
@@ -12,25 +14,40 @@ const READ_EVERY_MS = 1000;
 
 /** What the page holds of a room's messages, kept while the user looks at other rooms. */
 export function view(room) {
-  if (!page.views.has(room)) page.views.set(room, { items: new Map(), oldest: null, hasMore: false, loading: false, loaded: false });
+  if (!page.views.has(room)) {
+    page.views.set(room, { messages: new Map(), items: new Map(), early: new Map(), oldest: null, hasMore: false, loading: false, loaded: false });
+  }
   return page.views.get(room);
 }
 
+/** Opens a room; on a narrow screen it takes the place of the list of rooms. */
 export async function openRoom(room) {
+  // A room this user was removed from stayed on screen until now; it goes.
+  for (const gone of page.removed.keys()) {
+    if (gone === room) continue;
+    page.removed.delete(gone);
+    page.views.delete(gone);
+  }
   page.current = room;
+  page.memberMenu = null;
+  if (page.replyTo?.room !== room) cancelReply();
+  closeSettings();
+  showPane('room');
   location.hash = encodeURIComponent(room);
   const entry = remember(room);
   entry.unread = 0;
+  entry.mentions = 0;
   renderRooms();
   $('#room-title').textContent = displayName(room);
   $('#room-meta').textContent = '';
   $('#room-error').textContent = '';
   $('#typing').textContent = '';
   page.typing.clear();
-  showState({ state: page.chat.state });
   $('#leave-button').hidden = isDirect(room);
   $('#invite-form').hidden = true;
   if (!isDirect(room)) showInviteIfPrivate(room);
+  renderRoomControls();
+  renderRestriction();
 
   $('#new-below').hidden = true;
   const list = $('#messages');
@@ -72,16 +89,19 @@ export async function leave() {
   page.rooms.delete(room);
   page.views.delete(room);
   page.current = null;
+  cancelReply();
   $('#messages').replaceChildren();
   $('#members').replaceChildren();
   $('#room-title').textContent = 'Pick a room';
   $('#room-meta').textContent = '';
   $('#leave-button').hidden = true;
   $('#invite-form').hidden = true;
-  showState({ state: page.chat.state });
+  renderRoomControls();
+  renderRestriction();
   renderRooms();
+  showPane('rooms');
   const next = page.rooms.keys().next().value;
-  if (next) await openRoom(next);
+  if (next && !narrow()) await openRoom(next);
 }
 
 export async function loadOlder(room) {
@@ -112,29 +132,39 @@ export async function loadMembers(room) {
   try {
     const result = await page.chat.members(room);
     if (room !== page.current) return;
-    for (const member of result.members) page.members.set(member.user, member.online);
+    for (const member of result.members) page.members.set(member.user, { online: member.online, role: member.role ?? 'member' });
     renderMembers();
   } catch (err) {
     if (!(isDirect(room) && ['not_found', 'not_member'].includes(err.code))) $('#room-error').textContent = err.message;
   }
 }
 
-function renderMembers() {
-  $('#members').replaceChildren(...[...page.members.entries()].map(([user, online]) =>
-    el('li', { 'data-user': user, 'data-online': String(online) }, user, el('span', { className: 'visually-hidden' }, online ? ' (online)' : ' (offline)'))));
-  $('#room-meta').textContent = `${page.members.size} member${page.members.size === 1 ? '' : 's'}, ${[...page.members.values()].filter(Boolean).length} online`;
+/** Members with presence and role; owners and admins get a menu per member they may moderate. */
+export function renderMembers() {
+  $('#members').replaceChildren(...[...page.members.entries()].map(([user, { online, role }]) =>
+    el('li', { 'data-user': user, 'data-online': String(online), 'data-role': role },
+      el('span', { className: 'who' }, el('span', { className: 'name' }, user),
+        el('span', { className: 'visually-hidden' }, online ? ' (online)' : ' (offline)'),
+        role !== 'member' ? el('span', { className: 'role' }, role) : null),
+      ...memberControls(user, { role }))));
+  const online = [...page.members.values()].filter((m) => m.online).length;
+  const role = page.rooms.get(page.current)?.role;
+  $('#room-meta').textContent = `${page.members.size} member${page.members.size === 1 ? '' : 's'}, ${online} online`
+    + (role && role !== 'member' ? ` · you are ${role === 'owner' ? 'an owner' : 'an admin'}` : '');
 }
 
 export function onPresence({ room, user, status }) {
   if (room !== page.current) return;
   if (status === 'left') page.members.delete(user);
-  else page.members.set(user, status !== 'offline');
+  else page.members.set(user, { role: 'member', ...page.members.get(user), online: status !== 'offline' });
   renderMembers();
 }
 
 export async function markRead(room) {
   const entry = page.rooms.get(room);
-  const seq = Math.max(entry?.lastSeq ?? 0, page.chat.lastSeq(room));
+  // The newest message, not the newest change: the read pointer counts messages.
+  let seq = entry?.lastSeq ?? 0;
+  for (const shown of view(room).messages.keys()) seq = Math.max(seq, shown);
   if (seq > 0 && !isDirectEmpty(room)) {
     await page.chat.read(room, seq).catch(() => {});
   }
@@ -145,7 +175,7 @@ export function scheduleRead(room) {
   if (page.readTimer) return;
   page.readTimer = setTimeout(() => {
     page.readTimer = null;
-    if (page.current === room) markRead(room);
+    if (inView(room)) markRead(room);
   }, READ_EVERY_MS);
 }
 

@@ -50,12 +50,17 @@ export function useToken(token) {
   return session;
 }
 
-/** Called on every (re)connect: the stored token while it has a minute left, else a fresh one if the page can get it. */
+/**
+ * Called on every (re)connect: the stored token while it has a minute left and the server takes it, else a fresh
+ * one if the page can get it.
+ */
 export async function currentToken() {
   const expires = Date.parse(page.session.expiresAt ?? '');
-  if (Number.isFinite(expires) && expires - Date.now() < 60_000) {
+  const refused = page.tokenRefused;
+  page.tokenRefused = false;
+  if (refused || (Number.isFinite(expires) && expires - Date.now() < 60_000)) {
     if (!page.session.dev) {
-      signOut('Your token has expired: sign in again.');
+      signOut(refused ? 'The server no longer takes your token: sign in again.' : 'Your token has expired: sign in again.');
       throw new Error('token expired');
     }
     try {

@@ -1,6 +1,8 @@
-// The sidebar: the user's rooms and direct messages with unread counts, the public directory kept live, and
-// pending invitations.
+// The sidebar: the user's rooms and direct messages with unread messages and mentions, the public directory kept
+// live, and pending invitations.
 import { $, el } from './dom.js';
+import { inView } from './layout.js';
+import { joined } from './moderation.js';
 import { displayName, isDirect } from './room-names.js';
 import { openRoom } from './room.js';
 import { page } from './state.js';
@@ -8,7 +10,7 @@ import { page } from './state.js';
 const DIRECTORY_PAGE = 100;
 
 export function remember(room, fields = {}) {
-  const entry = page.rooms.get(room) ?? { id: room, unread: 0, lastSeq: 0, direct: isDirect(room) };
+  const entry = page.rooms.get(room) ?? { id: room, unread: 0, mentions: 0, lastSeq: 0, direct: isDirect(room), role: 'member', muted: null, slowUntil: 0 };
   Object.assign(entry, fields);
   page.rooms.set(room, entry);
   return entry;
@@ -16,7 +18,10 @@ export function remember(room, fields = {}) {
 
 export async function refreshRooms() {
   const { rooms } = await page.chat.rooms();
-  for (const r of rooms) remember(r.room, { unread: r.room === page.current ? 0 : r.unread, lastSeq: r.lastSeq });
+  for (const r of rooms) {
+    const open = inView(r.room);
+    remember(r.room, { unread: open ? 0 : r.unread, mentions: open ? 0 : r.mentions ?? 0, lastSeq: r.lastSeq });
+  }
   renderRooms();
 }
 
@@ -31,6 +36,8 @@ export function renderRooms() {
     const item = el('li', { 'data-room': room.id, 'aria-current': room.id === page.current ? 'true' : undefined },
       el('button', { type: 'button', onclick: () => openRoom(room.id) },
         el('span', { className: 'name' }, displayName(room.id)),
+        room.mentions > 0
+          ? el('span', { className: 'mentions', 'aria-label': `${room.mentions} mention${room.mentions === 1 ? '' : 's'} of you` }, `@${room.mentions}`) : null,
         room.unread > 0 ? el('span', { className: 'unread', 'aria-label': `${room.unread} unread` }, String(room.unread)) : null));
     (room.direct ? dms : mine).append(item);
   }
@@ -122,8 +129,11 @@ async function declineInvitation(room) {
 export async function joinRoom(room, isPrivate) {
   showSidebarError(null);
   try {
-    await page.chat.join(room, { private: isPrivate });
-    remember(room);
+    const ok = await page.chat.join(room, { private: isPrivate });
+    // Back in a room this user was removed from: what was on screen is read again from history.
+    if (page.removed.delete(room)) page.views.delete(room);
+    remember(room, { muted: null, slowUntil: 0 });
+    joined(ok);
     renderRooms();
     await openRoom(room);
   } catch (err) {

@@ -240,8 +240,17 @@ public sealed class FuzzTests(FuzzServer server) : IClassFixture<FuzzServer>
     /// <summary>Hostile frames, reproducible from the seed.</summary>
     private sealed class FrameGenerator(Random random, string target)
     {
-        private static readonly string[] Types = ["join", "leave", "members", "send", "dm", "history", "typing", "read", "rooms", "ping", "refresh", "invite", "invitations", "decline", "browse", "JOIN", "", "x"];
-        private static readonly string[] Fields = ["id", "type", "room", "text", "since", "before", "after", "limit", "seq", "to", "clientMsgId", "user", "private", "token", "watch"];
+        private static readonly string[] Types =
+        [
+            "join", "leave", "members", "send", "dm", "history", "typing", "read", "rooms", "ping", "refresh", "invite", "invitations", "decline", "browse",
+            "edit", "delete", "react", "unreact", "role", "kick", "ban", "unban", "mute", "unmute", "settings", "JOIN", "", "x",
+        ];
+
+        private static readonly string[] Fields =
+        [
+            "id", "type", "room", "text", "since", "before", "after", "limit", "seq", "to", "clientMsgId", "user", "private", "token", "watch",
+            "emoji", "role", "until", "topic", "slowMode", "replyTo", "mentions",
+        ];
         private static readonly string[] Odd = ["", " ", "\u0000", "\uFFFF", "\uD83D\uDE00", "e\u0301", "\u202E", "dm:a:b", "dm:", "a:b", "..", "-", new string('z', 70), "null", "true", "🦀🦀🦀"];
 
         // Escapes JSON accepts that are no text: half a surrogate pair, or a pair in the wrong order.
@@ -311,7 +320,16 @@ public sealed class FuzzTests(FuzzServer server) : IClassFixture<FuzzServer>
             3 => Odd[random.Next(Odd.Length)],
             4 => new[] { 1, 2, 3 },
             5 => new Dictionary<string, object> { ["nested"] = new Dictionary<string, object> { ["deeper"] = field } },
-            6 => field is "room" ? (random.Next(2) == 0 ? target : $"r{random.Next(5)}") : $"v{random.Next(100)}",
+            6 => field switch
+            {
+                "room" => random.Next(2) == 0 ? target : $"r{random.Next(5)}",
+                "emoji" => random.Next(2) == 0 ? "👍" : "👍🏽x",
+                "role" => new[] { "owner", "admin", "member", "root" }[random.Next(4)],
+                "until" => random.Next(2) == 0 ? "2099-01-01T00:00:00Z" : "2001-01-01T00:00:00+25:00",
+                "mentions" => new[] { "bob", "owner", "../etc" },
+                "seq" or "replyTo" or "slowMode" => random.Next(-2, 5),
+                _ => $"v{random.Next(100)}",
+            },
             7 => random.Next(2) == 0,
             _ => new string((char)random.Next(32, 0xD7FF), random.Next(0, 5000)),
         };

@@ -16,6 +16,8 @@ public sealed class BenchSmokeTests
         { "fanout", "actorchat,raw", ["--subscribers", "5", "--publishers", "2", "--step-seconds", "0.3", "--stalled", "1", "--warmup-seconds", "0.5"] },
         { "rooms", "actorchat,signalr,raw", ["--rooms", "3", "--members", "2", "--rate", "5", "--seconds", "1", "--warmup-seconds", "0.5"] },
         { "idle", "actorchat,signalr,raw", ["--sockets", "20"] },
+        { "idle", "actorchat,raw", ["--sockets", "20", "--idle-rooms", "1", "--pin", "0:1"] },
+        { "soak", "actorchat", ["--clients", "4", "--rate", "10", "--seconds", "3", "--rooms", "2"] },
         { "poll-vs-push", "actorchat", ["--clients", "5", "--rate", "5", "--seconds", "1.5", "--warmup-seconds", "0.5"] },
         { "history-depth", "actorchat", ["--depth", "300", "--samples", "20"] },
     };
@@ -62,6 +64,15 @@ public sealed class BenchSmokeTests
                 Assert.True(deliveries.GetProperty("Value").GetDouble() > 0, $"{mode} delivered nothing");
             }
         }
+        if (scenario == "soak")
+        {
+            // Every churn cycle went through (connect, join with since, send, read, leave), and memory was sampled.
+            var rows = results.RootElement.EnumerateArray().ToList();
+            Assert.Equal(0, rows.Single(r => r.GetProperty("Metric").GetString() == "failed cycles").GetProperty("Value").GetDouble());
+            Assert.True(rows.Single(r => r.GetProperty("Metric").GetString() == "churn cycles").GetProperty("Value").GetDouble() > 0);
+            Assert.Contains(rows, r => r.GetProperty("Metric").GetString()!.StartsWith("managed heap at", StringComparison.Ordinal) && r.GetProperty("Value").GetDouble() > 0);
+        }
+
         File.Delete(json);
     }
 

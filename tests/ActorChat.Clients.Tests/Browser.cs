@@ -1,5 +1,6 @@
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Chromium;
 using OpenQA.Selenium.Support.UI;
 
 namespace ActorChat.Clients.Tests;
@@ -9,6 +10,8 @@ public sealed class Browser : IDisposable
 {
     private const string Chromium = "/usr/bin/chromium";
     private const string ChromeDriver = "/usr/bin/chromedriver";
+    private const int MinWindowWidth = 500;
+    private const string PhoneUserAgent = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private readonly ChromeDriverService _service;
 
@@ -20,7 +23,8 @@ public sealed class Browser : IDisposable
 
     public ChromeDriver Driver { get; }
 
-    public static Browser Open(Uri page)
+    /// <summary>Opens <paramref name="page"/> in a window of <paramref name="width"/> × <paramref name="height"/> CSS pixels (a laptop's, unless a phone's is asked for).</summary>
+    public static Browser Open(Uri page, int width = 1280, int height = 800)
     {
         if (!File.Exists(Chromium) || !File.Exists(ChromeDriver))
         {
@@ -31,7 +35,13 @@ public sealed class Browser : IDisposable
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = Chromium };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", "--window-size=1280,800");
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", $"--window-size={Math.Max(width, MinWindowWidth)},{height}");
+        if (width < MinWindowWidth)
+        {
+            // Narrower than a window can be: a phone's screen, emulated (touch, no hover), as its user would see the page.
+            options.EnableMobileEmulation(new ChromiumMobileEmulationDeviceSettings(PhoneUserAgent) { Width = width, Height = height, PixelRatio = 2, EnableTouchEvents = true });
+        }
+
         var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         driver.Navigate().GoToUrl(page);
         return new Browser(service, driver);
@@ -78,6 +88,23 @@ public sealed class Browser : IDisposable
         Click("#login-button");
         WaitFor("#connection[data-state='open']");
     }
+
+    /// <summary>
+    /// Waits until the open room shows a message whose text is <paramref name="text"/> and returns its seq (message seqs
+    /// have gaps where changes to the room's log sit, so tests find messages by what they say).
+    /// </summary>
+    public long SeqOf(string text)
+    {
+        var item = Until(d => d.FindElements(By.CssSelector("#messages li[data-seq]"))
+            .FirstOrDefault(li => li.FindElements(By.CssSelector(".text")).FirstOrDefault()?.Text == text), $"the message '{text}'");
+        return long.Parse(item.GetAttribute("data-seq")!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The text of the first element matching <paramref name="css"/>, or null while there is none.</summary>
+    public string? TextOf(string css) => Driver.FindElements(By.CssSelector(css)).FirstOrDefault()?.Text;
+
+    /// <summary>Whether an element matching <paramref name="css"/> is on the page (shown or not).</summary>
+    public bool Has(string css) => Driver.FindElements(By.CssSelector(css)).Count > 0;
 
     /// <summary>The seqs of the messages shown in the open room, top to bottom.</summary>
     public IReadOnlyList<long> ShownSeqs() =>

@@ -292,6 +292,53 @@ public sealed class BrowserTests(ChatServer server)
         }
     }
 
+    [Fact]
+    public async Task On_a_phone_the_page_shows_the_rooms_or_the_conversation_with_a_way_back()
+    {
+        var room = NewRoom("phone");
+        var userId = NewUser("phone");
+        await using var writer = await server.ConnectAsync(NewUser("writer"));
+        await writer.OkAsync("join", ("room", room));
+
+        using var phone = Browser.Open(server.BaseAddress, width: 390, height: 844);
+        Assert.Equal(390L, (long)phone.Driver.ExecuteScript("return window.innerWidth")!);
+        phone.SignIn(userId);
+
+        // First the list of rooms, alone.
+        phone.WaitFor("#chat-view[data-pane='rooms']");
+        Assert.True(phone.Find(".sidebar").Displayed);
+        Assert.False(phone.Find(".room").Displayed);
+        phone.Type("#room-input", room);
+        phone.Click("#join-button");
+
+        // Then the conversation, alone, filling the screen: sending and reading work there.
+        phone.WaitFor("#chat-view[data-pane='room']");
+        Assert.False(phone.Find(".sidebar").Displayed);
+        Assert.True(phone.Find("#back-button").Displayed);
+        phone.Type("#composer", "hello from a phone" + Keys.Enter);
+        var fromPhone = await writer.NextEventAsync(e => e.Type() == "message" && e.Str("from") == userId);
+        Assert.Equal("hello from a phone", fromPhone.Str("text"));
+        await writer.OkAsync("send", ("room", room), ("text", "hello back, phone"));
+        var reply = phone.SeqOf("hello back, phone");
+        Assert.True(phone.Find($"#messages li[data-seq='{reply}'] .text").Displayed);
+        var log = phone.Find("#messages");
+        Assert.True(log.Size.Width >= 340, $"the conversation is {log.Size.Width}px wide on a 390px screen");
+        Assert.True(phone.Find("#composer").Displayed);
+        var pageWidth = (long)phone.Driver.ExecuteScript("return document.documentElement.scrollWidth")!;
+        Assert.True(pageWidth <= 390, $"the page is {pageWidth}px wide on a 390px screen");
+        phone.Screenshot("phone-conversation");
+
+        // Back to the list, and into the room again.
+        phone.Click("#back-button");
+        phone.WaitFor("#chat-view[data-pane='rooms']");
+        Assert.True(phone.Find(".sidebar").Displayed);
+        Assert.False(phone.Find(".room").Displayed);
+        phone.Screenshot("phone-rooms");
+        phone.Click($"#my-rooms li[data-room='{room}'] button");
+        phone.WaitFor("#chat-view[data-pane='room']");
+        Assert.Equal("hello back, phone", phone.WaitFor($"#messages li[data-seq='{reply}'] .text").Text);
+    }
+
     /// <summary>A server on a given data directory: the second one starts where the first stopped.</summary>
     private sealed class ServerOnData(string dataDirectory) : ChatServer(dataDirectory);
 }

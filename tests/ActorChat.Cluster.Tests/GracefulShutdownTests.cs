@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text.Json;
 using ActorChat.Contracts;
 using ActorChat.Testing;
 using Xunit.Abstractions;
@@ -59,10 +60,40 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var info = await grain.Info();
         Assert.Equal((40L, 1), (info.LastSeq, info.MemberCount));
 
+        // Changes to messages travel the same way: made on one front end, heard on the other, in log order.
+        await using (var bob = await ChatClient.ConnectAsync(other.Socket, await cluster.TokenAsync(other, "bob")))
+        {
+            await bob.OkAsync("join", ("room", room));
+            await alice.OkAsync("edit", ("room", room), ("seq", 1), ("text", "before 1, edited"));
+            await alice.OkAsync("react", ("room", room), ("seq", 2), ("emoji", "👍"));
+            await alice.OkAsync("delete", ("room", room), ("seq", 3));
+            var heard = new List<JsonElement>();
+            while (heard.Count < 3)
+            {
+                heard.Add(await bob.NextEventAsync(e => e.TryGetProperty("logSeq", out _)));
+            }
+
+            Assert.Equal([("edited", 41L), ("reaction", 42L), ("deleted", 43L)], heard.Select(e => (e.Type()!, e.GetProperty("logSeq").GetInt64())));
+        }
+
         output.WriteLine($"SIGTERM to {frontEnd.Name}");
         var closing = frontEnd.Process.TerminateAsync(TimeSpan.FromSeconds(60));
         var status = await alice.Closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await closing;
         Assert.Equal((WebSocketCloseStatus)1012, status);
+
+        // Alice resumes on the other front end from the last position she saw: the changes once each, nothing else.
+        await using var back = await ChatClient.ConnectAsync(other.Socket, await cluster.TokenAsync(other, "alice"));
+        var rejoined = await back.OkAsync("join", ("room", room), ("since", 40));
+        Assert.True(rejoined.GetProperty("recovered").GetBoolean());
+        var replayed = new List<JsonElement>();
+        while (replayed.Count < 3)
+        {
+            replayed.Add(await back.NextEventAsync(e => e.TryGetProperty("logSeq", out _) || e.Type() == "message"));
+        }
+
+        Assert.Equal([41L, 42L, 43L], replayed.Select(e => e.GetProperty("logSeq").GetInt64()));
+        await back.OkAsync("ping");
+        Assert.DoesNotContain(back.Drain(), e => e.Type() == "message" || e.TryGetProperty("logSeq", out _));
     }
 }

@@ -4,23 +4,27 @@ using System.Net;
 namespace ActorChat.Cluster.Tests;
 
 /// <summary>The standalone silo host keeps its dashboard and metrics on the management listener, as front ends do.</summary>
-public sealed class SiloManagementTests : IAsyncDisposable
+public sealed class SiloManagementTests : IAsyncLifetime, IDisposable
 {
     private const string Key = "silo-operators-key-0123";
     private readonly string _logs = Directory.CreateTempSubdirectory("actorchat-silo-management-").FullName;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private NodeProcess? _silo;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 calls IAsyncLifetime on a test class, not IAsyncDisposable: the silo would outlive the test run.
+    public async Task DisposeAsync()
     {
         if (_silo is not null)
         {
             await _silo.DisposeAsync();
         }
 
-        _http.Dispose();
         Directory.Delete(_logs, recursive: true);
     }
+
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task A_silo_serves_the_dashboard_and_metrics_on_its_management_port_only()

@@ -10,6 +10,7 @@ internal sealed class SocketDriver : IChatDriver
 {
     private readonly ClientWebSocket _socket = new();
     private readonly ConcurrentDictionary<long, TaskCompletionSource> _pending = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _calls = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task _receive = Task.CompletedTask;
     private long _nextId;
@@ -28,6 +29,29 @@ internal sealed class SocketDriver : IChatDriver
     public Task JoinAsync(string room) => RequestAsync(id => JsonSerializer.SerializeToUtf8Bytes(new { id = id.ToString(System.Globalization.CultureInfo.InvariantCulture), type = "join", room }));
 
     public Task SendAsync(string room, string text) => RequestAsync(id => JsonSerializer.SerializeToUtf8Bytes(new { id = id.ToString(System.Globalization.CultureInfo.InvariantCulture), type = "send", room, text }));
+
+    /// <summary>
+    /// Sends any request (an <c>id</c> is added) and returns its ok reply as parsed JSON; an error reply throws. Slower
+    /// than <see cref="SendAsync"/> (the reply is parsed in full), for scenarios that read what the server answers.
+    /// </summary>
+    public async Task<JsonElement> CallAsync(Dictionary<string, object?> request)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _calls[id] = reply;
+        request["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(request), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        return await reply.Task;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -96,6 +120,11 @@ internal sealed class SocketDriver : IChatDriver
             {
                 pending.TrySetException(new WebSocketException("closed"));
             }
+
+            foreach (var call in _calls.Values)
+            {
+                call.TrySetException(new WebSocketException("closed"));
+            }
         }
     }
 
@@ -123,7 +152,19 @@ internal sealed class SocketDriver : IChatDriver
             }
         }
 
-        if (id is not null && long.TryParse(id, out var key) && _pending.TryRemove(key, out var waiter))
+        if (id is not null && long.TryParse(id, out var called) && _calls.TryRemove(called, out var caller))
+        {
+            if (type == "ok")
+            {
+                using var document = JsonDocument.Parse(frame.ToArray());
+                caller.TrySetResult(document.RootElement.Clone());
+            }
+            else
+            {
+                caller.TrySetException(new InvalidOperationException($"server answered {code}: {Encoding.UTF8.GetString(frame)}"));
+            }
+        }
+        else if (id is not null && long.TryParse(id, out var key) && _pending.TryRemove(key, out var waiter))
         {
             if (type == "ok")
             {

@@ -51,12 +51,12 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                     server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
                         ["--urls", server.BaseAddress.ToString(), "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
                          "--ActorChat:Auth:DevLogin", "true",
-                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings(options)]);
+                         "--ActorChat:Storage:DataDirectory", server._dataDirectory, .. ActorChatBenchSettings(options)], options.Pin?.Server);
                     break;
                 case "actorchat-postgres":
                     server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
                         ["--urls", server.BaseAddress.ToString(), "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
-                         "--ActorChat:Auth:DevLogin", "true", .. await server.PostgresSettingsAsync(), .. ActorChatBenchSettings(options)]);
+                         "--ActorChat:Auth:DevLogin", "true", .. await server.PostgresSettingsAsync(options.Pin?.Server), .. ActorChatBenchSettings(options)], options.Pin?.Server);
                     break;
                 case "actorchat-cluster":
                     // A silo and a front end in processes of their own, the silo storing in PostgreSQL as clusters do.
@@ -64,16 +64,16 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                     server.StartDotnet(Paths.Output("silo/ActorChat.Silo", "ActorChat.Silo.dll"),
                         ["--urls", $"http://127.0.0.1:{FreePort()}", "--ActorChat:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
                          "--ActorChat:Cluster:GatewayPort", gateway.ToString(CultureInfo.InvariantCulture),
-                         .. await server.PostgresSettingsAsync(), .. ActorChatBenchSettings(options)]);
+                         .. await server.PostgresSettingsAsync(options.Pin?.Silo), .. ActorChatBenchSettings(options)], options.Pin?.Silo);
                     server.StartDotnet(Paths.Output("api/ActorChat.Api", "ActorChat.Api.dll"),
                         ["--urls", server.BaseAddress.ToString(), "--ActorChat:Hosting:Mode", "Client", "--ActorChat:Auth:DevLogin", "true",
-                         "--ActorChat:Cluster:Gateways:0", $"127.0.0.1:{gateway}", .. ActorChatBenchSettings(options)]);
+                         "--ActorChat:Cluster:Gateways:0", $"127.0.0.1:{gateway}", .. ActorChatBenchSettings(options)], options.Pin?.Server);
                     break;
                 case "signalr":
-                    server.StartDotnet(Paths.Self, ["serve-signalr", "--port", port.ToString(CultureInfo.InvariantCulture)]);
+                    server.StartDotnet(Paths.Self, ["serve-signalr", "--port", port.ToString(CultureInfo.InvariantCulture)], options.Pin?.Server);
                     break;
                 case "raw":
-                    server.StartDotnet(Paths.Self, ["serve-raw", "--port", port.ToString(CultureInfo.InvariantCulture)]);
+                    server.StartDotnet(Paths.Self, ["serve-raw", "--port", port.ToString(CultureInfo.InvariantCulture)], options.Pin?.Server);
                     break;
                 default:
                     throw new ArgumentException($"Unknown server '{kind}' (actorchat, actorchat-postgres, actorchat-cluster, signalr, raw).");
@@ -128,6 +128,15 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         var line = text.Split('\n').First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     });
+
+    /// <summary>The measured process's managed heap after its last GC (all generations), from its <c>/metrics</c>.</summary>
+    public async Task<long> ManagedHeapBytesAsync()
+    {
+        var text = await _http.GetStringAsync(new Uri(BaseAddress, "/metrics"));
+        return (long)text.Split('\n')
+            .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
 
     /// <summary>
     /// Bytes this server has written to storage devices so far (<c>/proc/PID/io</c> write_bytes): its own processes
@@ -200,9 +209,18 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return socket;
     }
 
-    private async Task<string[]> PostgresSettingsAsync()
+    private async Task<string[]> PostgresSettingsAsync(string? cpus)
     {
         _postgres = await ActorChat.Testing.PostgresServer.StartAsync();
+        if (cpus is not null && _postgres.Pid is { } postmaster and > 0)
+        {
+            // The database is part of the server: its processes now, and the backends the postmaster forks later.
+            foreach (var pid in ChildrenOf(postmaster).Prepend(postmaster))
+            {
+                Pinning.Pin(pid, cpus);
+            }
+        }
+
         var database = await _postgres.CreateDatabaseAsync("actorchat");
         return ["--ActorChat:Storage:Provider", "Postgres", "--ActorChat:Storage:ConnectionString", database];
     }
@@ -258,15 +276,23 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private void StartDotnet(string dll, string[] arguments)
+    private void StartDotnet(string dll, string[] arguments, string? cpus)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // taskset starts the runtime on its CPUs, so every thread it ever makes stays there.
+        var info = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (cpus is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(cpus);
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
