@@ -153,6 +153,7 @@ public sealed partial class ChatClient : IAsyncDisposable
             var ticket = _options.AuthMode == ChatAuthMode.Ticket
                 ? (await ChatAuth.TicketAtAsync(_http, new Uri(_options.Server, _options.TicketPath), token, attempt.Token)).Ticket
                 : null;
+            // Declared first: the close callback names the connection it is handed to.
             ChatConnection? connection = null;
             connection = new ChatConnection(new ChatConnectionOptions
             {
