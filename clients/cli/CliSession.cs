@@ -1,3 +1,5 @@
+using ActorChat.Client;
+
 namespace ActorChat.Cli;
 
 /// <summary>Where a command gets its token: --token, ACTORCHAT_TOKEN, --user (a fresh dev login) or the one saved by login.</summary>
@@ -14,9 +16,17 @@ internal sealed class CliSession(CliOptions options, ServerApi api, Credentials 
         return saved;
     }
 
-    /// <summary>A one-use ticket for the next socket, bought with <see cref="TokenAsync"/>: asked for before every (re)connect.</summary>
-    public async Task<string> TicketAsync(CancellationToken cancellationToken) =>
-        await Api.TicketAsync(await TokenAsync(cancellationToken), cancellationToken);
+    /// <summary>
+    /// A client of the server that opens every socket (each command, each reconnect of <c>tail</c> and <c>join</c>)
+    /// with a fresh one-use ticket, as the page does: the token goes in a header to <c>POST /api/auth/ticket</c>,
+    /// never in a URL. It asks <see cref="TokenAsync"/> before every connect.
+    /// </summary>
+    public ChatClient NewChat() => new(new ChatClientOptions
+    {
+        Server = Options.Server,
+        TokenProvider = cancellationToken => new ValueTask<string>(TokenAsync(cancellationToken)),
+        HttpClient = Api.Http,
+    });
 
     /// <summary>Asked again on every reconnect, so an expired dev-login token is replaced when it can be.</summary>
     public async Task<string> TokenAsync(CancellationToken cancellationToken)

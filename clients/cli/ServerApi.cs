@@ -4,33 +4,23 @@ using System.Text.Json;
 
 namespace ActorChat.Cli;
 
-/// <summary>The REST side of a server: the development login, tickets for sockets and the public room list.</summary>
+/// <summary>The REST side of a server that the socket does not cover: the development login and the public room list.</summary>
 internal sealed class ServerApi(HttpClient http)
 {
+    public HttpClient Http { get; } = http;
+
     public async Task<SavedToken> LoginAsync(string user, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/api/auth/token", new { user }, cancellationToken);
+        using var response = await Http.PostAsJsonAsync("/api/auth/token", new { user }, cancellationToken);
         var body = await ReadAsync(response, cancellationToken);
         return new SavedToken(body.GetProperty("user").GetString()!, body.GetProperty("token").GetString()!, body.GetProperty("expiresAt").GetDateTimeOffset());
-    }
-
-    /// <summary>
-    /// A one-use ticket to open a socket with: the socket URL then carries the ticket, which is spent once used and
-    /// dead within seconds, and never the token, which lives for hours.
-    /// </summary>
-    public async Task<string> TicketAsync(string token, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/ticket");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request, cancellationToken);
-        return (await ReadAsync(response, cancellationToken)).GetProperty("ticket").GetString()!;
     }
 
     public async Task<JsonElement> PublicRoomsAsync(string token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/rooms?limit=500");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await Http.SendAsync(request, cancellationToken);
         return await ReadAsync(response, cancellationToken);
     }
 

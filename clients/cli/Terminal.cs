@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using ActorChat.Client;
 
 namespace ActorChat.Cli;
 
@@ -33,30 +33,50 @@ internal static class Terminal
         return builder.ToString();
     }
 
-    public static string Message(JsonElement message)
+    /// <summary><c>[room #seq hh:mm:ss] user: text</c>, with what the message is a reply to, and whether it was edited or deleted.</summary>
+    public static string Message(ChatMessage message)
     {
-        var room = message.GetProperty("room").GetString()!;
-        var seq = message.GetProperty("seq").GetInt64();
-        var ts = message.GetProperty("ts").GetDateTimeOffset().ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-        var from = message.GetProperty("from").GetString()!;
-        var text = message.GetProperty("text").GetString()!;
-        return $"[{room} #{seq} {ts}] {from}: {Safe(text)}";
+        var ts = message.Timestamp.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        var from = Safe(message.From) + (message.Kind is { } kind ? $" [{Safe(kind)}]" : string.Empty);
+        var reply = message.ReplyTo is { } to ? $" (reply to #{to})" : string.Empty;
+        var text = message.Deleted ? "(deleted)" : Safe(message.Text ?? string.Empty) + (message.EditedAt is null ? string.Empty : " (edited)");
+        return $"[{message.Room} #{message.Seq} {ts}] {from}{reply}: {text}";
     }
 
-    public static string? Event(JsonElement frame) => frame.GetProperty("type").GetString() switch
+    /// <summary>A line for an event other than a message, or null for one not worth a line.</summary>
+    public static string? Event(ChatEvent chatEvent) => chatEvent switch
     {
-        "presence" => $"* {frame.GetProperty("user").GetString()} {Presence(frame.GetProperty("status").GetString())} {frame.GetProperty("room").GetString()}",
-        "typing" => $"* {frame.GetProperty("user").GetString()} is typing…",
-        "invited" => $"* {frame.GetProperty("by").GetString()} invited you to {frame.GetProperty("room").GetString()}",
+        MessageEdited e => $"* {e.By} edited #{e.Seq}: {Safe(e.Text)}",
+        MessageDeleted e => $"* {e.By} deleted #{e.Seq}",
+        ReactionChanged e => $"* {e.User} {(e.Added ? "reacted" : "took back")} {Safe(e.Emoji)} {(e.Added ? "to" : "from")} #{e.Seq} ({e.Count})",
+        MemberModerated e => $"* {e.By} {Moderation(e)}",
+        SettingsChanged e => $"* {e.By} set the topic to \"{Safe(e.Topic ?? string.Empty)}\" and slow mode to {e.SlowMode} s",
+        PresenceChanged e => $"* {e.User} {Presence(e.Status)} {e.Room}",
+        UserTyping e => $"* {e.User} is typing…",
+        Invited e => $"* {e.By} invited you to {e.Room}",
         _ => null,
     };
 
-    private static string Presence(string? status) => status switch
+    public static string Until(DateTimeOffset? until) =>
+        until is { } end ? $" until {end.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}" : string.Empty;
+
+    private static string Moderation(MemberModerated e) => e.Action switch
     {
-        "joined" => "joined",
-        "left" => "left",
-        "online" => "is online in",
-        "offline" => "went offline in",
-        _ => $"is {status} in",
+        ModerationActions.Role => $"made {e.User} {e.Role}",
+        ModerationActions.Kick => $"kicked {e.User}",
+        ModerationActions.Ban => $"banned {e.User}{Until(e.Until)}",
+        ModerationActions.Unban => $"unbanned {e.User}",
+        ModerationActions.Mute => $"muted {e.User}{Until(e.Until)}",
+        ModerationActions.Unmute => $"unmuted {e.User}",
+        _ => $"did '{Safe(e.Action)}' to {e.User}",
+    };
+
+    private static string Presence(string status) => status switch
+    {
+        PresenceStatuses.Joined => "joined",
+        PresenceStatuses.Left => "left",
+        PresenceStatuses.Online => "is online in",
+        PresenceStatuses.Offline => "went offline in",
+        _ => $"is {Safe(status)} in",
     };
 }

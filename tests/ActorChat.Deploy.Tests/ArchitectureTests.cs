@@ -40,6 +40,14 @@ public sealed partial class ArchitectureTests
         Assert.Equal([Contracts], ProjectReferences("hosting/ActorChat.ServiceDefaults/ActorChat.ServiceDefaults.csproj"));
 
     [Fact]
+    public void The_dotnet_client_library_references_no_project_of_ours_and_the_cli_only_the_library()
+    {
+        // The library speaks the protocol over JSON: a grain contract changing must not change its package.
+        Assert.Empty(ProjectReferences("clients/dotnet/ActorChat.Client/ActorChat.Client.csproj"));
+        Assert.Equal(["clients/dotnet/ActorChat.Client/ActorChat.Client.csproj"], ProjectReferences("clients/cli/ActorChat.Cli.csproj"));
+    }
+
+    [Fact]
     public void No_project_compiles_another_projects_files_through_a_link()
     {
         var linked = BuildFiles()

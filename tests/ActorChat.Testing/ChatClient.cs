@@ -1,32 +1,36 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using ActorChat.Client;
 using Xunit;
 
 namespace ActorChat.Testing;
 
 /// <summary>
-/// A protocol v1 client over a real <see cref="ClientWebSocket"/>: requests are matched to replies by id,
-/// everything else lands in an ordered event queue that tests await with a deadline.
+/// A protocol v1 client over a real <see cref="ClientWebSocket"/> (the client library's <see cref="ChatConnection"/>):
+/// requests are matched to replies by id, everything else lands in an ordered event queue that tests await with a
+/// deadline.
 /// </summary>
 public sealed class ChatClient : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
-    private readonly ClientWebSocket _socket;
     private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly TaskCompletionSource<JsonElement> _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Task _receiveLoop;
+    private readonly ChatConnection _connection;
     private int _nextId;
 
-    private ChatClient(ClientWebSocket socket)
+    private ChatClient(string? token)
     {
-        _socket = socket;
-        _receiveLoop = Task.Run(ReceiveLoopAsync);
+        _connection = new ChatConnection(new ChatConnectionOptions
+        {
+            BearerToken = token,
+            OnEvent = frame => _events.Writer.TryWrite(frame.ToJsonElement()),
+            OnClosed = (status, _) =>
+            {
+                Closed.TrySetResult(status);
+                _events.Writer.TryComplete();
+            },
+        });
     }
 
     /// <summary>Completes with the close status once the server has closed (or dropped) the socket.</summary>
@@ -40,41 +44,31 @@ public sealed class ChatClient : IAsyncDisposable
 
     private static async Task<ChatClient> OpenAsync(Uri address, string? token)
     {
-        var socket = new ClientWebSocket();
-        if (token is not null)
+        var client = new ChatClient(token);
+        try
         {
-            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+            using var timeout = new CancellationTokenSource(Deadline);
+            await client._connection.ConnectAsync(address, timeout.Token);
+            return client;
         }
-
-        using var timeout = new CancellationTokenSource(Deadline);
-        await socket.ConnectAsync(address, timeout.Token);
-        var client = new ChatClient(socket);
-        var welcome = await client._welcome.Task.WaitAsync(Deadline);
-        client.ConnectionId = welcome.GetProperty("connection").GetString()!;
-        client.User = welcome.GetProperty("user").GetString()!;
-        return client;
+        catch
+        {
+            await client._connection.DisposeAsync();
+            throw;
+        }
     }
 
-    public string ConnectionId { get; private set; } = string.Empty;
+    public string ConnectionId => _connection.ConnectionId;
 
     /// <summary>Who the server says this connection is (its welcome's <c>user</c>).</summary>
-    public string User { get; private set; } = string.Empty;
+    public string User => _connection.User;
 
     /// <summary>Sends a request with a fresh id and returns its one reply (ok or error).</summary>
     public async Task<JsonElement> RequestAsync(Dictionary<string, object?> request)
     {
         var id = $"r{Interlocked.Increment(ref _nextId)}";
         request["id"] = id;
-        var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
-        if (Closed.Task.IsCompleted)
-        {
-            _pending.TryRemove(id, out _);
-            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The socket is closed.");
-        }
-
-        await SendTextAsync(JsonSerializer.Serialize(request));
-        return await reply.Task.WaitAsync(Deadline);
+        return await _connection.RequestAsync(id, JsonSerializer.SerializeToUtf8Bytes(request)).WaitAsync(Deadline);
     }
 
     public Task<JsonElement> RequestAsync(string type, params (string Name, object? Value)[] fields)
@@ -97,51 +91,13 @@ public sealed class ChatClient : IAsyncDisposable
     }
 
     /// <summary>Sends text as one frame, so a reply whose id is unknown lands in the event queue.</summary>
-    public async Task SendTextAsync(string text)
-    {
-        await _sendLock.WaitAsync();
-        try
-        {
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public Task SendTextAsync(string text) => _connection.SendTextAsync(text);
 
     /// <summary>Sends text as one message split over <paramref name="frames"/> WebSocket frames.</summary>
-    public async Task SendFragmentedAsync(string text, int frames)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var size = (bytes.Length + frames - 1) / frames;
-        await _sendLock.WaitAsync();
-        try
-        {
-            for (var offset = 0; offset < bytes.Length; offset += size)
-            {
-                var length = Math.Min(size, bytes.Length - offset);
-                await _socket.SendAsync(bytes.AsMemory(offset, length), WebSocketMessageType.Text, offset + length == bytes.Length, CancellationToken.None);
-            }
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public Task SendFragmentedAsync(string text, int frames) => _connection.SendFragmentedAsync(text, frames);
 
-    public async Task SendBinaryAsync(byte[] payload, WebSocketMessageType type = WebSocketMessageType.Binary)
-    {
-        await _sendLock.WaitAsync();
-        try
-        {
-            await _socket.SendAsync(payload, type, true, CancellationToken.None);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public Task SendBinaryAsync(byte[] payload, WebSocketMessageType type = WebSocketMessageType.Binary) =>
+        _connection.SendAsync(payload, type);
 
     /// <summary>The next frame that is not a reply to a pending request.</summary>
     public async Task<JsonElement> NextEventAsync(Func<JsonElement, bool>? match = null)
@@ -181,82 +137,7 @@ public sealed class ChatClient : IAsyncDisposable
         return list;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-        }
-
-        _socket.Abort();
-        await _receiveLoop;
-        _socket.Dispose();
-        _sendLock.Dispose();
-    }
-
-    private async Task ReceiveLoopAsync()
-    {
-        var buffer = new byte[1 << 20];
-        try
-        {
-            while (true)
-            {
-                var count = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
-                    count += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-
-                var frame = JsonDocument.Parse(buffer.AsMemory(0, count)).RootElement.Clone();
-                var type = frame.Type();
-                if (type == "welcome")
-                {
-                    _welcome.TrySetResult(frame);
-                }
-                else if ((type is "ok" or "error") && frame.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-                    && _pending.TryRemove(id.GetString()!, out var waiter))
-                {
-                    waiter.TrySetResult(frame);
-                }
-                else
-                {
-                    _events.Writer.TryWrite(frame);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Closed.TrySetResult(_socket.CloseStatus);
-            _events.Writer.TryComplete();
-
-            // Requests still waiting will never be answered on this socket: fail them now, not at their deadline.
-            foreach (var id in _pending.Keys)
-            {
-                if (_pending.TryRemove(id, out var waiter))
-                {
-                    waiter.TrySetException(new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The socket closed before the reply."));
-                }
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }
 
 public static class FrameExtensions

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ActorChat.Clients.Tests;
+namespace ActorChat.Testing;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 in front of the test server, so a test can cut a client's connections the way a

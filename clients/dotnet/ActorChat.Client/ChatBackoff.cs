@@ -1,0 +1,20 @@
+namespace ActorChat.Client;
+
+/// <summary>
+/// Delays between reconnect attempts: <c>min(Max, Initial × Factor^attempt)</c>, half of it fixed and half random
+/// ("equal jitter"), so clients cut off together do not all come back in the same moment, and none comes back at once.
+/// </summary>
+public sealed record ChatBackoff(TimeSpan Initial, TimeSpan Max, double Factor = 2)
+{
+    public static ChatBackoff Default { get; } = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+
+    /// <summary>The delay before attempt <paramref name="attempt"/> (0 for the first), with <paramref name="sample"/> in [0, 1) as the random part.</summary>
+    public TimeSpan Delay(int attempt, double sample)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(attempt);
+        var ceiling = Math.Min(Max.TotalMilliseconds, Initial.TotalMilliseconds * Math.Pow(Factor, attempt));
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (Math.Clamp(sample, 0, 1) * ceiling / 2));
+    }
+
+    public TimeSpan Delay(int attempt) => Delay(attempt, Random.Shared.NextDouble());
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ActorChat.Client;
+
+/// <summary>Every frame the library reads, with serializers generated at build time (no reflection, trimming-safe).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(Welcome))]
+[JsonSerializable(typeof(ErrorReply))]
+[JsonSerializable(typeof(ProblemReply))]
+[JsonSerializable(typeof(ChatMessage))]
+[JsonSerializable(typeof(MessageEdited))]
+[JsonSerializable(typeof(MessageDeleted))]
+[JsonSerializable(typeof(ReactionChanged))]
+[JsonSerializable(typeof(MemberModerated))]
+[JsonSerializable(typeof(SettingsChanged))]
+[JsonSerializable(typeof(PresenceChanged))]
+[JsonSerializable(typeof(UserTyping))]
+[JsonSerializable(typeof(ReadMoved))]
+[JsonSerializable(typeof(DirectoryChanged))]
+[JsonSerializable(typeof(Invited))]
+[JsonSerializable(typeof(JoinResult))]
+[JsonSerializable(typeof(SendResult))]
+[JsonSerializable(typeof(HistoryPage))]
+[JsonSerializable(typeof(MembersPage))]
+[JsonSerializable(typeof(RoomsReply))]
+[JsonSerializable(typeof(InvitationsReply))]
+[JsonSerializable(typeof(BrowsePage))]
+[JsonSerializable(typeof(MemberResult))]
+[JsonSerializable(typeof(RoleResult))]
+[JsonSerializable(typeof(ReadResult))]
+[JsonSerializable(typeof(EditResult))]
+[JsonSerializable(typeof(DeleteResult))]
+[JsonSerializable(typeof(ReactionResult))]
+[JsonSerializable(typeof(SettingsResult))]
+[JsonSerializable(typeof(RoomReply))]
+[JsonSerializable(typeof(PingReply))]
+[JsonSerializable(typeof(RefreshReply))]
+[JsonSerializable(typeof(DevLogin))]
+[JsonSerializable(typeof(ChatTicket))]
+[JsonSerializable(typeof(UserBody))]
+internal sealed partial class ChatJsonContext : JsonSerializerContext;
