@@ -9,7 +9,7 @@ namespace ActorChat.Bench.Scenarios;
 /// </summary>
 internal static class FanoutScenario
 {
-    private static readonly double[] Rates = [10, 25, 50, 100, 200, 400, 800, 1600, 3200, 6400];
+    private static readonly double[] Rates = [5, 10, 25, 50, 100, 150, 200, 300, 400, 600, 800, 1600, 3200, 6400];
 
     public static async Task RunAsync(ServerUnderTest server, BenchOptions options, int run, List<Result> results, CancellationToken cancellationToken)
     {
@@ -48,8 +48,14 @@ internal static class FanoutScenario
             double bestDelivered = 0;
             foreach (var rate in Rates)
             {
+                var cpuBefore = server.CpuSeconds();
                 var (delivered, latency, complete) = await StepAsync(publishers, room, rate, TimeSpan.FromSeconds(options.StepSeconds), options, step, progress, cancellationToken);
-                Console.Error.WriteLine($"  {server.Kind}: {rate} msg/s -> {delivered:0} deliveries/s, p99 {latency.P99Ms:0.0} ms{(complete ? "" : ", incomplete")}");
+                var cpuPerDelivery = (server.CpuSeconds() - cpuBefore) * 1e6 / Math.Max(1, delivered * options.StepSeconds);
+                Console.Error.WriteLine($"  {server.Kind}: {rate} msg/s -> {delivered:0} deliveries/s, p99 {latency.P99Ms:0.0} ms, CPU {cpuPerDelivery:0.0} µs/delivery{(complete ? "" : ", incomplete")}");
+
+                // Per step, so servers compare at the same rate (CPU per delivery, and p99 at another's half rate).
+                results.Add(new Result("fanout", label, run, $"p99 at {rate} msg/s", latency.P99Ms, "ms"));
+                results.Add(new Result("fanout", label, run, $"CPU per delivery at {rate} msg/s", cpuPerDelivery, "µs"));
                 if (!complete || latency.P99Ms >= 100)
                 {
                     break;
