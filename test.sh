@@ -50,5 +50,10 @@ passed=$(( $(count Passed) + $(nodecount pass) ))
 failed=$(( $(count Failed) + $(nodecount fail) ))
 skipped=$(( $(count Skipped) + $(nodecount skipped) ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# CI shows only the end of the output: repeat what failed, crashed or aborted, with the node tests' failures.
+if [ "$status" -ne 0 ]; then
+  echo "== what failed"
+  grep -E "^ +Failed [A-Za-z_.]+|Test Run Aborted|Test host process crashed|The active test run was aborted|error MSB|^not ok" "$log" "$nodelog" | head -40 || true
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
