@@ -51,6 +51,10 @@ public static class FrontEndExtensions
         services.AddServerApi();
         services.AddApiDocument();
 
+        // A silo that goes away mid-call (a rolling restart) is a 503 with Retry-After, not a server fault.
+        services.AddProblemDetails();
+        services.AddExceptionHandler<Protocol.ClusterFailures.Handler>();
+
         // REST answers carry text the way socket frames do: UTF-8, not \uXXXX escapes.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = Protocol.ChatJsonEncoder.Instance);
         services.AddMetrics();
@@ -73,6 +77,11 @@ public static class FrontEndExtensions
     /// <summary>Maps <c>/ws</c>, the REST API, the event streams and the browser page.</summary>
     public static WebApplication MapActorChatFrontEnd(this WebApplication app)
     {
+        // A body the framework could not read keeps its 4xx; only what is left is a server fault (500).
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = failure => failure is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : 500,
+        });
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,4 +1,5 @@
 using ActorChat.Contracts;
+using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -85,7 +86,8 @@ internal static partial class AuthExtensions
                                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                                 : (DateTimeOffset?)null;
                             var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-                            if (!await grains.GetGrain<IUserGrain>(user!).Accepts(issuedAt))
+                            var owner = grains.GetGrain<IUserGrain>(user!);
+                            if (!await ClusterFailures.ReadAsync(() => owner.Accepts(issuedAt)))
                             {
                                 context.Fail("The token was revoked.");
                             }
