@@ -31,6 +31,8 @@ Func<ServerUnderTest, BenchOptions, int, List<Result>, CancellationToken, Task> 
     "history-depth" => HistoryDepthScenario.RunAsync,
     "big-room" => BigRoomScenario.RunAsync,
     "soak" => SoakScenario.RunAsync,
+    "frame-bytes" => FrameBytesScenario.RunAsync,
+    "stalled-reader" => StalledReaderScenario.RunAsync,
     _ => throw new ArgumentException($"Unknown scenario '{options.Scenario}'."),
 };
 

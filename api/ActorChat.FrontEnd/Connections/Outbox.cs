@@ -73,6 +73,32 @@ internal sealed class Outbox(int maxFrames, long maxBytes)
         }
     }
 
+    /// <summary>
+    /// Waits while more than half the byte cap is queued. The request loop calls it before reading the next request,
+    /// so a peer that stops reading has neither its next request read nor its reply built while its queue is full:
+    /// only the replies already queued cost memory.
+    /// </summary>
+    public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task room;
+            lock (_lock)
+            {
+                if (_completed || _frames.Count == 0 || _bytes <= maxBytes / 2)
+                {
+                    return;
+                }
+
+                _space ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                room = _space.Task;
+            }
+
+            BackPressured.TrySetResult();
+            await room.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>The next frame, waiting for one; null once the outbox is completed and empty.</summary>
     public async ValueTask<byte[]?> TakeAsync(CancellationToken cancellationToken)
     {

@@ -82,6 +82,12 @@ internal sealed partial class ChatSession(
                     into = buffer.AsMemory(count);
                 }
 
+                if (count == 0)
+                {
+                    // Back-pressure before the next request is even read: its reply would only wait in memory.
+                    await connection.Outbox.WaitForRoomAsync(stop.Token);
+                }
+
                 var result = await socket.ReceiveAsync(into, stop.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {

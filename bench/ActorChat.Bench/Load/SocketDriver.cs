@@ -17,6 +17,9 @@ internal sealed class SocketDriver : IChatDriver
 
     public Action<long>? OnMessage { get; set; }
 
+    /// <summary>Told the size in bytes of each <c>message</c> frame received, as it came off the wire.</summary>
+    public Action<int>? OnMessageFrame { get; set; }
+
     public static async Task<SocketDriver> ConnectAsync(Uri socket, CancellationToken cancellationToken)
     {
         var driver = new SocketDriver();
@@ -103,6 +106,7 @@ internal sealed class SocketDriver : IChatDriver
                 var frame = buffer.AsSpan(0, count);
                 if (frame.IndexOf("\"type\":\"message\""u8) >= 0)
                 {
+                    OnMessageFrame?.Invoke(count);
                     OnMessage?.Invoke(Clock.ReadStamp(frame));
                 }
                 else if (frame.IndexOf("\"type\":\"ok\""u8) >= 0 || frame.IndexOf("\"type\":\"error\""u8) >= 0)

@@ -32,16 +32,39 @@ internal static class Publisher
 
             if (inFlight.Count > window)
             {
-                await Task.WhenAll(inFlight);
+                if (!await AcknowledgedAsync(inFlight, cancellationToken))
+                {
+                    return sent;
+                }
+
                 inFlight.Clear();
             }
 
             await timer.WaitForNextTickAsync(cancellationToken);
         }
 
-        await Task.WhenAll(inFlight);
+        await AcknowledgedAsync(inFlight, cancellationToken);
         return sent;
     }
+
+    /// <summary>
+    /// Waits for the sends' acknowledgements, but not forever: a server past its ceiling may drop some, and the
+    /// step then ends as incomplete (fewer deliveries than sent) instead of hanging the run.
+    /// </summary>
+    private static async Task<bool> AcknowledgedAsync(List<Task> inFlight, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(inFlight).WaitAsync(AcknowledgementTimeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly TimeSpan AcknowledgementTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Waits until <paramref name="received"/> reaches <paramref name="expected"/> or nothing arrives for <paramref name="quiet"/>.</summary>
     public static async Task DrainAsync(Func<long> received, long expected, TimeSpan quiet, CancellationToken cancellationToken)
