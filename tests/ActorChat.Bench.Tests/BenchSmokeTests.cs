@@ -20,6 +20,8 @@ public sealed class BenchSmokeTests
         { "soak", "actorchat", ["--clients", "4", "--rate", "10", "--seconds", "3", "--rooms", "2"] },
         { "poll-vs-push", "actorchat", ["--clients", "5", "--rate", "5", "--seconds", "1.5", "--warmup-seconds", "0.5"] },
         { "history-depth", "actorchat", ["--depth", "300", "--samples", "20"] },
+        { "frame-bytes", "actorchat", ["--samples", "5"] },
+        { "stalled-reader", "actorchat", ["--sockets", "1"] },
     };
 
     [Theory]
@@ -55,6 +57,13 @@ public sealed class BenchSmokeTests
         Assert.Equal(servers.Split(',').Length, reported.Count);
         Assert.All(servers.Split(','), server => Assert.Contains(reported, r => r == server || r.StartsWith($"{server} +", StringComparison.Ordinal)));
         Assert.DoesNotContain(results.RootElement.EnumerateArray(), r => r.GetProperty("Metric").GetString() == "failed");
+        if (scenario == "frame-bytes")
+        {
+            // Chinese text travels as UTF-8 (3 bytes a character), not as \uXXXX escapes (6).
+            var chinese = results.RootElement.EnumerateArray().Single(r => r.GetProperty("Metric").GetString() == "bytes per chinese character");
+            Assert.InRange(chinese.GetProperty("Value").GetDouble(), 2.9, 3.1);
+        }
+
         if (scenario == "poll-vs-push")
         {
             // Each way of following the room (socket, event stream, polling) delivered messages.
