@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using ActorChat.Contracts;
 
@@ -323,7 +322,7 @@ internal static class Frames
 
     private static byte[] Build(Action<Utf8JsonWriter> body)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        using var buffer = new PooledBufferWriter(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
