@@ -26,7 +26,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public string Directory { get; }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public bool IsRunning => _pid != 0;
 
@@ -60,8 +60,26 @@ public sealed class PostgresServer : IAsyncDisposable
             }
 
             await server.RunToolAsync("initdb", ["-D", Path.Combine(directory, "data"), "-A", "trust", "-U", Superuser, "--no-sync", "-E", "UTF8"]);
-            await server.StartServerAsync();
-            return server;
+
+            // The port was free when the OS handed it out, but another process of a parallel test run may bind it
+            // before the postmaster does: then start again on another one, and if all fail, say why from the log.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await server.StartServerAsync();
+                    return server;
+                }
+                catch (InvalidOperationException failure) when (attempt < 3)
+                {
+                    Console.Error.WriteLine($"PostgreSQL did not start on port {server.Port} (attempt {attempt}): {failure.Message} {server.LogTail()}");
+                    server.Port = FreePorts.Next();
+                }
+                catch (InvalidOperationException failure)
+                {
+                    throw new InvalidOperationException($"{failure.Message} Its log: {server.LogTail()}", failure);
+                }
+            }
         }
         catch
         {
@@ -124,6 +142,12 @@ public sealed class PostgresServer : IAsyncDisposable
         var options = $"-p {Port} -k {Directory} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=64MB";
         await RunToolAsync("pg_ctl", ["-D", data, "-o", options, "-l", Path.Combine(Directory, "log"), "-w", "-t", "60", "start"]);
         _pid = int.Parse((await File.ReadAllLinesAsync(Path.Combine(data, "postmaster.pid")))[0], CultureInfo.InvariantCulture);
+    }
+
+    private string LogTail()
+    {
+        var log = Path.Combine(Directory, "log");
+        return File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(5)) : "(no log)";
     }
 
     private Task RunToolAsync(string tool, string[] arguments) => RunAsync(Path.Combine(_bin, tool), arguments, _asPostgresUser);
