@@ -89,6 +89,14 @@ public sealed class Browser : IDisposable
         WaitFor("#connection[data-state='open']");
     }
 
+    /// <summary>Creates or joins <paramref name="room"/> through the page's form and waits until it is open.</summary>
+    public void JoinRoom(string room)
+    {
+        Type("#room-input", room);
+        Click("#join-button");
+        WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
+    }
+
     /// <summary>
     /// Waits until the open room shows a message whose text is <paramref name="text"/> and returns its seq (message seqs
     /// have gaps where changes to the room's log sit, so tests find messages by what they say).

@@ -1,15 +1,13 @@
 using OpenQA.Selenium;
 
+using static ActorChat.Clients.Tests.UniqueIds;
+
 namespace ActorChat.Clients.Tests;
 
 /// <summary>The chat page served at <c>/</c>, in a real headless Chromium, against the real server.</summary>
 [Collection(ServerCollection.Name)]
 public sealed class BrowserTests(ChatServer server)
 {
-    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
-    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..12];
-
     [Fact]
     public void Two_people_chat_see_presence_and_typing_and_a_direct_message_arrives()
     {

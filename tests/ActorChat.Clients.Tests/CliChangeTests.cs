@@ -1,3 +1,5 @@
+using static ActorChat.Clients.Tests.UniqueIds;
+
 namespace ActorChat.Clients.Tests;
 
 /// <summary>actorchat-cli's commands for messages people fix and rooms their owners moderate, against the live server.</summary>
@@ -7,10 +9,6 @@ public sealed class CliChangeTests(ChatServer server) : IDisposable
     private readonly string _config = Directory.CreateTempSubdirectory("actorchat-cli-").FullName;
 
     private string Server => server.BaseAddress.ToString();
-
-    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
-    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..12];
 
     public void Dispose() => Directory.Delete(_config, recursive: true);
 

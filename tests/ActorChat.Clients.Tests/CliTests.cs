@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 
+using static ActorChat.Clients.Tests.UniqueIds;
+
 namespace ActorChat.Clients.Tests;
 
 /// <summary>actorchat-cli against the live server: what it prints, what it sends, and how it resumes.</summary>
@@ -9,10 +11,6 @@ public sealed partial class CliTests(ChatServer server) : IDisposable
     private readonly string _config = Directory.CreateTempSubdirectory("actorchat-cli-").FullName;
 
     private string Server => server.BaseAddress.ToString();
-
-    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
-    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..12];
 
     public void Dispose() => Directory.Delete(_config, recursive: true);
 

@@ -1,5 +1,7 @@
 using OpenQA.Selenium;
 
+using static ActorChat.Clients.Tests.UniqueIds;
+
 namespace ActorChat.Clients.Tests;
 
 /// <summary>Messages people fix, react to and answer, on the chat page in Chromium against the real server.</summary>
@@ -8,19 +10,7 @@ public sealed class MessageActionsBrowserTests(ChatServer server)
 {
     private static readonly string[] MentionsOfAlice = ["alice"];
 
-    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
-    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..12];
-
     private static string Item(long seq) => $"#messages li[data-seq='{seq}']";
-
-    /// <summary>Creates or joins <paramref name="room"/> through the page's form and waits until it is open.</summary>
-    private static void Join(Browser browser, string room)
-    {
-        browser.Type("#room-input", room);
-        browser.Click("#join-button");
-        browser.WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
-    }
 
     [Fact]
     public void Authors_edit_and_delete_their_messages_an_owner_deletes_anyones_and_a_reload_shows_the_same()
@@ -32,8 +22,8 @@ public sealed class MessageActionsBrowserTests(ChatServer server)
         using var bob = Browser.Open(server.BaseAddress);
         alice.SignIn(aliceId);
         bob.SignIn(bobId);
-        Join(alice, room);
-        Join(bob, room);
+        alice.JoinRoom(room);
+        bob.JoinRoom(room);
         alice.WaitFor($"#members li[data-user='{bobId}']");
 
         alice.Type("#composer", "helo wrld" + Keys.Enter);
@@ -96,8 +86,8 @@ public sealed class MessageActionsBrowserTests(ChatServer server)
         using var bob = Browser.Open(server.BaseAddress);
         alice.SignIn(aliceId);
         bob.SignIn(bobId);
-        Join(alice, room);
-        Join(bob, room);
+        alice.JoinRoom(room);
+        bob.JoinRoom(room);
         bob.WaitFor($"#members li[data-user='{aliceId}']");
 
         alice.Type("#composer", "lunch at noon?" + Keys.Enter);
@@ -127,7 +117,7 @@ public sealed class MessageActionsBrowserTests(ChatServer server)
         Reaction(alice, $"{Item(question)} button.reaction[data-emoji='🎉']", count: 1, mine: false);
 
         // Alice looks at another room while Bob answers her, naming her: the room shows a mention waiting.
-        Join(alice, NewRoom("elsewhere"));
+        alice.JoinRoom(NewRoom("elsewhere"));
         bob.Click($"{Item(question)} button[data-action='reply']");
         Assert.Contains("lunch at noon?", bob.WaitFor("#reply-bar:not([hidden]) #reply-quote").Text, StringComparison.Ordinal);
         bob.Type("#composer", $"yes @{aliceId}, see you there" + Keys.Enter);
@@ -178,7 +168,7 @@ public sealed class MessageActionsBrowserTests(ChatServer server)
 
         using var reader = Browser.Open(proxy.Address);
         reader.SignIn(readerId);
-        Join(reader, room);
+        reader.JoinRoom(room);
         reader.WaitFor(Item(third));
         reader.Click($"{Item(first)} button[data-action='react']");
         reader.Click($"{Item(first)} .picker button[data-emoji='👍']");

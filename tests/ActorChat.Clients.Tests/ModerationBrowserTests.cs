@@ -1,22 +1,13 @@
 using OpenQA.Selenium;
 
+using static ActorChat.Clients.Tests.UniqueIds;
+
 namespace ActorChat.Clients.Tests;
 
 /// <summary>Rooms their owners moderate, on the chat page in Chromium against the real server.</summary>
 [Collection(ServerCollection.Name)]
 public sealed class ModerationBrowserTests(ChatServer server)
 {
-    private static string NewRoom(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
-    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..12];
-
-    private static void Join(Browser browser, string room)
-    {
-        browser.Type("#room-input", room);
-        browser.Click("#join-button");
-        browser.WaitFor($"#my-rooms li[data-room='{room}'][aria-current='true']");
-    }
-
     private static string Member(string user) => $"#members li[data-user='{user}']";
 
     [Fact]
@@ -29,8 +20,8 @@ public sealed class ModerationBrowserTests(ChatServer server)
         using var bob = Browser.Open(server.BaseAddress);
         owner.SignIn(ownerId);
         bob.SignIn(bobId);
-        Join(owner, room);
-        Join(bob, room);
+        owner.JoinRoom(room);
+        bob.JoinRoom(room);
         bob.Type("#composer", "hello all" + Keys.Enter);
         owner.SeqOf("hello all");
 
@@ -79,8 +70,8 @@ public sealed class ModerationBrowserTests(ChatServer server)
         using var bob = Browser.Open(server.BaseAddress);
         owner.SignIn(ownerId);
         bob.SignIn(bobId);
-        Join(owner, room);
-        Join(bob, room);
+        owner.JoinRoom(room);
+        bob.JoinRoom(room);
         owner.WaitFor(Member(bobId));
 
         // Muted for an hour (the menu's default): Bob reads but cannot write, and sees until when.

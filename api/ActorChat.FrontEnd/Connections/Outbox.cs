@@ -64,8 +64,7 @@ internal sealed class Outbox(int maxFrames, long maxBytes)
                     return true;
                 }
 
-                _space ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                room = _space.Task;
+                room = SpaceFreed();
             }
 
             BackPressured.TrySetResult();
@@ -90,8 +89,7 @@ internal sealed class Outbox(int maxFrames, long maxBytes)
                     return;
                 }
 
-                _space ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                room = _space.Task;
+                room = SpaceFreed();
             }
 
             BackPressured.TrySetResult();
@@ -168,6 +166,9 @@ internal sealed class Outbox(int maxFrames, long maxBytes)
         readable?.TrySetResult();
         space?.TrySetResult();
     }
+
+    // Called under the lock: completed by Taken once half the bytes are free, or by Complete.
+    private Task SpaceFreed() => (_space ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     // An empty outbox takes any frame, so a frame larger than the byte cap (a long history page) still goes out.
     private bool Fits(byte[] frame) =>

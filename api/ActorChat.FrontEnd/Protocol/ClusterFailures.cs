@@ -43,20 +43,13 @@ internal static partial class ClusterFailures
             }
 
             LogUnavailable(logger, exception, context.Request.Path);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            await context.Response.WriteAsJsonAsync(
-                new
-                {
-                    type = "https://actorchat.dev/errors/unavailable",
-                    title = "unavailable",
-                    status = StatusCodes.Status503ServiceUnavailable,
-                    detail = "The cluster did not answer in time; nothing may have been done. Retry after the given seconds.",
-                    code = "unavailable",
-                },
-                options: null,
-                contentType: "application/problem+json",
-                cancellationToken);
+            await Results.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "unavailable",
+                detail: "The cluster did not answer in time; nothing may have been done. Retry after the given seconds.",
+                type: "https://actorchat.dev/errors/unavailable",
+                extensions: new Dictionary<string, object?> { ["code"] = "unavailable" }).ExecuteAsync(context);
             return true;
         }
 

@@ -74,6 +74,19 @@ internal static class StalledReaderScenario
             foreach (var socket in sockets)
             {
                 socket.Abort();
+            }
+
+            // Writers still blocked on a stalled socket fail with the abort; that is their end, not an error.
+            try
+            {
+                await Task.WhenAll(senders);
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+
+            foreach (var socket in sockets)
+            {
                 socket.Dispose();
             }
         }
