@@ -18,6 +18,13 @@ public sealed class ChatLimits
     [Range(1, 10_000)]
     public int MaxHistoryPage { get; set; } = 200;
 
+    /// <summary>
+    /// Message text (UTF-8 bytes) one page of <c>history</c> or of REST message reads holds at most; a page that would
+    /// hold more ends early with <c>hasMore</c>, but always holds at least one message.
+    /// </summary>
+    [Range(16 * 1024, 64 * 1024 * 1024)]
+    public int MaxHistoryPageBytes { get; set; } = 256 * 1024;
+
     /// <summary>Page size of <c>history</c> when the request names none.</summary>
     [Range(1, 10_000)]
     public int DefaultHistoryPage { get; set; } = 50;

@@ -18,6 +18,9 @@ public sealed class SlowPeerServer() : ChatServer(new Dictionary<string, string>
     ["ActorChat:Sockets:OutboundQueueBytes"] = "1048576",
     ["ActorChat:Sockets:CloseTimeout"] = "00:05:00",
     ["ActorChat:Sockets:KeepAliveInterval"] = "00:30:00",
+
+    // Pages of several hundred KB, larger than the byte cap of a page by default, so replies fill the outbox fast.
+    ["ActorChat:Limits:MaxHistoryPageBytes"] = "4194304",
 });
 
 /// <summary>A server that pings every second and gives up on a silent peer after another second.</summary>

@@ -98,13 +98,7 @@ internal sealed partial class RoomGrain
 
         limit = ClampPage(limit);
         var page = (await _log.HistoryAsync(before ?? long.MaxValue, limit + 1, viewer: string.Empty)).ToList();
-        var hasMore = page.Count > limit;
-        if (hasMore)
-        {
-            page.RemoveAt(0);
-        }
-
-        return new HistoryPage(page, hasMore);
+        return MessagePages.Newest(page, limit, _limits.MaxHistoryPageBytes);
     }
 
     public async Task<MembersPage> Roster(string? after, int limit)

@@ -157,13 +157,7 @@ internal sealed partial class RoomGrain(
 
         // One more than asked for says whether there is more.
         var page = (await _log.HistoryAsync(before ?? long.MaxValue, limit + 1, user)).ToList();
-        var hasMore = page.Count > limit;
-        if (hasMore)
-        {
-            page.RemoveAt(0);
-        }
-
-        return new HistoryPage(page, hasMore);
+        return MessagePages.Newest(page, limit, _limits.MaxHistoryPageBytes);
     }
 
     public async Task<HistoryPage> After(string user, long after, int limit)
@@ -175,7 +169,7 @@ internal sealed partial class RoomGrain(
     public async Task<HistoryPage> ReadRange(long after, int limit)
     {
         var log = await ReadLog(after, limit);
-        return new HistoryPage([.. log.Entries.OfType<MessagePosted>().Select(p => p.Message)], log.HasMore);
+        return MessagePages.Oldest([.. log.Entries.OfType<MessagePosted>().Select(p => p.Message)], log.HasMore, _limits.MaxHistoryPageBytes);
     }
 
     public async Task<LogPage> ReadLog(long after, int limit)
