@@ -30,9 +30,8 @@ public sealed class MetricsTests(ChatServer server)
         Assert.Contains("code=\"bad_room\"", after, StringComparison.Ordinal);
         Assert.Contains("actorchat_send_duration", after, StringComparison.Ordinal);
 
-        // The embedded silo's meters are exported too (their counts are per meter instance: see the server API's tests).
-        Assert.Contains("actorchat_store_commits", after, StringComparison.Ordinal);
-        Assert.Contains("actorchat_webhooks_oldest_pending_age_seconds", after, StringComparison.Ordinal);
+        // The embedded silo's meters are checked in a process of their own (WebhookCrashTests): here, another test
+        // server of this process disposing its meters of the same names ends their export from this one too.
     }
 
     [Fact]

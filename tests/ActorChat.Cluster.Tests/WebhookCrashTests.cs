@@ -48,6 +48,15 @@ public sealed class WebhookCrashTests : IAsyncLifetime
         Assert.Equal("message.created", body.RootElement.GetProperty("type").GetString());
         Assert.Equal(seq, body.RootElement.GetProperty("data").GetProperty("seq").GetInt64());
         Assert.Equal("deliver me", body.RootElement.GetProperty("data").GetProperty("text").GetString());
+
+        // The embedded silo's store and webhook meters are exported beside the front end's.
+        using (var http = new HttpClient())
+        {
+            var metrics = await http.GetStringAsync(new Uri(second.Http, "/metrics"));
+            Assert.Contains("actorchat_store_commits_total", metrics, StringComparison.Ordinal);
+            Assert.Contains("actorchat_webhooks_oldest_pending_age_seconds", metrics, StringComparison.Ordinal);
+        }
+
         await second.Process.TerminateAsync(TimeSpan.FromSeconds(30));
     }
 
