@@ -2,7 +2,9 @@ namespace ActorChat.Contracts;
 
 /// <summary>
 /// One user, keyed by user id: room memberships with a read pointer each, and the user's live connections.
-/// Publishes user-level events (direct messages, invitations) on <see cref="ChatStreams.ForUser"/>.
+/// Tells user-level events (direct messages, invitations, ended sessions) to the front-end nodes attached to it
+/// (<see cref="IUserEventObserver"/>); ended sessions also go out on <see cref="ChatStreams.ForUser"/>, for front
+/// ends of the release before, which listened there.
 /// </summary>
 [Alias("ActorChat.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
@@ -33,6 +35,18 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Disconnect")]
     Task Disconnect(string connectionId);
 
+    /// <summary>
+    /// Tells <paramref name="node"/> everything addressed to this user from now on, until <see cref="Detach"/>. A node
+    /// attaches once for all its connections of the user, and again after its connection to the cluster came back
+    /// (the grain may have been activated anew). Attaching twice is attaching once.
+    /// </summary>
+    [Alias("Attach")]
+    Task Attach(IUserEventObserver node);
+
+    /// <summary>Stops telling <paramref name="node"/>: its last connection of this user closed.</summary>
+    [Alias("Detach")]
+    Task Detach(IUserEventObserver node);
+
     [Alias("IsOnline")]
     Task<bool> IsOnline();
 
@@ -55,7 +69,7 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Erase")]
     Task<IReadOnlyList<string>> Erase();
 
-    /// <summary>Publishes a direct message on the user's stream.</summary>
+    /// <summary>Tells a direct message to the nodes the user is connected on.</summary>
     [Alias("DeliverDirect")]
     Task DeliverDirect(ChatMessage message);
 }

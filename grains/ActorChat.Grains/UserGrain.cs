@@ -6,9 +6,9 @@ using Orleans.Streams;
 namespace ActorChat.Grains;
 
 /// <summary>
-/// One user: the live connections (so presence goes out when the first opens and the last closes), and the user's
-/// stream for direct messages and invitations. Memberships, read pointers and invitations are records in the
-/// store, written by the rooms and read here.
+/// One user: the live connections (so presence goes out when the first opens and the last closes), and the
+/// front-end nodes they are on, which hear direct messages, invitations and ended sessions. Memberships, read
+/// pointers and invitations are records in the store, written by the rooms and read here.
 /// </summary>
 internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILogger<UserGrain> logger) : Grain, IUserGrain
 {
@@ -17,6 +17,9 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
 
     // Live connections are not persisted: they belong to front-end processes, which re-register on reconnect.
     private readonly HashSet<string> _connections = new(StringComparer.Ordinal);
+
+    // The nodes to tell: as many as front ends the user is connected through, not as many as connections.
+    private readonly HashSet<IUserEventObserver> _nodes = [];
     private string _user = string.Empty;
     private IAsyncStream<UserEvent> _stream = null!;
 
@@ -65,7 +68,12 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
             _tokensAfter = at;
         }
 
-        await _stream.OnNextAsync(new SessionsEnded(at, revokeTokens));
+        var ended = new SessionsEnded(at, revokeTokens);
+        Tell(ended);
+
+        // Front ends of the release before listened on the user's stream; while a rolling upgrade mixes releases,
+        // their connections must end too.
+        await _stream.OnNextAsync(ended);
         LogSessionsEnded(logger, revokeTokens);
     }
 
@@ -75,6 +83,18 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
         {
             await AnnouncePresenceAsync(online: false);
         }
+    }
+
+    public Task Attach(IUserEventObserver node)
+    {
+        _nodes.Add(node);
+        return Task.CompletedTask;
+    }
+
+    public Task Detach(IUserEventObserver node)
+    {
+        _nodes.Remove(node);
+        return Task.CompletedTask;
     }
 
     public Task<bool> IsOnline() => Task.FromResult(_connections.Count > 0);
@@ -93,21 +113,26 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
         return rooms;
     }
 
-    public async Task Invited(Invitation invitation)
+    public Task Invited(Invitation invitation)
     {
-        if (_connections.Count > 0)
-        {
-            await _stream.OnNextAsync(new InvitationReceived(invitation));
-        }
+        Tell(new InvitationReceived(invitation));
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<Invitation>> Invitations() => store.InvitationsAsync(_user);
 
-    public async Task DeliverDirect(ChatMessage message)
+    public Task DeliverDirect(ChatMessage message)
     {
-        if (_connections.Count > 0)
+        Tell(new DirectMessageReceived(message));
+        return Task.CompletedTask;
+    }
+
+    // One-way calls: a node that went away without detaching costs a dropped message, never a wait.
+    private void Tell(UserEvent userEvent)
+    {
+        foreach (var node in _nodes)
         {
-            await _stream.OnNextAsync(new DirectMessageReceived(message));
+            node.OnUserEvent(_user, userEvent).Ignore();
         }
     }
 

@@ -92,19 +92,36 @@ public sealed class PresenceTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_direct_message_is_published_on_the_recipients_user_stream()
+    public async Task A_direct_message_and_ended_sessions_are_told_to_each_attached_node_once_and_not_after_it_detached()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var (alice, bob) = ($"alice{suffix}", $"bob{suffix}");
-        await fixture.Client.GetGrain<IUserGrain>(bob).Connect("bob-1");
-        var (probe, handle) = await EventProbe.SubscribeAsync<UserEvent>(fixture.Client, ChatStreams.ForUser(bob));
+        var user = fixture.Client.GetGrain<IUserGrain>(bob);
+        var (first, second) = (new UserEventProbe(), new UserEventProbe());
+        var (firstNode, secondNode) = (fixture.Client.CreateObjectReference<IUserEventObserver>(first), fixture.Client.CreateObjectReference<IUserEventObserver>(second));
 
+        // Attached twice, told once.
+        await user.Attach(firstNode);
+        await user.Attach(firstNode);
+        await user.Attach(secondNode);
         var id = ChatIds.Direct(alice, bob);
         await fixture.Client.GetGrain<IRoomGrain>(id).Send(alice, "for bob", "dm-1");
+        foreach (var probe in new[] { first, second })
+        {
+            var (to, received) = await probe.NextAsync();
+            var message = Assert.IsType<DirectMessageReceived>(received).Message;
+            Assert.Equal((bob, id, 1L, alice, "for bob"), (to, message.Room, message.Seq, message.From, message.Text));
+        }
 
-        var received = Assert.IsType<DirectMessageReceived>(await probe.NextAsync());
-        Assert.Equal((id, 1L, alice, "for bob"), (received.Message.Room, received.Message.Seq, received.Message.From, received.Message.Text));
-        await handle.UnsubscribeAsync();
-        await fixture.Client.GetGrain<IUserGrain>(bob).Disconnect("bob-1");
+        // The first node's last connection of bob closed: only the second hears what follows.
+        await user.Detach(firstNode);
+        await user.EndSessions(revokeTokens: false);
+        Assert.IsType<SessionsEnded>((await second.NextAsync()).Event);
+        await fixture.Client.GetGrain<IRoomGrain>(id).Send(alice, "again", "dm-2");
+        Assert.Equal(2L, Assert.IsType<DirectMessageReceived>((await second.NextAsync()).Event).Message.Seq);
+        Assert.Equal(0, first.Pending);
+        await user.Detach(secondNode);
+        fixture.Client.DeleteObjectReference<IUserEventObserver>(firstNode);
+        fixture.Client.DeleteObjectReference<IUserEventObserver>(secondNode);
     }
 }

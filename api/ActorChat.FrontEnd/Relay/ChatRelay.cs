@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
-/// Holds at most one stream subscription per room, per user and for the room directory on this node, counted by
-/// the local connections that use it (the last one to leave ends the subscription), and what each connection follows.
+/// Holds at most one stream subscription per room and for the room directory on this node, and one attachment per
+/// user, counted by the local connections that use it (the last one to leave ends it), and what each connection follows.
 /// </summary>
 internal sealed partial class ChatRelay
 {
@@ -20,7 +20,8 @@ internal sealed partial class ChatRelay
     {
         _logger = logger;
         _rooms = new FeedTable<RoomFeed>(room => new RoomFeed(room, client, logger, metrics, Removed));
-        _users = new FeedTable<UserFeed>(user => new UserFeed(user, client, Follows, logger));
+        var node = new NodeUserEvents(client, user => _users!.Find(user));
+        _users = new FeedTable<UserFeed>(user => new UserFeed(user, client, node, Follows, logger));
         Directory = new DirectoryFeed(client, logger);
         metrics.ObserveRooms(() => RoomCount);
         metrics.ObserveDirectoryWatchers(() => Directory.Watchers);

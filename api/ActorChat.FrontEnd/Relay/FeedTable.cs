@@ -21,6 +21,15 @@ internal sealed class FeedTable<TFeed>(Func<string, TFeed> create)
         }
     }
 
+    /// <summary>The feed for <paramref name="key"/> if there is one.</summary>
+    public TFeed? Find(string key)
+    {
+        lock (_lock)
+        {
+            return _feeds.TryGetValue(key, out var entry) ? entry.Feed : null;
+        }
+    }
+
     /// <summary>The feed for <paramref name="key"/>, created if there is none. Give it back with <see cref="ReleaseAsync"/>.</summary>
     public TFeed Acquire(string key)
     {

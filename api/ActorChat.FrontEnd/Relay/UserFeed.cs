@@ -2,28 +2,32 @@ using ActorChat.Contracts;
 using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Protocol;
 using Microsoft.Extensions.Logging;
-using Orleans.Streams;
 
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
-/// This node's single subscription to one user's stream, shared by all of that user's local connections: sockets
-/// receive what is addressed to the user (invitations, direct messages); every connection, event streams too, ends
-/// when a backend ends the user's sessions.
+/// This node's attachment to one user's grain, shared by all of that user's local connections: sockets receive
+/// what is addressed to the user (invitations, direct messages); every connection, event streams too, ends when a
+/// backend ends the user's sessions. Events arrive through the node's one <see cref="NodeUserEvents"/> observer.
 /// </summary>
-internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
+internal sealed partial class UserFeed : ISharedFeed
 {
+    private readonly IClusterClient _client;
+    private readonly NodeUserEvents _node;
     private readonly Func<ChatConnection, string, bool> _followsRoom;
+    private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<ChatConnection, bool> _connections = [];
 
     /// <summary><paramref name="followsRoom"/> tells whether a connection follows a room: it gets a direct message from the room's feed.</summary>
-    public UserFeed(string user, IClusterClient client, Func<ChatConnection, string, bool> followsRoom, ILogger logger)
-        : base(client, ChatStreams.ForUser(user), logger)
+    public UserFeed(string user, IClusterClient client, NodeUserEvents node, Func<ChatConnection, string, bool> followsRoom, ILogger logger)
     {
         User = user;
+        _client = client;
+        _node = node;
         _followsRoom = followsRoom;
-        Ready = new Lazy<Task>(SubscribeAsync);
+        _logger = logger;
+        Ready = new Lazy<Task>(AttachAsync);
     }
 
     public string User { get; }
@@ -31,6 +35,8 @@ internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
     public Lazy<Task> Ready { get; }
 
     string ISharedFeed.Key => User;
+
+    private IUserGrain Grain => _client.GetGrain<IUserGrain>(User);
 
     /// <summary>Adds a connection of the user; with <paramref name="events"/> it receives the user's invitations and direct messages.</summary>
     public void Add(ChatConnection connection, bool events)
@@ -49,12 +55,24 @@ internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
         }
     }
 
-    /// <summary>Re-establishes the stream subscription, resuming the one the pub-sub store still holds if any.</summary>
-    public Task ResubscribeAsync() => ResumeAsync();
+    /// <summary>Attaches again: after the cluster connection came back the user's grain may be a new activation.</summary>
+    public Task ResubscribeAsync() => AttachAsync();
 
-    public Task StopAsync() => UnsubscribeAsync();
+    /// <summary>Detaches. A failure is logged, not thrown: nobody here wants the events any more.</summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            await Grain.Detach(_node.Reference);
+        }
+        catch (Exception ex)
+        {
+            LogDetachFailed(_logger, ex, User);
+        }
+    }
 
-    public override Task OnNextAsync(UserEvent item, StreamSequenceToken? token = null)
+    /// <summary>An event the user's grain told this node.</summary>
+    public void Deliver(UserEvent item)
     {
         if (item is InvitationReceived invited)
         {
@@ -86,7 +104,6 @@ internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
                 }
             }
         }
-
         else if (item is SessionsEnded ended)
         {
             lock (_lock)
@@ -97,7 +114,10 @@ internal sealed class UserFeed : StreamFeed<UserEvent>, ISharedFeed
                 }
             }
         }
-
-        return Task.CompletedTask;
     }
+
+    private Task AttachAsync() => Grain.Attach(_node.Reference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Detaching this node from user {User} failed")]
+    private static partial void LogDetachFailed(ILogger logger, Exception exception, string user);
 }
