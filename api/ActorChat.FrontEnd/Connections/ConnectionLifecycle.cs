@@ -20,14 +20,14 @@ internal sealed class ConnectionLifecycle(
     /// <summary>
     /// Runs <paramref name="serve"/> on a new connection until it returns the status to close with, then closes and
     /// calls <paramref name="release"/> with that status. A peer that went away (a failed socket operation, a
-    /// cancellation) ends serving with 1001. <paramref name="scope"/> holds log scope values besides the connection
-    /// id and user (the room of an event stream).
+    /// cancellation) ends serving with 1001. Every line logged meanwhile carries the connection id, the user and
+    /// <paramref name="room"/> (an event stream's).
     /// </summary>
     public async Task RunAsync(
         string user,
         IFrameTransport transport,
         DateTimeOffset? expiresAt,
-        IEnumerable<KeyValuePair<string, object>> scope,
+        string? room,
         Func<ChatConnection, Task<WebSocketCloseStatus>> serve,
         Func<ChatConnection, WebSocketCloseStatus, Task> release)
     {
@@ -37,7 +37,7 @@ internal sealed class ConnectionLifecycle(
         registry.Add(connection);
 
         // Every line logged while the connection is served carries its id and user, whoever logs it.
-        using var logScope = logger.BeginScope(new Dictionary<string, object>(scope) { ["ConnectionId"] = connection.Id, ["User"] = user });
+        using var logScope = logger.BeginScope(new ConnectionLogScope(connection.Id, user, room));
         var status = WebSocketCloseStatus.NormalClosure;
         try
         {

@@ -41,11 +41,11 @@ internal sealed partial class ChatRelay
 
     /// <summary>Whether <paramref name="connection"/> follows <paramref name="room"/> on this node.</summary>
     public bool Follows(ChatConnection connection, string room) =>
-        _following.TryGetValue(connection, out var following) && following.Rooms.ContainsKey(room);
+        _following.TryGetValue(connection, out var following) && following.Follows(room);
 
     /// <summary>How many rooms <paramref name="connection"/> follows.</summary>
     public int FollowedRoomCount(ChatConnection connection) =>
-        _following.TryGetValue(connection, out var following) ? following.Rooms.Count : 0;
+        _following.TryGetValue(connection, out var following) ? following.RoomCount : 0;
 
     /// <summary>
     /// Subscribes <paramref name="connection"/> to <paramref name="room"/> with everything after
@@ -55,7 +55,7 @@ internal sealed partial class ChatRelay
     {
         var feed = _rooms.Acquire(room);
         var subscription = new RoomSubscription(connection, feed, cursor);
-        var rooms = _following.GetOrAdd(connection, _ => new Following()).Rooms;
+        var rooms = _following.GetOrAdd(connection, _ => new Following());
         if (!rooms.TryAdd(room, subscription))
         {
             await _rooms.ReleaseAsync(feed);
@@ -79,7 +79,7 @@ internal sealed partial class ChatRelay
 
     public async Task UnfollowRoomAsync(ChatConnection connection, string room)
     {
-        if (_following.TryGetValue(connection, out var following) && following.Rooms.TryRemove(room, out var subscription))
+        if (_following.TryGetValue(connection, out var following) && following.TryRemove(room, out var subscription))
         {
             await subscription.Feed.DetachAsync(subscription);
             await _rooms.ReleaseAsync(subscription.Feed);
@@ -111,7 +111,7 @@ internal sealed partial class ChatRelay
     {
         if (_following.TryGetValue(connection, out var following))
         {
-            foreach (var room in following.Rooms.Keys.ToList())
+            foreach (var room in following.Rooms())
             {
                 await UnfollowRoomAsync(connection, room);
             }
@@ -127,7 +127,7 @@ internal sealed partial class ChatRelay
     private void Removed(RoomSubscription subscription)
     {
         if (_following.TryGetValue(subscription.Connection, out var following)
-            && following.Rooms.TryRemove(new KeyValuePair<string, RoomSubscription>(subscription.Feed.Room, subscription)))
+            && following.TryRemove(subscription))
         {
             // Called under the feed's gate: the release (which may stop the feed) runs after it.
             _ = Task.Run(async () =>
