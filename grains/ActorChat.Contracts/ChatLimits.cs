@@ -19,8 +19,9 @@ public sealed class ChatLimits
     public int MaxHistoryPage { get; set; } = 200;
 
     /// <summary>
-    /// Message text (UTF-8 bytes) one page of <c>history</c> or of REST message reads holds at most; a page that would
-    /// hold more ends early with <c>hasMore</c>, but always holds at least one message.
+    /// Bytes of encoded messages (their text as JSON escapes it, and an allowance for the other fields) one page of
+    /// <c>history</c> or of REST message reads holds at most; a page that would hold more ends early with
+    /// <c>hasMore</c>, but always holds at least one message.
     /// </summary>
     [Range(16 * 1024, 64 * 1024 * 1024)]
     public int MaxHistoryPageBytes { get; set; } = 256 * 1024;

@@ -37,15 +37,19 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>
     /// Tells <paramref name="node"/> everything addressed to this user from now on, until <see cref="Detach"/>. A node
-    /// attaches once for all its connections of the user, and again after its connection to the cluster came back
-    /// (the grain may have been activated anew). Attaching twice is attaching once.
+    /// attaches for all its connections of the user at once, on behalf of <paramref name="feed"/> (its feed of the
+    /// user, which is replaced when the user's connections there all close and a new one opens), and attaches again
+    /// periodically, since the attachment lives only in this activation. Attaching twice is attaching once.
     /// </summary>
     [Alias("Attach")]
-    Task Attach(IUserEventObserver node);
+    Task Attach(IUserEventObserver node, Guid feed);
 
-    /// <summary>Stops telling <paramref name="node"/>: its last connection of this user closed.</summary>
+    /// <summary>
+    /// Stops telling <paramref name="node"/>, unless a newer feed of that node attached since <paramref name="feed"/>
+    /// did: a late detach never undoes the attachment of the feed that replaced it.
+    /// </summary>
     [Alias("Detach")]
-    Task Detach(IUserEventObserver node);
+    Task Detach(IUserEventObserver node, Guid feed);
 
     [Alias("IsOnline")]
     Task<bool> IsOnline();

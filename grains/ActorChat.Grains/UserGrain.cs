@@ -17,8 +17,9 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
     // Live connections are not persisted: they belong to front-end processes, which re-register on reconnect.
     private readonly HashSet<string> _connections = new(StringComparer.Ordinal);
 
-    // The nodes to tell: as many as front ends the user is connected through, not as many as connections.
-    private readonly HashSet<IUserEventObserver> _nodes = [];
+    // The nodes to tell, each with the feed that attached it last: as many as front ends the user is connected
+    // through, not as many as connections.
+    private readonly Dictionary<IUserEventObserver, Guid> _nodes = [];
     private string _user = string.Empty;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -31,6 +32,7 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
     {
         if (_connections.Add(connectionId) && _connections.Count == 1)
         {
+            KeepAliveWhileNeeded();
             await AnnouncePresenceAsync(online: true);
         }
     }
@@ -79,19 +81,26 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
     {
         if (_connections.Remove(connectionId) && _connections.Count == 0)
         {
+            KeepAliveWhileNeeded();
             await AnnouncePresenceAsync(online: false);
         }
     }
 
-    public Task Attach(IUserEventObserver node)
+    public Task Attach(IUserEventObserver node, Guid feed)
     {
-        _nodes.Add(node);
+        _nodes[node] = feed;
+        KeepAliveWhileNeeded();
         return Task.CompletedTask;
     }
 
-    public Task Detach(IUserEventObserver node)
+    public Task Detach(IUserEventObserver node, Guid feed)
     {
-        _nodes.Remove(node);
+        if (_nodes.TryGetValue(node, out var attached) && attached == feed)
+        {
+            _nodes.Remove(node);
+            KeepAliveWhileNeeded();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -128,11 +137,17 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
     // One-way calls: a node that went away without detaching costs a dropped message, never a wait.
     private void Tell(UserEvent userEvent)
     {
-        foreach (var node in _nodes)
+        foreach (var node in _nodes.Keys)
         {
             node.OnUserEvent(_user, userEvent).Ignore();
         }
     }
+
+    // Live connections (presence) and attached nodes exist only in this activation: collected as idle, the grain
+    // would come back knowing neither, so it stays while it has any. A silo's loss still loses them: nodes attach
+    // again periodically, and clients reconnect.
+    private void KeepAliveWhileNeeded() =>
+        DelayDeactivation(_connections.Count > 0 || _nodes.Count > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
 
     // One-way calls: the user grain never waits on a room grain, so room -> user calls cannot deadlock.
     private async Task AnnouncePresenceAsync(bool online)

@@ -101,9 +101,10 @@ public sealed class PresenceTests(ClusterFixture fixture)
         var (firstNode, secondNode) = (fixture.Client.CreateObjectReference<IUserEventObserver>(first), fixture.Client.CreateObjectReference<IUserEventObserver>(second));
 
         // Attached twice, told once.
-        await user.Attach(firstNode);
-        await user.Attach(firstNode);
-        await user.Attach(secondNode);
+        var (firstFeed, secondFeed) = (Guid.NewGuid(), Guid.NewGuid());
+        await user.Attach(firstNode, firstFeed);
+        await user.Attach(firstNode, firstFeed);
+        await user.Attach(secondNode, secondFeed);
         var id = ChatIds.Direct(alice, bob);
         await fixture.Client.GetGrain<IRoomGrain>(id).Send(alice, "for bob", "dm-1");
         foreach (var probe in new[] { first, second })
@@ -114,14 +115,40 @@ public sealed class PresenceTests(ClusterFixture fixture)
         }
 
         // The first node's last connection of bob closed: only the second hears what follows.
-        await user.Detach(firstNode);
+        await user.Detach(firstNode, firstFeed);
         await user.EndSessions(revokeTokens: false);
         Assert.IsType<SessionsEnded>((await second.NextAsync()).Event);
         await fixture.Client.GetGrain<IRoomGrain>(id).Send(alice, "again", "dm-2");
         Assert.Equal(2L, Assert.IsType<DirectMessageReceived>((await second.NextAsync()).Event).Message.Seq);
         Assert.Equal(0, first.Pending);
-        await user.Detach(secondNode);
+        await user.Detach(secondNode, secondFeed);
         fixture.Client.DeleteObjectReference<IUserEventObserver>(firstNode);
         fixture.Client.DeleteObjectReference<IUserEventObserver>(secondNode);
+    }
+
+    [Fact]
+    public async Task A_late_detach_of_a_replaced_feed_keeps_the_node_attached_and_a_new_activation_hears_the_node_once_it_attaches_again()
+    {
+        var bob = $"bob{Guid.NewGuid():N}"[..16];
+        var user = fixture.Client.GetGrain<IUserGrain>(bob);
+        var probe = new UserEventProbe();
+        var node = fixture.Client.CreateObjectReference<IUserEventObserver>(probe);
+
+        // The node's feed of bob was replaced (all its connections closed, a new one opened) and the old feed's
+        // detach came last: the node stays attached for the new feed.
+        var (old, replacement) = (Guid.NewGuid(), Guid.NewGuid());
+        await user.Attach(node, old);
+        await user.Attach(node, replacement);
+        await user.Detach(node, old);
+        await user.EndSessions(revokeTokens: false);
+        Assert.IsType<SessionsEnded>((await probe.NextAsync()).Event);
+
+        // A new activation (its silo lost) knows no node until the node attaches again, which front ends do periodically.
+        await fixture.Cluster.DeactivateAsync(user);
+        await user.Attach(node, replacement);
+        await user.EndSessions(revokeTokens: false);
+        Assert.IsType<SessionsEnded>((await probe.NextAsync()).Event);
+        await user.Detach(node, replacement);
+        fixture.Client.DeleteObjectReference<IUserEventObserver>(node);
     }
 }

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
-/// Keeps the relay whole when the cluster misbehaves: a periodic check of every followed room, and a full
-/// re-subscription (with backfill) whenever the connection to the cluster comes back.
+/// Keeps the relay whole when the cluster misbehaves: a periodic check of every followed room and a periodic
+/// attachment to the grain of every user connected here, and all of that (rooms with backfill) whenever the
+/// connection to the cluster comes back.
 /// </summary>
 internal sealed partial class RelayMaintenance(
     ChatRelay relay,
@@ -16,6 +17,10 @@ internal sealed partial class RelayMaintenance(
     ILogger<RelayMaintenance> logger) : BackgroundService
 {
     private int _resubscribing;
+    private TaskCompletionSource _userCheck = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the next periodic attachment to every connected user's grain is done; for tests.</summary>
+    internal Task NextUserCheck => Volatile.Read(ref _userCheck).Task;
 
     /// <summary>Re-subscribes every feed of this node and backfills what it missed.</summary>
     public async Task ResubscribeAllAsync()
@@ -52,6 +57,11 @@ internal sealed partial class RelayMaintenance(
     {
         watcher.Recovered += OnRecovered;
         using var unsubscribe = stoppingToken.Register(() => watcher.Recovered -= OnRecovered);
+        await Task.WhenAll(CheckRoomsAsync(stoppingToken), CheckUsersAsync(stoppingToken));
+    }
+
+    private async Task CheckRoomsAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -59,6 +69,20 @@ internal sealed partial class RelayMaintenance(
             {
                 await Attempt(feed.CheckAsync, feed.Room);
             }
+        }
+    }
+
+    private async Task CheckUsersAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.UserCheckInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            foreach (var feed in relay.UserFeeds())
+            {
+                await Attempt(feed.ResubscribeAsync, feed.User);
+            }
+
+            Interlocked.Exchange(ref _userCheck, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
     }
 
@@ -76,7 +100,7 @@ internal sealed partial class RelayMaintenance(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-subscribing {Rooms} room and {Users} user streams")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-subscribing {Rooms} room streams and re-attaching to {Users} users")]
     private static partial void LogResubscribing(ILogger logger, int rooms, int users);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repairing the relay of {Subject} failed; the next check retries")]

@@ -19,6 +19,9 @@ internal sealed partial class UserFeed : ISharedFeed
     private readonly Lock _lock = new();
     private readonly Dictionary<ChatConnection, bool> _connections = [];
 
+    // Whom the grain's attachment belongs to: a feed that replaced this one on the node must survive this one's detach.
+    private readonly Guid _id = Guid.NewGuid();
+
     /// <summary><paramref name="followsRoom"/> tells whether a connection follows a room: it gets a direct message from the room's feed.</summary>
     public UserFeed(string user, IClusterClient client, NodeUserEvents node, Func<ChatConnection, string, bool> followsRoom, ILogger logger)
     {
@@ -55,7 +58,10 @@ internal sealed partial class UserFeed : ISharedFeed
         }
     }
 
-    /// <summary>Attaches again: after the cluster connection came back the user's grain may be a new activation.</summary>
+    /// <summary>
+    /// Attaches again: the attachment lives only in the user's grain activation, which a lost silo takes with it.
+    /// Called periodically and after the cluster connection came back.
+    /// </summary>
     public Task ResubscribeAsync() => AttachAsync();
 
     /// <summary>Detaches. A failure is logged, not thrown: nobody here wants the events any more.</summary>
@@ -63,7 +69,7 @@ internal sealed partial class UserFeed : ISharedFeed
     {
         try
         {
-            await Grain.Detach(_node.Reference);
+            await Grain.Detach(_node.Reference, _id);
         }
         catch (Exception ex)
         {
@@ -116,7 +122,7 @@ internal sealed partial class UserFeed : ISharedFeed
         }
     }
 
-    private Task AttachAsync() => Grain.Attach(_node.Reference);
+    private Task AttachAsync() => Grain.Attach(_node.Reference, _id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Detaching this node from user {User} failed")]
     private static partial void LogDetachFailed(ILogger logger, Exception exception, string user);

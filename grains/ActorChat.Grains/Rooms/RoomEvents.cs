@@ -5,7 +5,7 @@ using Orleans.Streams;
 namespace ActorChat.Grains.Rooms;
 
 /// <summary>
-/// Publishes a room's events on its stream, and direct messages to both participants' user streams. A failed
+/// Publishes a room's events on its stream, and hands direct messages to both participants' user grains. A failed
 /// publish is logged, never thrown: the message is stored, and relays repair gaps from storage.
 /// </summary>
 internal sealed partial class RoomEvents(string room, IStreamProvider streams, IGrainFactory grains, ILogger logger)

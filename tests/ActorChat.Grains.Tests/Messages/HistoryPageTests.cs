@@ -6,7 +6,8 @@ namespace ActorChat.Grains.Tests.Messages;
 [Collection(ClusterCollection.Name)]
 public sealed class HistoryPageTests(ClusterFixture fixture)
 {
-    // 4,000 Chinese characters are 12,000 UTF-8 bytes: 21 of them fit the default 256 KiB, 22 do not.
+    // 4,000 Chinese characters are 12,000 UTF-8 bytes, and a message's other fields count a few hundred more: 21
+    // of them fit the default 256 KiB, 22 do not.
     private const int Sent = 30;
     private const int Fit = 262_144 / 12_000;
     private static readonly string LongText = new('长', 4000);
@@ -37,6 +38,17 @@ public sealed class HistoryPageTests(ClusterFixture fixture)
         Assert.Equal(seqs[..Fit], oldest.Messages.Select(m => m.Seq));
         var newer = await room.After(user, oldest.Messages[^1].Seq, 200);
         Assert.Equal(seqs[Fit..], newer.Messages.Select(m => m.Seq));
+
+        // Control characters count as the six-byte escapes they are sent as: 10 such messages fit, not 65.
+        var escaped = fixture.Client.GetGrain<IRoomGrain>($"escape-{Guid.NewGuid():N}"[..20]);
+        await escaped.Join(user);
+        for (var i = 0; i < 12; i++)
+        {
+            await escaped.Post(user, new MessageDraft(new string('\u0001', 4000), $"e{i}"));
+        }
+
+        var escapes = await escaped.History(user, null, 200);
+        Assert.Equal((10, true), (escapes.Messages.Count, escapes.HasMore));
 
         // Short messages are bounded by the count alone.
         await room.Post(user, new MessageDraft("short", null));
