@@ -95,7 +95,7 @@ public sealed class TicketTests(ChatServer server)
     }
 
     [Fact]
-    public async Task A_ticket_lives_in_its_grain_so_a_ticket_issued_by_one_front_end_opens_a_socket_on_another()
+    public async Task A_ticket_lives_in_its_shard_grain_so_a_ticket_issued_by_one_front_end_opens_a_socket_on_another()
     {
         // Another front end is another Orleans client of the same cluster: it reaches the same grain.
         var grains = server.Services.GetRequiredService<IGrainFactory>();
@@ -104,7 +104,8 @@ public sealed class TicketTests(ChatServer server)
         var user = NewUser("roaming");
         var token = await server.TokenAsync(user);
         var (issuedHere, _) = await server.TicketAsync(token);
-        var grant = await grains.GetGrain<ITicketGrain>(Tickets.Key(issuedHere)).Redeem();
+        var key = Tickets.Key(issuedHere);
+        var grant = await grains.GetGrain<ITicketShardGrain>(ITicketShardGrain.Of(key)).Redeem(key);
         Assert.NotNull(grant);
         Assert.Equal(user, grant.User);
         Assert.NotNull(grant.TokenExpiresAt);
@@ -112,7 +113,8 @@ public sealed class TicketTests(ChatServer server)
 
         // Issued elsewhere (as TicketIssuer does on any node), redeemed here.
         var issuedElsewhere = Tickets.New();
-        await grains.GetGrain<ITicketGrain>(Tickets.Key(issuedElsewhere)).Issue(user, DateTimeOffset.UtcNow.AddMinutes(5), TimeSpan.FromSeconds(30));
+        var elsewhere = Tickets.Key(issuedElsewhere);
+        await grains.GetGrain<ITicketShardGrain>(ITicketShardGrain.Of(elsewhere)).Issue(elsewhere, user, null, DateTimeOffset.UtcNow.AddMinutes(5), TimeSpan.FromSeconds(30));
         await using var client = await ChatClient.ConnectWithTicketAsync(server.SocketAddress, issuedElsewhere);
         Assert.Equal(user, client.User);
     }

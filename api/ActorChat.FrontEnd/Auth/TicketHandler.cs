@@ -35,7 +35,8 @@ internal sealed class TicketHandler(
             return AuthenticateResult.Fail("The ticket is not one this server issues.");
         }
 
-        var grant = await grains.GetGrain<ITicketGrain>(Tickets.Key(ticket)).Redeem();
+        var key = Tickets.Key(ticket);
+        var grant = await grains.GetGrain<ITicketShardGrain>(ITicketShardGrain.Of(key)).Redeem(key);
         if (grant is null)
         {
             return AuthenticateResult.Fail("The ticket is unknown, used already or expired.");

@@ -3,13 +3,14 @@ using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd.Auth;
 
-/// <summary>Makes tickets and leaves them with their grain, where any front end can redeem them.</summary>
+/// <summary>Makes tickets and leaves them with their shard grain, where any front end can redeem them.</summary>
 internal sealed class TicketIssuer(IGrainFactory grains, IOptions<AuthOptions> options)
 {
     public async Task<(string Ticket, DateTimeOffset ExpiresAt)> IssueAsync(string user, DateTimeOffset? tokenIssuedAt, DateTimeOffset? tokenExpiresAt)
     {
         var ticket = Tickets.New();
-        var expiresAt = await grains.GetGrain<ITicketGrain>(Tickets.Key(ticket)).Issue(user, tokenIssuedAt, tokenExpiresAt, options.Value.TicketLifetime);
+        var key = Tickets.Key(ticket);
+        var expiresAt = await grains.GetGrain<ITicketShardGrain>(ITicketShardGrain.Of(key)).Issue(key, user, tokenIssuedAt, tokenExpiresAt, options.Value.TicketLifetime);
         return (ticket, expiresAt);
     }
 }

@@ -27,8 +27,8 @@ internal static class Tickets
         ticket.Length == Base64Url.GetEncodedLength(Bytes) && Base64Url.IsValid(ticket, out var length) && length == Bytes;
 
     /// <summary>
-    /// The ticket grain's key: the SHA-256 of the ticket in lower-case hex. Grain ids show up in the dashboard and in
-    /// Orleans' own logs; a hash there opens nothing.
+    /// The ticket's key in its shard grain: the SHA-256 of the ticket in lower-case hex. What a grain holds can show up
+    /// in diagnostics; a hash there opens nothing.
     /// </summary>
     public static string Key(string ticket) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(ticket)));
 
