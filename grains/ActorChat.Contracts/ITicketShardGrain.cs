@@ -11,10 +11,10 @@ namespace ActorChat.Contracts;
 public interface ITicketShardGrain : IGrainWithIntegerKey
 {
     /// <summary>How many shards there are.</summary>
-    public const int Count = 256;
+    const int Count = 256;
 
     /// <summary>The shard that holds the ticket whose key is <paramref name="key"/>: its first byte.</summary>
-    public static int Of(string key) => Convert.ToInt32(key[..2], 16);
+    static int Of(string key) => Convert.ToInt32(key[..2], 16);
 
     /// <summary>
     /// Stores the ticket <paramref name="key"/> for <paramref name="user"/>: it lives for <paramref name="lifetime"/> on
