@@ -14,7 +14,7 @@ public interface ITicketShardGrain : IGrainWithIntegerKey
     const int Count = 256;
 
     /// <summary>The shard that holds the ticket whose key is <paramref name="key"/>: its first byte.</summary>
-    static int Of(string key) => Convert.ToInt32(key[..2], 16);
+    static int Of(string key) => Convert.ToInt32(key[..2], 16) % Count;
 
     /// <summary>
     /// Stores the ticket <paramref name="key"/> for <paramref name="user"/>: it lives for <paramref name="lifetime"/> on

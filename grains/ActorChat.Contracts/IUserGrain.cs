@@ -39,16 +39,19 @@ public interface IUserGrain : IGrainWithStringKey
     /// Tells <paramref name="node"/> everything addressed to this user from now on, until <see cref="Detach"/>. A node
     /// attaches for all its connections of the user at once, on behalf of <paramref name="feed"/> (its feed of the
     /// user, which is replaced when the user's connections there all close and a new one opens), and attaches again
-    /// periodically, since the attachment lives only in this activation. Attaching twice is attaching once.
+    /// periodically, since the attachment lives only in this activation (and the calls keep it from idle collection).
+    /// Attaching twice is attaching once. Returns the time before which the user's tokens are refused
+    /// (<see cref="DateTimeOffset.MinValue"/> when none are), so a node that was not attached when the user's sessions
+    /// were ended with a revocation closes what the revocation covers.
     /// </summary>
-    [Alias("Attach")]
-    Task Attach(IUserEventObserver node, Guid feed);
+    [Alias("AttachFeed")]
+    Task<DateTimeOffset> Attach(IUserEventObserver node, Guid feed);
 
     /// <summary>
     /// Stops telling <paramref name="node"/>, unless a newer feed of that node attached since <paramref name="feed"/>
     /// did: a late detach never undoes the attachment of the feed that replaced it.
     /// </summary>
-    [Alias("Detach")]
+    [Alias("DetachFeed")]
     Task Detach(IUserEventObserver node, Guid feed);
 
     [Alias("IsOnline")]

@@ -48,6 +48,8 @@ internal sealed class TicketShardGrain(TimeProvider time) : Grain, ITicketShardG
 
         if (_tickets.Count == 0)
         {
+            // A burst of tickets must not leave its table's size behind.
+            _tickets.TrimExcess();
             _sweep?.Dispose();
             _sweep = null;
         }

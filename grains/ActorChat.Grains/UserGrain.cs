@@ -32,7 +32,6 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
     {
         if (_connections.Add(connectionId) && _connections.Count == 1)
         {
-            KeepAliveWhileNeeded();
             await AnnouncePresenceAsync(online: true);
         }
     }
@@ -81,16 +80,15 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
     {
         if (_connections.Remove(connectionId) && _connections.Count == 0)
         {
-            KeepAliveWhileNeeded();
             await AnnouncePresenceAsync(online: false);
         }
     }
 
-    public Task Attach(IUserEventObserver node, Guid feed)
+    public async Task<DateTimeOffset> Attach(IUserEventObserver node, Guid feed)
     {
         _nodes[node] = feed;
-        KeepAliveWhileNeeded();
-        return Task.CompletedTask;
+        _tokensAfter ??= await store.TokensValidAfterAsync(_user);
+        return _tokensAfter.Value;
     }
 
     public Task Detach(IUserEventObserver node, Guid feed)
@@ -98,7 +96,6 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
         if (_nodes.TryGetValue(node, out var attached) && attached == feed)
         {
             _nodes.Remove(node);
-            KeepAliveWhileNeeded();
         }
 
         return Task.CompletedTask;
@@ -143,11 +140,6 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
         }
     }
 
-    // Live connections (presence) and attached nodes exist only in this activation: collected as idle, the grain
-    // would come back knowing neither, so it stays while it has any. A silo's loss still loses them: nodes attach
-    // again periodically, and clients reconnect.
-    private void KeepAliveWhileNeeded() =>
-        DelayDeactivation(_connections.Count > 0 || _nodes.Count > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
 
     // One-way calls: the user grain never waits on a room grain, so room -> user calls cannot deadlock.
     private async Task AnnouncePresenceAsync(bool online)

@@ -37,6 +37,9 @@ internal sealed partial class ChatConnection : IDisposable
 
     public string User { get; }
 
+    /// <summary>When the token this connection was opened with was issued; a later revocation of the user's tokens closes it.</summary>
+    public DateTimeOffset? TokenIssuedAt { get; init; }
+
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
     /// <summary>Requests refused as rate limited in a row.</summary>

@@ -26,12 +26,13 @@ internal sealed class ConnectionLifecycle(
     public async Task RunAsync(
         string user,
         IFrameTransport transport,
+        DateTimeOffset? issuedAt,
         DateTimeOffset? expiresAt,
         string? room,
         Func<ChatConnection, Task<WebSocketCloseStatus>> serve,
         Func<ChatConnection, WebSocketCloseStatus, Task> release)
     {
-        using var connection = new ChatConnection(NewId(), user, transport, options.Value, logger, metrics);
+        using var connection = new ChatConnection(NewId(), user, transport, options.Value, logger, metrics) { TokenIssuedAt = issuedAt };
         connection.ExpireAt(expiresAt, time);
         connection.Start();
         registry.Add(connection);

@@ -10,6 +10,7 @@ namespace ActorChat.FrontEnd.Relay;
 /// what is addressed to the user (invitations, direct messages); every connection, event streams too, ends when a
 /// backend ends the user's sessions. Events arrive through the node's one <see cref="NodeUserEvents"/> observer.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The turn is only awaited, so it never allocates a wait handle.")]
 internal sealed partial class UserFeed : ISharedFeed
 {
     private readonly IClusterClient _client;
@@ -21,6 +22,11 @@ internal sealed partial class UserFeed : ISharedFeed
 
     // Whom the grain's attachment belongs to: a feed that replaced this one on the node must survive this one's detach.
     private readonly Guid _id = Guid.NewGuid();
+
+    // Attaching and detaching take turns, and nothing attaches once the feed stopped: a periodic attach that reached
+    // a feed just released would otherwise leave the node attached for good.
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private bool _stopped;
 
     /// <summary><paramref name="followsRoom"/> tells whether a connection follows a room: it gets a direct message from the room's feed.</summary>
     public UserFeed(string user, IClusterClient client, NodeUserEvents node, Func<ChatConnection, string, bool> followsRoom, ILogger logger)
@@ -64,16 +70,25 @@ internal sealed partial class UserFeed : ISharedFeed
     /// </summary>
     public Task ResubscribeAsync() => AttachAsync();
 
+    /// <summary>What losing the grain's activation does to the attachment, without stopping the feed; for tests.</summary>
+    internal Task LoseAttachmentAsync() => Grain.Detach(_node.Reference, _id);
+
     /// <summary>Detaches. A failure is logged, not thrown: nobody here wants the events any more.</summary>
     public async Task StopAsync()
     {
+        await _turn.WaitAsync();
         try
         {
+            _stopped = true;
             await Grain.Detach(_node.Reference, _id);
         }
         catch (Exception ex)
         {
             LogDetachFailed(_logger, ex, User);
+        }
+        finally
+        {
+            _turn.Release();
         }
     }
 
@@ -122,7 +137,40 @@ internal sealed partial class UserFeed : ISharedFeed
         }
     }
 
-    private Task AttachAsync() => Grain.Attach(_node.Reference, _id);
+    private async Task AttachAsync()
+    {
+        DateTimeOffset tokensAfter;
+        await _turn.WaitAsync();
+        try
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            tokensAfter = await Grain.Attach(_node.Reference, _id);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+
+        // Sessions ended with a revocation while this node was not attached (the grain was lost with its silo)
+        // never reached it as an event: what the revocation covers closes now.
+        if (tokensAfter != DateTimeOffset.MinValue)
+        {
+            lock (_lock)
+            {
+                foreach (var connection in _connections.Keys)
+                {
+                    if (!(connection.TokenIssuedAt >= tokensAfter))
+                    {
+                        connection.Close(CloseCodes.SessionsEnded, "Sessions ended; sign in again.");
+                    }
+                }
+            }
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Detaching this node from user {User} failed")]
     private static partial void LogDetachFailed(ILogger logger, Exception exception, string user);

@@ -31,7 +31,7 @@ internal sealed partial class ChatSession(
 
     public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? issuedAt, DateTimeOffset? expiresAt, CancellationToken aborted)
     {
-        await lifecycle.RunAsync(user, new WebSocketTransport(socket), expiresAt, room: null,
+        await lifecycle.RunAsync(user, new WebSocketTransport(socket), issuedAt, expiresAt, room: null,
             serve: connection => ServeAsync(connection, socket, issuedAt, aborted),
             release: (connection, status) => ReleaseAsync(connection, socket, status));
         await LingerIfAbortedAsync(socket, aborted);

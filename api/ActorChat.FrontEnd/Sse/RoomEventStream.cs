@@ -67,7 +67,7 @@ internal sealed partial class RoomEventStream(
             response.Headers.CacheControl = "no-cache";
             response.Headers["X-Accel-Buffering"] = "no";
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await lifecycle.RunAsync(user, new SseTransport(context), context.TokenExpiry(), room: id,
+            await lifecycle.RunAsync(user, new SseTransport(context), context.TokenIssuedAt(), context.TokenExpiry(), room: id,
                 serve: connection => ServeAsync(connection, context, id, since, joined),
                 release: (connection, _) => ReleaseAsync(connection, id));
         }
