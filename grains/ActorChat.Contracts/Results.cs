@@ -25,7 +25,8 @@ public sealed record SendResult(
 [Immutable]
 public sealed record HistoryPage(
     [property: Id(0)] IReadOnlyList<ChatMessage> Messages,
-    [property: Id(1)] bool HasMore);
+    [property: Id(1)] bool HasMore,
+    [property: Id(2)] long? Next = null);
 
 [GenerateSerializer]
 [Alias("ActorChat.MemberInfo")]

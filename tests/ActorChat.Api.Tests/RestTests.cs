@@ -51,6 +51,38 @@ public sealed class RestTests(ChatServer server)
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal([4L, 5], body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()));
         Assert.False(body.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(5, body.GetProperty("next").GetInt64());
+    }
+
+    [Fact]
+    public async Task Polling_past_a_window_of_reactions_continues_from_next_and_misses_nothing()
+    {
+        var room = NewRoom("reacted");
+        var userId = NewUser("reactor");
+        await using var user = await server.ConnectAsync(userId);
+        await user.OkAsync("join", ("room", room));
+        var first = (await user.OkAsync("send", ("room", room), ("text", "first"))).Seq();
+        await user.OkAsync("react", ("room", room), ("seq", first), ("emoji", "👍"));
+        await user.OkAsync("react", ("room", room), ("seq", first), ("emoji", "🎉"));
+        await user.OkAsync("send", ("room", room), ("text", "second"));
+        var token = await server.TokenAsync(userId);
+
+        // Two reactions fill the window after the first message: no message, more to come, and where to go on from.
+        var window = await GetAsync($"/api/rooms/{room}/messages?after={first}&limit=2", token);
+        Assert.Equal((0, true), (window.GetProperty("messages").GetArrayLength(), window.GetProperty("hasMore").GetBoolean()));
+        var next = window.GetProperty("next").GetInt64();
+        Assert.Equal(first + 2, next);
+
+        var rest = await GetAsync($"/api/rooms/{room}/messages?after={next}&limit=2", token);
+        Assert.Equal("second", Assert.Single(rest.GetProperty("messages").EnumerateArray()).GetProperty("text").GetString());
+    }
+
+    private async Task<JsonElement> GetAsync(string path, string token)
+    {
+        using var request = ChatServer.Authorized(HttpMethod.Get, path, token);
+        using var response = await server.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [Fact]

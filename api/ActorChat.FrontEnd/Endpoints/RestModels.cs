@@ -36,9 +36,14 @@ internal sealed record MessageView(
 
 internal sealed record ReactionView(string Emoji, int Count, bool Me);
 
-internal sealed record MessagesPage(string Room, IReadOnlyList<MessageView> Messages, bool HasMore)
+/// <summary>A page of messages; <see cref="Next"/> (reading forwards with <c>after</c>) is where to continue.</summary>
+internal sealed record MessagesPage(
+    string Room,
+    IReadOnlyList<MessageView> Messages,
+    bool HasMore,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Next = null)
 {
-    public static MessagesPage Of(string room, HistoryPage page) => new(room, [.. page.Messages.Select(MessageView.Of)], page.HasMore);
+    public static MessagesPage Of(string room, HistoryPage page) => new(room, [.. page.Messages.Select(MessageView.Of)], page.HasMore, page.Next);
 }
 
 internal sealed record RoomView(string Id, int Members, long LastSeq, bool Direct, bool Private, string? Topic, int SlowMode);

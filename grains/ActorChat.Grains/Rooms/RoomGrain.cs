@@ -169,7 +169,15 @@ internal sealed partial class RoomGrain(
     public async Task<HistoryPage> ReadRange(long after, int limit)
     {
         var log = await ReadLog(after, limit);
-        return MessagePages.Oldest([.. log.Entries.OfType<MessagePosted>().Select(p => p.Message)], log.HasMore, _limits.MaxHistoryPageBytes);
+        List<ChatMessage> messages = [.. log.Entries.OfType<MessagePosted>().Select(p => p.Message)];
+        var page = MessagePages.Oldest(messages, log.HasMore, _limits.MaxHistoryPageBytes);
+
+        // Where a reader continues: past every entry read, changes included (a window of nothing but reactions holds
+        // no message to continue after), unless the page ended early at its byte cap.
+        var next = page.Messages.Count < messages.Count ? page.Messages[^1].Seq
+            : log.Entries.Count > 0 ? log.Entries[^1].Position ?? after
+            : after;
+        return page with { Next = next };
     }
 
     public async Task<LogPage> ReadLog(long after, int limit)
