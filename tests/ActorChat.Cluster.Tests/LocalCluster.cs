@@ -50,18 +50,8 @@ public sealed class LocalCluster : IAsyncDisposable
             await cluster.StartRedisAsync();
             cluster.Postgres = await ActorChat.Testing.PostgresServer.StartAsync();
             cluster._database = await cluster.Postgres.CreateDatabaseAsync("actorchat");
-            for (var i = 0; i < silos; i++)
-            {
-                cluster.Silos.Add(cluster.StartSilo($"silo{i + 1}"));
-            }
-
-            await Task.WhenAll(cluster.Silos.Select(cluster.WaitReadyAsync));
-            for (var i = 0; i < frontEnds; i++)
-            {
-                cluster.FrontEnds.Add(cluster.StartFrontEnd($"api{i + 1}"));
-            }
-
-            await Task.WhenAll(cluster.FrontEnds.Select(cluster.WaitReadyAsync));
+            cluster.Silos.AddRange(await Task.WhenAll(Enumerable.Range(1, silos).Select(i => cluster.StartReadyAsync(() => cluster.StartSilo($"silo{i}")))));
+            cluster.FrontEnds.AddRange(await Task.WhenAll(Enumerable.Range(1, frontEnds).Select(i => cluster.StartReadyAsync(() => cluster.StartFrontEnd($"api{i}")))));
             await cluster.StartClientAsync();
             return cluster;
         }
@@ -220,6 +210,30 @@ public sealed class LocalCluster : IAsyncDisposable
         _processes.Add(process);
         return new Node(name, process, new Uri($"http://127.0.0.1:{http}"), SiloPort: 0);
     }
+
+    // A port handed out free can be taken by a parallel test before the node binds it (seen on a busy machine): such
+    // a node is started again, on new ports.
+    private async Task<Node> StartReadyAsync(Func<Node> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var node = start();
+            try
+            {
+                await WaitReadyAsync(node);
+                return node;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && node.Process.HasExited && PortWasTaken(node))
+            {
+                // The next attempt logs under the same name; this one's log is kept beside it.
+                File.Move(LogOf(node), Path.ChangeExtension(LogOf(node), $"attempt{attempt}.log"));
+            }
+        }
+    }
+
+    private string LogOf(Node node) => Path.Combine(Directory, $"{node.Name}.log");
+
+    private bool PortWasTaken(Node node) => File.ReadAllText(LogOf(node)).Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
     private async Task WaitReadyAsync(Node node)
     {
