@@ -49,10 +49,10 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
 
     public async Task<bool> Accepts(DateTimeOffset? issuedAt)
     {
-        _tokensAfter ??= await store.TokensValidAfterAsync(_user);
+        var tokensAfter = await TokensAfterAsync();
 
         // A token without an issue time cannot be told apart: refused once anything was revoked.
-        return _tokensAfter == DateTimeOffset.MinValue || (issuedAt is { } at && at >= _tokensAfter);
+        return tokensAfter == DateTimeOffset.MinValue || (issuedAt is { } at && at >= tokensAfter);
     }
 
     public async Task EndSessions(bool revokeTokens)
@@ -87,8 +87,7 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
     public async Task<DateTimeOffset> Attach(IUserEventObserver node, Guid feed)
     {
         _nodes[node] = feed;
-        _tokensAfter ??= await store.TokensValidAfterAsync(_user);
-        return _tokensAfter.Value;
+        return await TokensAfterAsync();
     }
 
     public Task Detach(IUserEventObserver node, Guid feed)
@@ -131,6 +130,8 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
         return Task.CompletedTask;
     }
 
+    private async Task<DateTimeOffset> TokensAfterAsync() => _tokensAfter ??= await store.TokensValidAfterAsync(_user);
+
     // One-way calls: a node that went away without detaching costs a dropped message, never a wait.
     private void Tell(UserEvent userEvent)
     {
@@ -139,7 +140,6 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
             node.OnUserEvent(_user, userEvent).Ignore();
         }
     }
-
 
     // One-way calls: the user grain never waits on a room grain, so room -> user calls cannot deadlock.
     private async Task AnnouncePresenceAsync(bool online)

@@ -86,6 +86,10 @@ public sealed class MessageActionsTests(ChatServer server)
         await alice.OkAsync("react", ("room", room), ("seq", two), ("emoji", "🎉"));
         var lastLog = (await alice.OkAsync("join", ("room", room))).GetProperty("lastSeq").GetInt64();
 
+        // Once alice has the reaction, this node's relay has everything: what bob asks for after `since` is replayed
+        // from storage, in current state, rather than caught live from the stream as it was sent.
+        await alice.NextEventAsync(e => e.Type() == "reaction");
+
         await using var back = await server.ConnectAsync(bobId);
         var joined = await back.OkAsync("join", ("room", room), ("since", since));
         Assert.True(joined.GetProperty("recovered").GetBoolean());

@@ -61,12 +61,8 @@ internal static class RestLimits
         return app;
     }
 
-    private static IResult TooLarge(int max) => Results.Problem(
-        statusCode: StatusCodes.Status413PayloadTooLarge,
-        title: ChatErrorCode.TooLong.WireName(),
-        detail: $"A request body may be at most {max} bytes.",
-        type: $"https://actorchat.dev/errors/{ChatErrorCode.TooLong.WireName()}",
-        extensions: new Dictionary<string, object?> { ["code"] = ChatErrorCode.TooLong.WireName() });
+    private static IResult TooLarge(int max) =>
+        ChatProblems.Of(StatusCodes.Status413PayloadTooLarge, ChatErrorCode.TooLong.WireName(), $"A request body may be at most {max} bytes.");
 
     private static async ValueTask RefuseAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {

@@ -9,15 +9,19 @@ namespace ActorChat.FrontEnd.Protocol;
 /// <summary>RFC 7807 problem details carrying the protocol's error code, so REST and socket errors read alike.</summary>
 internal static class ChatProblems
 {
-    public static IResult From(ChatErrorCode code, string detail, Dictionary<string, object?>? extensions = null)
+    public static IResult From(ChatErrorCode code, string detail, Dictionary<string, object?>? extensions = null) =>
+        Of(StatusOf(code), code.WireName(), detail, extensions);
+
+    /// <summary>A problem with its own status for a code of the HTTP layer (<c>unauthorized</c>, <c>unavailable</c>, a body too large).</summary>
+    public static IResult Of(int status, string code, string detail, Dictionary<string, object?>? extensions = null)
     {
         extensions ??= [];
-        extensions["code"] = code.WireName();
+        extensions["code"] = code;
         return Results.Problem(
-            statusCode: StatusOf(code),
-            title: code.WireName(),
+            statusCode: status,
+            title: code,
             detail: detail,
-            type: $"https://actorchat.dev/errors/{code.WireName()}",
+            type: $"https://actorchat.dev/errors/{code}",
             extensions: extensions);
     }
 

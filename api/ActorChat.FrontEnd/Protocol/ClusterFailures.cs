@@ -44,12 +44,10 @@ internal static partial class ClusterFailures
 
             LogUnavailable(logger, exception, context.Request.Path);
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            await Results.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "unavailable",
-                detail: "The cluster did not answer in time; nothing may have been done. Retry after the given seconds.",
-                type: "https://actorchat.dev/errors/unavailable",
-                extensions: new Dictionary<string, object?> { ["code"] = "unavailable" }).ExecuteAsync(context);
+            await ChatProblems.Of(
+                StatusCodes.Status503ServiceUnavailable,
+                "unavailable",
+                "The cluster did not answer in time; nothing may have been done. Retry after the given seconds.").ExecuteAsync(context);
             return true;
         }
 

@@ -127,13 +127,7 @@ internal sealed partial class UserFeed : ISharedFeed
         }
         else if (item is SessionsEnded ended)
         {
-            lock (_lock)
-            {
-                foreach (var connection in _connections.Keys)
-                {
-                    connection.Close(CloseCodes.SessionsEnded, ended.TokensRevoked ? "Sessions ended; sign in again." : "Sessions ended.");
-                }
-            }
+            EndSessions(ended.TokensRevoked, _ => true);
         }
     }
 
@@ -159,14 +153,19 @@ internal sealed partial class UserFeed : ISharedFeed
         // never reached it as an event: what the revocation covers closes now.
         if (tokensAfter != DateTimeOffset.MinValue)
         {
-            lock (_lock)
+            EndSessions(revoked: true, connection => !(connection.TokenIssuedAt >= tokensAfter));
+        }
+    }
+
+    private void EndSessions(bool revoked, Func<ChatConnection, bool> covered)
+    {
+        lock (_lock)
+        {
+            foreach (var connection in _connections.Keys)
             {
-                foreach (var connection in _connections.Keys)
+                if (covered(connection))
                 {
-                    if (!(connection.TokenIssuedAt >= tokensAfter))
-                    {
-                        connection.Close(CloseCodes.SessionsEnded, "Sessions ended; sign in again.");
-                    }
+                    connection.Close(CloseCodes.SessionsEnded, revoked ? "Sessions ended; sign in again." : "Sessions ended.");
                 }
             }
         }

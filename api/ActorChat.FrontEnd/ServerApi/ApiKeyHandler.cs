@@ -59,12 +59,10 @@ internal sealed class ApiKeyHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = SchemeName;
-        return Results.Problem(
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: "unauthorized",
-            detail: "The server API needs Authorization: ApiKey <secret> with a configured key.",
-            type: "https://actorchat.dev/errors/unauthorized",
-            extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" }).ExecuteAsync(Context);
+        return ChatProblems.Of(
+            StatusCodes.Status401Unauthorized,
+            "unauthorized",
+            "The server API needs Authorization: ApiKey <secret> with a configured key.").ExecuteAsync(Context);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

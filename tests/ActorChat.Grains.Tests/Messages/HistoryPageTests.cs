@@ -36,8 +36,12 @@ public sealed class HistoryPageTests(ClusterFixture fixture)
         var oldest = await room.After(user, 0, 200);
         Assert.Equal((Fit, true), (oldest.Messages.Count, oldest.HasMore));
         Assert.Equal(seqs[..Fit], oldest.Messages.Select(m => m.Seq));
-        var newer = await room.After(user, oldest.Messages[^1].Seq, 200);
+
+        // A page cut at the cap goes on after its last message, not after everything it read.
+        Assert.Equal(seqs[Fit - 1], oldest.Next);
+        var newer = await room.After(user, oldest.Next!.Value, 200);
         Assert.Equal(seqs[Fit..], newer.Messages.Select(m => m.Seq));
+        Assert.Equal((false, seqs[^1]), (newer.HasMore, newer.Next));
 
         // Control characters count as the six-byte escapes they are sent as: 10 such messages fit, not 65.
         var escaped = fixture.Client.GetGrain<IRoomGrain>($"escape-{Guid.NewGuid():N}"[..20]);
