@@ -320,11 +320,9 @@ internal static class Frames
     /// <summary>Text goes out as UTF-8, escaped only where JSON requires (see <see cref="ChatJsonEncoder"/>).</summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = ChatJsonEncoder.Instance };
 
-    // Encoded in pooled arrays and copied out once at the exact size: a growing ArrayBufferWriter left every array it
-    // outgrew as garbage, for a page of history large-object-heap arrays that only a full collection takes back.
     private static byte[] Build(Action<Utf8JsonWriter> body)
     {
-        using var buffer = new ActorChat.Client.PooledBuffer(256);
+        using var buffer = new PooledBufferWriter(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
