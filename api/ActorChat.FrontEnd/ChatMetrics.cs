@@ -29,7 +29,7 @@ internal sealed class ChatMetrics : IDisposable
         _delivered = _meter.CreateCounter<long>("actorchat.messages.delivered", "{frame}", "Message frames handed to local sockets by the relay (fan-out deliveries).");
         _rejected = _meter.CreateCounter<long>("actorchat.requests.rejected", "{request}", "Requests answered with an error, by error code.");
         _slowConsumers = _meter.CreateCounter<long>("actorchat.sockets.slow_consumer_closes", "{socket}", "Sockets closed with 4008 because their outbound queue filled.");
-        _resubscriptions = _meter.CreateCounter<long>("actorchat.relay.resubscriptions", "{subscription}", "Stream subscriptions re-established after a lost cluster connection.");
+        _resubscriptions = _meter.CreateCounter<long>("actorchat.relay.resubscriptions", "{subscription}", "Room watches re-established after a lost cluster connection or gateway, or a room that moved.");
         _backfilled = _meter.CreateCounter<long>("actorchat.relay.backfilled", "{message}", "Messages the relay fetched from a room grain to fill a gap in its stream.");
         _sendDuration = _meter.CreateHistogram<double>("actorchat.send.duration", "ms", "Time from a send request to its ok (stored and published).");
     }

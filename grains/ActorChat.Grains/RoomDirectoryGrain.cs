@@ -29,7 +29,10 @@ internal sealed partial class RoomDirectoryGrain(
 
     public Task<IReadOnlyList<RoomListing>> List(string? after, int limit) => store.ListedRoomsAsync(after, Math.Max(1, limit));
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => PublishAsync(cancellationToken);
+    // A silo that shuts down has stopped its stream queues by now: publishing would wait out the whole shutdown
+    // timeout. Watchers then miss one batch, as when a publish fails.
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        reason.ReasonCode == DeactivationReasonCode.ShuttingDown ? Task.CompletedTask : PublishAsync(cancellationToken);
 
     private async Task PublishAsync(CancellationToken cancellationToken)
     {

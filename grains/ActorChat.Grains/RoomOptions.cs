@@ -50,5 +50,12 @@ public sealed class RoomOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan DirectoryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A front-end node's watch of a room lapses when not renewed for this long, so a node that died is no longer told.
+    /// Nodes renew every <c>ActorChat:Relay:CheckInterval</c> (10 s): keep this well above that.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan WatchExpiry { get; set; } = TimeSpan.FromMinutes(1);
+
     internal bool Retains => RetainMessages > 0 || RetainFor > TimeSpan.Zero;
 }

@@ -20,7 +20,7 @@ namespace ActorChat.Api.Tests;
 public sealed class RelayGapTests(ChatServer server)
 {
     [Fact]
-    public async Task A_feed_that_misses_stream_events_fetches_them_from_the_room_before_delivering_newer_ones()
+    public async Task A_feed_that_misses_events_fetches_them_from_the_room_before_delivering_newer_ones()
     {
         await using var harness = await FeedHarness.StartAsync(server, "gap");
         var stored = new List<ChatMessage>();
@@ -30,9 +30,9 @@ public sealed class RelayGapTests(ChatServer server)
             stored.Add(new ChatMessage(harness.Room, sent.Seq, "author", $"m{i}", sent.Ts, null));
         }
 
-        await harness.Feed.OnNextAsync(new MessagePosted(stored[4]));
-        await harness.Feed.OnNextAsync(new MessagePosted(stored[2]));
-        await harness.Feed.OnNextAsync(new MessagePosted(stored[6]));
+        await harness.Feed.DeliverAsync(new MessagePosted(stored[4]));
+        await harness.Feed.DeliverAsync(new MessagePosted(stored[2]));
+        await harness.Feed.DeliverAsync(new MessagePosted(stored[6]));
         harness.Connection.Close(WebSocketCloseStatus.NormalClosure, "done");
         await harness.Writer;
 
@@ -59,11 +59,11 @@ public sealed class RelayGapTests(ChatServer server)
     }
 
     [Fact]
-    public async Task Resubscribing_backfills_what_was_published_while_the_subscription_was_gone_then_follows_live()
+    public async Task Watching_again_backfills_what_was_committed_while_the_watch_was_gone_then_follows_live()
     {
         await using var harness = await FeedHarness.StartAsync(server, "resub");
 
-        // Published while this node had no subscription (as after a lost gateway connection).
+        // Committed while this node did not watch the room (as after a lost gateway connection).
         await harness.Grain.Send("author", "during the outage 1", null);
         await harness.Grain.Send("author", "during the outage 2", null);
         await harness.Feed.ResubscribeAsync();
@@ -74,7 +74,7 @@ public sealed class RelayGapTests(ChatServer server)
         using var timeout = new CancellationTokenSource(ChatClient.Deadline);
         while (frames.Count < 3)
         {
-            // The stream may also hand over the author's earlier presence event; only messages matter here.
+            // Only messages matter here.
             var result = await harness.Pair.Client.ReceiveAsync(buffer.AsMemory(), timeout.Token);
             var frame = JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone();
             if (frame.GetProperty("type").GetString() == "message")
@@ -90,8 +90,8 @@ public sealed class RelayGapTests(ChatServer server)
         await harness.Writer;
     }
 
-    /// <summary>A room with one member, a feed that never subscribed (so it hears only what the test hands it, as if
-    /// the stream had dropped the rest) and one connection attached to it over a real socket.</summary>
+    /// <summary>A room with one member, a feed that has not watched the room (so it hears only what the test hands it, as
+    /// if the room's events had been lost on the way) and one connection attached to it over a real socket.</summary>
     private sealed class FeedHarness : IAsyncDisposable
     {
         public required string Room { get; init; }
@@ -116,7 +116,9 @@ public sealed class RelayGapTests(ChatServer server)
             var metrics = server.Services.GetRequiredService<ChatMetrics>();
             var connection = new ChatConnection($"c-{prefix}", "reader", new WebSocketTransport(pair.Server), new SocketOptions(), NullLogger.Instance, metrics);
             connection.Start();
-            var feed = new RoomFeed(room, client, NullLogger.Instance, metrics, removed: _ => { });
+            RoomFeed? feed = null;
+            var node = new NodeRoomEvents(client, _ => feed, CancellationToken.None);
+            feed = new RoomFeed(room, client, node, NullLogger.Instance, metrics, removed: _ => { });
             await feed.AttachAsync(new RoomSubscription(connection, feed, cursor: 0));
             return new FeedHarness { Room = room, Grain = grain, Feed = feed, Connection = connection, Pair = pair, Writer = connection.Completion };
         }

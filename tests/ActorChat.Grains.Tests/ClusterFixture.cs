@@ -28,6 +28,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["ActorChat:Rooms:DedupWindow"] = "50",
             ["ActorChat:Limits:MaxPendingInvitations"] = MaxPendingInvitations.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
+
+            // The rolling-upgrade path stays tested: rooms also publish on their streams.
+            ["ActorChat:Streams:PublishRoomStreams"] = "true",
             ["ActorChat:Storage:Provider"] = "Sqlite",
             ["ActorChat:Storage:DataDirectory"] = _directory,
         }).Build();

@@ -15,7 +15,7 @@ public sealed class PresenceTests(ClusterFixture fixture)
         var user = $"{roomId}-erin";
         var erin = fixture.Client.GetGrain<IUserGrain>(user);
         await room.Join("marker");
-        var (probe, handle) = await EventProbe.SubscribeAsync<RoomEvent>(fixture.Client, ChatStreams.ForRoom(roomId));
+        var (probe, _) = await RoomEventProbe.WatchAsync(fixture.Client, roomId);
 
         await room.Join(user);
         Assert.Equal(new PresenceChanged(roomId, user, PresenceStatus.Joined), await probe.NextAsync(e => e is PresenceChanged { User: "marker" }));
@@ -34,7 +34,7 @@ public sealed class PresenceTests(ClusterFixture fixture)
 
         await room.Leave(user);
         Assert.Equal(new PresenceChanged(roomId, user, PresenceStatus.Left), await probe.NextAsync());
-        await handle.UnsubscribeAsync();
+        await probe.UnwatchAsync();
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class PresenceTests(ClusterFixture fixture)
             await room.Join($"{roomId}-m{i}");
         }
 
-        var (probe, handle) = await EventProbe.SubscribeAsync<RoomEvent>(fixture.Client, ChatStreams.ForRoom(roomId));
+        var (probe, _) = await RoomEventProbe.WatchAsync(fixture.Client, roomId);
         var newcomer = $"{roomId}-late";
         await room.Join(newcomer);
         await fixture.Client.GetGrain<IUserGrain>(newcomer).Connect("x");
@@ -62,7 +62,7 @@ public sealed class PresenceTests(ClusterFixture fixture)
         var next = Assert.IsType<MessagePosted>(await probe.NextAsync());
         Assert.Equal(second.Seq, next.Message.Seq);
         await fixture.Client.GetGrain<IUserGrain>(newcomer).Disconnect("x");
-        await handle.UnsubscribeAsync();
+        await probe.UnwatchAsync();
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class PresenceTests(ClusterFixture fixture)
         var roomId = NewRoom();
         var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
         await room.Join("pub");
-        var (probe, handle) = await EventProbe.SubscribeAsync<RoomEvent>(fixture.Client, ChatStreams.ForRoom(roomId));
+        var (probe, _) = await RoomEventProbe.WatchAsync(fixture.Client, roomId);
 
         for (var i = 1; i <= 40; i++)
         {
@@ -88,7 +88,7 @@ public sealed class PresenceTests(ClusterFixture fixture)
             Assert.Equal(posted.Message, Assert.Single(stored.Messages));
         }
 
-        await handle.UnsubscribeAsync();
+        await probe.UnwatchAsync();
     }
 
     [Fact]

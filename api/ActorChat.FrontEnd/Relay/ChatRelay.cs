@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using ActorChat.FrontEnd.Connections;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
-/// Holds at most one stream subscription per room and for the room directory on this node, and one attachment per
+/// Holds at most one watch per room and one stream subscription for the room directory on this node, and one attachment per
 /// user, counted by the local connections that use it (the last one to leave ends it), and what each connection follows.
 /// </summary>
 internal sealed partial class ChatRelay
@@ -16,10 +17,11 @@ internal sealed partial class ChatRelay
 
     private readonly ILogger<ChatRelay> _logger;
 
-    public ChatRelay(IClusterClient client, ILogger<ChatRelay> logger, ChatMetrics metrics)
+    public ChatRelay(IClusterClient client, IHostApplicationLifetime lifetime, ILogger<ChatRelay> logger, ChatMetrics metrics)
     {
         _logger = logger;
-        _rooms = new FeedTable<RoomFeed>(room => new RoomFeed(room, client, logger, metrics, Removed));
+        var rooms = new NodeRoomEvents(client, room => _rooms!.Find(room), lifetime.ApplicationStopping);
+        _rooms = new FeedTable<RoomFeed>(room => new RoomFeed(room, client, rooms, logger, metrics, Removed));
         var node = new NodeUserEvents(client, user => _users!.Find(user));
         _users = new FeedTable<UserFeed>(user => new UserFeed(user, client, node, Follows, logger));
         Directory = new DirectoryFeed(client, logger);

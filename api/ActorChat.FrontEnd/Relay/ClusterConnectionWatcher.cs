@@ -4,7 +4,8 @@ namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
 /// Hears from the Orleans client when gateway connections drop and come back. It depends on nothing, because
-/// the cluster client itself resolves it; the relay's maintenance loop listens to <see cref="Recovered"/>.
+/// the cluster client itself resolves it; the relay's maintenance loop listens to <see cref="Recovered"/>, which is
+/// also raised when a gateway goes while others stay: that silo's rooms and users lost what this node watches there.
 /// </summary>
 internal sealed partial class ClusterConnectionWatcher(ILogger<ClusterConnectionWatcher> logger) : IClusterConnectionStatusObserver
 {
@@ -14,7 +15,8 @@ internal sealed partial class ClusterConnectionWatcher(ILogger<ClusterConnection
 
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
     {
-        if (connectionRecovered || (previousNumberOfGateways == 0 && currentNumberOfGateways > 0))
+        if (connectionRecovered || (previousNumberOfGateways == 0 && currentNumberOfGateways > 0)
+            || (currentNumberOfGateways > 0 && currentNumberOfGateways < previousNumberOfGateways))
         {
             Recovered?.Invoke();
         }

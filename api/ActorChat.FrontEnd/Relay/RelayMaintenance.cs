@@ -100,7 +100,7 @@ internal sealed partial class RelayMaintenance(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-subscribing {Rooms} room streams and re-attaching to {Users} users")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watching {Rooms} rooms again and re-attaching to {Users} users")]
     private static partial void LogResubscribing(ILogger logger, int rooms, int users);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repairing the relay of {Subject} failed; the next check retries")]

@@ -1,33 +1,52 @@
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Protocol;
 using Microsoft.Extensions.Logging;
-using Orleans.Streams;
 
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
-/// This node's single subscription to one room's stream. It turns the stream into a gapless sequence
-/// (repairing holes from the room grain), encodes each event once and hands the bytes to every local
-/// subscription without waiting on any socket.
+/// This node's single watch of one room. The room grain hands its events to the node's <see cref="NodeRoomEvents"/>,
+/// which queues them here; the feed turns them into a gapless sequence (repairing holes from the room grain), encodes
+/// each event once and hands the bytes to every local subscription without waiting on any socket.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate never allocates a wait handle; events may still arrive after the feed stops, so it is never disposed.")]
-internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
+internal sealed partial class RoomFeed : ISharedFeed
 {
     private const int RepairPage = 200;
 
+    private readonly IClusterClient _client;
+    private readonly NodeRoomEvents _node;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<RoomSubscription> _live = [];
     private readonly ChatMetrics _metrics;
     private readonly Action<RoomSubscription> _removed;
 
+    // Whom the room's watch belongs to: a feed that replaced this one on the node must survive this one's unwatch.
+    private readonly Guid _id = Guid.NewGuid();
+
+    // Events as the room told them, in order, waiting for the gate; one drain at a time keeps the order.
+    private readonly Lock _inboxLock = new();
+    private readonly Queue<RoomEvent[]> _inbox = new();
+    private bool _draining;
+
+    // Set under the gate: a periodic watch that reached a feed just released must not watch again for good.
+    private bool _stopped;
+
+    // Set under the gate once this feed's own watch answered. Until then, what the room tells the node (on the watch
+    // of a feed this one replaced) is at or below that answer: repairing it from position 0 would read the whole log.
+    private bool _watching;
+
     /// <summary>
     /// <paramref name="removed"/> is called, under the feed's gate, for each subscription the feed dropped because its
     /// user was kicked or banned; it must not wait on this feed.
     /// </summary>
-    public RoomFeed(string room, IClusterClient client, ILogger logger, ChatMetrics metrics, Action<RoomSubscription> removed)
-        : base(client, ChatStreams.ForRoom(room), logger)
+    public RoomFeed(string room, IClusterClient client, NodeRoomEvents node, ILogger logger, ChatMetrics metrics, Action<RoomSubscription> removed)
     {
         Room = room;
+        _client = client;
+        _node = node;
+        _logger = logger;
         _metrics = metrics;
         _removed = removed;
         Ready = new Lazy<Task>(StartAsync);
@@ -42,7 +61,7 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
 
     string ISharedFeed.Key => Room;
 
-    private IRoomGrain Grain => Client.GetGrain<IRoomGrain>(Room);
+    private IRoomGrain Grain => _client.GetGrain<IRoomGrain>(Room);
 
     /// <summary>
     /// Brings a new subscription up to the feed's position from the room grain, outside the gate so live
@@ -87,37 +106,19 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
     }
 
     /// <summary>
-    /// Re-establishes the stream subscription (resuming the one the pub-sub store still holds for this node,
-    /// if any) and then delivers whatever was published while it was down.
+    /// Watches the room again and delivers whatever it holds past this feed's position: the watch lives only in the
+    /// room's activation, and a lost last event shows no gap until something newer comes. Called periodically.
     /// </summary>
-    public async Task ResubscribeAsync()
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            await ResumeAsync();
-            _metrics.Resubscribed();
-            await CatchUpLockedAsync((await Grain.Info()).LastSeq);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Asks the room for its last sequence and delivers anything the stream has not (a lost last event).</summary>
     public async Task CheckAsync()
     {
-        var lastSeq = (await Grain.Info()).LastSeq;
-        if (lastSeq <= LastSeq)
-        {
-            return;
-        }
-
         await _gate.WaitAsync();
         try
         {
-            await CatchUpLockedAsync(lastSeq);
+            if (!_stopped)
+            {
+                await CatchUpLockedAsync(await Grain.Watch(_node.Reference, _id));
+                _watching = true;
+            }
         }
         finally
         {
@@ -125,34 +126,126 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
         }
     }
 
-    public Task StopAsync() => UnsubscribeAsync();
-
-    public override async Task OnNextAsync(RoomEvent item, StreamSequenceToken? token = null)
+    /// <summary>Watches again after the cluster connection came back, and delivers what was committed meanwhile.</summary>
+    public async Task ResubscribeAsync()
     {
-        await _gate.WaitAsync();
+        await CheckAsync();
+        _metrics.Resubscribed();
+    }
+
+    /// <summary>The room's activation went away: watch its next one now rather than at the next check.</summary>
+    public async Task MovedAsync()
+    {
         try
         {
-            if (item.Position is { } position)
-            {
-                using var activity = item is MessagePosted { TraceParent: { } parent }
-                    ? ChatTracing.Source.StartActivity("chat relay", System.Diagnostics.ActivityKind.Consumer, parent)
-                    : null;
-                activity?.SetTag("chat.room", Room);
-                activity?.SetTag("chat.seq", position);
-                await DeliverLoggedAsync(item, position);
-            }
-            else
-            {
-                DeliverSignal(item);
-            }
+            await ResubscribeAsync();
         }
         catch (Exception ex)
         {
-            LogDeliveryFailed(Logger, ex, Room);
+            LogRewatchFailed(_logger, ex, Room);
+        }
+    }
+
+    /// <summary>Ends the watch. A failure is logged, not thrown: nobody here wants the events any more.</summary>
+    public async Task StopAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            _stopped = true;
+            await Grain.Unwatch(_node.Reference, _id);
+        }
+        catch (Exception ex)
+        {
+            LogUnwatchFailed(_logger, ex, Room);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Events the room told this node; queued, so the observer never waits on this room's gate.</summary>
+    public void Enqueue(RoomEvent[] events)
+    {
+        lock (_inboxLock)
+        {
+            _inbox.Enqueue(events);
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+        }
+
+        _ = DrainAsync();
+    }
+
+    /// <summary>Delivers one event as if the room had told it; for tests of the gap repair.</summary>
+    internal async Task DeliverAsync(RoomEvent item)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            await DeliverLockedAsync(item);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            RoomEvent[]? events;
+            lock (_inboxLock)
+            {
+                if (!_inbox.TryDequeue(out events))
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+
+            await _gate.WaitAsync();
+            try
+            {
+                foreach (var item in events)
+                {
+                    if (_watching)
+                    {
+                        await DeliverLockedAsync(item);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                LogDeliveryFailed(_logger, ex, Room);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    private async Task DeliverLockedAsync(RoomEvent item)
+    {
+        if (item.Position is { } position)
+        {
+            using var activity = item is MessagePosted { TraceParent: { } parent }
+                ? ChatTracing.Source.StartActivity("chat relay", System.Diagnostics.ActivityKind.Consumer, parent)
+                : null;
+            activity?.SetTag("chat.room", Room);
+            activity?.SetTag("chat.seq", position);
+            await DeliverLoggedAsync(item, position);
+        }
+        else
+        {
+            DeliverSignal(item);
         }
     }
 
@@ -161,10 +254,9 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
         await _gate.WaitAsync();
         try
         {
-            await SubscribeAsync();
-
-            // Read the position after subscribing: anything newer arrives on the stream or is repaired as a gap.
-            LastSeq = (await Grain.Info()).LastSeq;
+            // The watch answers the position as of itself: anything newer is told to this node or repaired as a gap.
+            LastSeq = await Grain.Watch(_node.Reference, _id);
+            _watching = true;
         }
         finally
         {
@@ -194,7 +286,7 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
                 return;
             }
 
-            LogGapRepaired(Logger, Room, LastSeq + 1, missing.Entries[^1].Position!.Value);
+            LogGapRepaired(_logger, Room, LastSeq + 1, missing.Entries[^1].Position!.Value);
             _metrics.Backfilled(missing.Entries.Count);
             foreach (var repaired in missing.Entries)
             {
@@ -294,6 +386,12 @@ internal sealed partial class RoomFeed : StreamFeed<RoomEvent>, ISharedFeed
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay of room {Room} repaired a gap: seq {From}..{To} fetched from the room grain")]
     private static partial void LogGapRepaired(ILogger logger, string room, long from, long to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watching room {Room} again after its activation moved failed; the next check retries")]
+    private static partial void LogRewatchFailed(ILogger logger, Exception exception, string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unwatching room {Room} failed")]
+    private static partial void LogUnwatchFailed(ILogger logger, Exception exception, string room);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Relay of room {Room} failed to deliver an event")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string room);

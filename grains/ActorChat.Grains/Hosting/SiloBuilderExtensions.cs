@@ -23,6 +23,7 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<RoomOptions>().Bind(configuration.GetSection(RoomOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RoomOptions>, RoomOptionsValidator>();
+        services.AddOptions<ChatStreamOptions>().Bind(configuration.GetSection(ChatStreamOptions.Section));
         services.AddOptions<ChatLimits>().Bind(configuration.GetSection(ChatLimits.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatLimits>, ChatLimitsValidator>());
 

@@ -5,36 +5,81 @@ using Orleans.Streams;
 namespace ActorChat.Grains.Rooms;
 
 /// <summary>
-/// Publishes a room's events on its stream, and hands direct messages to both participants' user grains. A failed
-/// publish is logged, never thrown: the message is stored, and relays repair gaps from storage.
+/// Hands a room's events to the front-end nodes that watch it, and direct messages to both participants' user grains.
+/// Telling a node is a one-way call, never awaited: a node that is slow or gone costs a dropped message, and relays
+/// repair gaps from storage. A failed hand-off is logged, never thrown: the message is stored.
 /// </summary>
-internal sealed partial class RoomEvents(string room, IStreamProvider streams, IGrainFactory grains, ILogger logger)
+internal sealed partial class RoomEvents(string room, Func<IAsyncStream<RoomEvent>?> legacyStream, IGrainFactory grains, TimeProvider time,
+    TimeSpan watchExpiry, ILogger logger)
 {
-    private readonly IAsyncStream<RoomEvent> _stream = streams.GetStream<RoomEvent>(ChatStreams.ForRoom(room));
+    // As many as front-end nodes follow the room, each with the feed that watched last and when.
+    private readonly Dictionary<IRoomEventObserver, (Guid Feed, long At)> _watchers = [];
+    private IAsyncStream<RoomEvent>? _stream;
+    private bool _streamResolved;
 
-    public async Task PublishAsync(RoomEvent roomEvent)
+    public int WatcherCount => _watchers.Count;
+
+    public void Watch(IRoomEventObserver node, Guid feed)
     {
-        try
+        var now = time.GetTimestamp();
+        _watchers[node] = (feed, now);
+
+        // Lapsed watches go when a live node renews: every node renews each check interval, so this runs often enough.
+        List<IRoomEventObserver>? lapsed = null;
+        foreach (var (watcher, (_, at)) in _watchers)
         {
-            await _stream.OnNextAsync(roomEvent);
+            if (time.GetElapsedTime(at, now) > watchExpiry)
+            {
+                (lapsed ??= []).Add(watcher);
+            }
         }
-        catch (Exception ex)
+
+        foreach (var watcher in lapsed ?? [])
         {
-            LogPublishFailed(logger, ex, room);
+            _watchers.Remove(watcher);
         }
     }
 
-    public async Task PublishAsync(List<RoomEvent> events)
+    public void Unwatch(IRoomEventObserver node, Guid feed)
     {
-        if (events.Count == 1)
+        if (_watchers.TryGetValue(node, out var watch) && watch.Feed == feed)
         {
-            await PublishAsync(events[0]);
+            _watchers.Remove(node);
+        }
+    }
+
+    /// <summary>Tells every watcher that this activation ends, so each watches the next one at once.</summary>
+    public void Moving()
+    {
+        foreach (var node in _watchers.Keys)
+        {
+            node.OnRoomMoved(room).Ignore();
+        }
+
+        _watchers.Clear();
+    }
+
+    public Task PublishAsync(RoomEvent roomEvent) => PublishAsync([roomEvent]);
+
+    /// <summary>
+    /// Tells the watchers synchronously, before the first await: a watch that interleaves with a commit either sees
+    /// the commit's position or is told of it.
+    /// </summary>
+    public async Task PublishAsync(RoomEvent[] events)
+    {
+        foreach (var node in _watchers.Keys)
+        {
+            node.OnRoomEvents(room, events).Ignore();
+        }
+
+        if (LegacyStream() is not { } stream)
+        {
             return;
         }
 
         try
         {
-            await _stream.OnNextBatchAsync(events);
+            await (events.Length == 1 ? stream.OnNextAsync(events[0]) : stream.OnNextBatchAsync(events));
         }
         catch (Exception ex)
         {
@@ -52,6 +97,18 @@ internal sealed partial class RoomEvents(string room, IStreamProvider streams, I
         {
             LogPublishFailed(logger, ex, room);
         }
+    }
+
+    // Front ends of the release before followed rooms on streams; made once, and only while an upgrade needs it.
+    private IAsyncStream<RoomEvent>? LegacyStream()
+    {
+        if (!_streamResolved)
+        {
+            _stream = legacyStream();
+            _streamResolved = true;
+        }
+
+        return _stream;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing an event of room {Room} failed; relays repair gaps from storage")]

@@ -17,6 +17,7 @@ internal sealed partial class RoomGrain(
     IChatStore store,
     IOptions<RoomOptions> options,
     IOptions<ChatLimits> limits,
+    IOptions<Hosting.ChatStreamOptions> streams,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
@@ -41,7 +42,13 @@ internal sealed partial class RoomGrain(
             _direct = (a, b);
         }
 
-        _events = new RoomEvents(_room, this.GetStreamProvider(ChatProviders.Streams), GrainFactory, logger);
+        _events = new RoomEvents(
+            _room,
+            () => streams.Value.PublishRoomStreams ? this.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(_room)) : null,
+            GrainFactory,
+            time,
+            _options.WatchExpiry,
+            logger);
         _members = new RoomMembers(_room, _direct is not null, store, _limits, _options, time);
         _log = new RoomLog(_room, store, _options, time)
         {
@@ -233,6 +240,25 @@ internal sealed partial class RoomGrain(
     public Task<RoomInfo> Info() =>
         Task.FromResult(new RoomInfo(_room, _members.Exists, _direct is not null, _members.Count, _log.DurableSeq, _members.IsPrivate,
             _members.Topic, _members.SlowModeSeconds));
+
+    public Task<long> Watch(IRoomEventObserver node, Guid feed)
+    {
+        // No await before the answer: the position and the watch are one step, so nothing committed falls between.
+        _events.Watch(node, feed);
+        return Task.FromResult(_log.DurableSeq);
+    }
+
+    public Task Unwatch(IRoomEventObserver node, Guid feed)
+    {
+        _events.Unwatch(node, feed);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _events.Moving();
+        return Task.CompletedTask;
+    }
 
     public async Task PresenceChanged(string user, bool online)
     {

@@ -1,0 +1,78 @@
+using System.Threading.Channels;
+using ActorChat.Contracts;
+
+namespace ActorChat.Grains.Tests;
+
+/// <summary>
+/// A front-end node as a room sees it: an observer that watches the room, collecting what the room tells it so a test
+/// can await the next event (with a deadline, never a sleep).
+/// </summary>
+public sealed class RoomEventProbe : IRoomEventObserver
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private readonly Channel<RoomEvent> _events = Channel.CreateUnbounded<RoomEvent>();
+    private readonly Channel<string> _moved = Channel.CreateUnbounded<string>();
+
+    private RoomEventProbe(IClusterClient client, string room)
+    {
+        Room = client.GetGrain<IRoomGrain>(room);
+        Reference = client.CreateObjectReference<IRoomEventObserver>(this);
+    }
+
+    public IRoomGrain Room { get; }
+
+    public IRoomEventObserver Reference { get; }
+
+    public Guid Feed { get; } = Guid.NewGuid();
+
+    /// <summary>Events told and not yet taken.</summary>
+    public int Pending => _events.Reader.Count;
+
+    /// <summary>A probe watching <paramref name="room"/>, and the position the watch answered.</summary>
+    public static async Task<(RoomEventProbe Probe, long Position)> WatchAsync(IClusterClient client, string room)
+    {
+        var probe = new RoomEventProbe(client, room);
+        return (probe, await probe.WatchAsync());
+    }
+
+    public Task<long> WatchAsync() => Room.Watch(Reference, Feed);
+
+    public Task UnwatchAsync() => Room.Unwatch(Reference, Feed);
+
+    /// <summary>The next event, passing over those <paramref name="stale"/> matches.</summary>
+    public async Task<RoomEvent> NextAsync(Func<RoomEvent, bool>? stale = null)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            var item = await _events.Reader.ReadAsync(timeout.Token);
+            if (stale is null || !stale(item))
+            {
+                return item;
+            }
+        }
+    }
+
+    /// <summary>Completes when the room says its activation is going away.</summary>
+    public async Task<string> MovedAsync()
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        return await _moved.Reader.ReadAsync(timeout.Token);
+    }
+
+    public Task OnRoomEvents(string room, RoomEvent[] events)
+    {
+        foreach (var item in events)
+        {
+            _events.Writer.TryWrite(item);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task OnRoomMoved(string room)
+    {
+        _moved.Writer.TryWrite(room);
+        return Task.CompletedTask;
+    }
+}
