@@ -131,16 +131,16 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>
     /// Tells <paramref name="node"/> every event of this room from now on, until <see cref="Unwatch"/>, on behalf of
     /// <paramref name="feed"/> (the node's feed of the room, replaced when its last local follower leaves and a new one
-    /// comes). The watch lives only in this activation: a node watches again periodically (which also keeps the room
+    /// comes; a node numbers its feeds upward, and a watch by an older feed than the one watching changes nothing). The watch lives only in this activation: a node watches again periodically (which also keeps the room
     /// from idle collection), and a watch not renewed within <c>ActorChat:Rooms:WatchExpiry</c> lapses, so a node that
     /// died is not told forever. Returns the room's last log position as of the watch: everything after it reaches the node.
     /// </summary>
     [Alias("Watch")]
-    Task<long> Watch(IRoomEventObserver node, Guid feed);
+    Task<long> Watch(IRoomEventObserver node, long feed);
 
     /// <summary>Stops telling <paramref name="node"/>, unless a newer feed of that node watched since <paramref name="feed"/> did.</summary>
     [Alias("Unwatch")]
-    Task Unwatch(IRoomEventObserver node, Guid feed);
+    Task Unwatch(IRoomEventObserver node, long feed);
 
     /// <summary>Called by a member's user grain when the member's first connection opens or last one closes.</summary>
     [Alias("PresenceChanged")]

@@ -23,7 +23,10 @@ public sealed class RoomEventProbe : IRoomEventObserver
 
     public IRoomEventObserver Reference { get; }
 
-    public Guid Feed { get; } = Guid.NewGuid();
+    private static long s_feeds = 1000;
+
+    /// <summary>The probe's feed number; <see cref="Feed"/> - 1 names an older feed of the same node.</summary>
+    public long Feed { get; } = Interlocked.Increment(ref s_feeds);
 
     /// <summary>Events told and not yet taken.</summary>
     public int Pending => _events.Reader.Count;

@@ -11,6 +11,7 @@ internal sealed class NodeRoomEvents : IRoomEventObserver
     private readonly Func<string, RoomFeed?> _find;
     private readonly Lazy<IRoomEventObserver> _reference;
     private readonly CancellationToken _stopping;
+    private long _feeds;
 
     /// <summary>Once <paramref name="stopping"/> is signalled, rooms that move are not watched again.</summary>
     public NodeRoomEvents(IClusterClient client, Func<string, RoomFeed?> find, CancellationToken stopping)
@@ -24,6 +25,9 @@ internal sealed class NodeRoomEvents : IRoomEventObserver
 
     /// <summary>The reference room grains call.</summary>
     public IRoomEventObserver Reference => _reference.Value;
+
+    /// <summary>A number for a new feed, above every earlier one's: rooms keep the watch of a node's newest feed.</summary>
+    public long NextFeedId() => Interlocked.Increment(ref _feeds);
 
     public Task OnRoomEvents(string room, RoomEvent[] events)
     {

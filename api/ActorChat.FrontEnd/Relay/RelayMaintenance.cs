@@ -16,6 +16,8 @@ internal sealed partial class RelayMaintenance(
     TimeProvider time,
     ILogger<RelayMaintenance> logger) : BackgroundService
 {
+    private const int ParallelChecks = 16;
+
     private int _resubscribing;
     private TaskCompletionSource _userCheck = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -63,12 +65,11 @@ internal sealed partial class RelayMaintenance(
     private async Task CheckRoomsAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelChecks, CancellationToken = stoppingToken };
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var feed in relay.RoomFeeds())
-            {
-                await Attempt(feed.CheckAsync, feed.Room);
-            }
+            // Side by side: one room on a silo that hangs must not hold every other room's renewal past its expiry.
+            await Parallel.ForEachAsync(relay.RoomFeeds(), parallel, async (feed, _) => await Attempt(feed.CheckAsync, feed.Room));
         }
     }
 

@@ -9,10 +9,12 @@ public sealed class RelayOptions
     public const string Section = "ActorChat:Relay";
 
     /// <summary>
-    /// How often each room this node follows is asked for its last sequence, so that a lost last event is
-    /// delivered even when no newer message comes to reveal the gap. Costs one grain call per room per interval.
+    /// How often this node watches each room it follows again. The watch answers the room's last position, so a lost
+    /// last event is delivered even when no newer message reveals the gap, and it renews the watch, which lives only
+    /// in the room's activation and lapses after the silos' <c>ActorChat:Rooms:WatchExpiry</c> (1 minute): keep this
+    /// well below that. Costs one grain call per room per interval, and keeps the room from idle collection.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

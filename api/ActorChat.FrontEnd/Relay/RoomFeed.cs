@@ -22,8 +22,9 @@ internal sealed partial class RoomFeed : ISharedFeed
     private readonly ChatMetrics _metrics;
     private readonly Action<RoomSubscription> _removed;
 
-    // Whom the room's watch belongs to: a feed that replaced this one on the node must survive this one's unwatch.
-    private readonly Guid _id = Guid.NewGuid();
+    // Whom the room's watch belongs to, numbered upward per node: a feed that replaced this one on the node must
+    // survive this one's late watch and unwatch.
+    private readonly long _id;
 
     // Events as the room told them, in order, waiting for the gate; one drain at a time keeps the order.
     private readonly Lock _inboxLock = new();
@@ -46,6 +47,7 @@ internal sealed partial class RoomFeed : ISharedFeed
         Room = room;
         _client = client;
         _node = node;
+        _id = node.NextFeedId();
         _logger = logger;
         _metrics = metrics;
         _removed = removed;
@@ -114,7 +116,7 @@ internal sealed partial class RoomFeed : ISharedFeed
         await _gate.WaitAsync();
         try
         {
-            if (!_stopped)
+            if (!Volatile.Read(ref _stopped))
             {
                 await CatchUpLockedAsync(await Grain.Watch(_node.Reference, _id));
                 _watching = true;
@@ -149,10 +151,11 @@ internal sealed partial class RoomFeed : ISharedFeed
     /// <summary>Ends the watch. A failure is logged, not thrown: nobody here wants the events any more.</summary>
     public async Task StopAsync()
     {
+        // Before the gate: a check already waiting for it must not watch again once it gets it.
+        Volatile.Write(ref _stopped, true);
         await _gate.WaitAsync();
         try
         {
-            _stopped = true;
             await Grain.Unwatch(_node.Reference, _id);
         }
         catch (Exception ex)
@@ -179,7 +182,8 @@ internal sealed partial class RoomFeed : ISharedFeed
             _draining = true;
         }
 
-        _ = DrainAsync();
+        // Off the observer's turn: the room's fan-out runs on the thread pool, not in the cluster client's context.
+        ThreadPool.UnsafeQueueUserWorkItem(static feed => _ = feed.DrainAsync(), this, preferLocal: false);
     }
 
     /// <summary>Delivers one event as if the room had told it; for tests of the gap repair.</summary>

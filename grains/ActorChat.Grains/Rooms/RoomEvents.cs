@@ -12,35 +12,25 @@ namespace ActorChat.Grains.Rooms;
 internal sealed partial class RoomEvents(string room, Func<IAsyncStream<RoomEvent>?> legacyStream, IGrainFactory grains, TimeProvider time,
     TimeSpan watchExpiry, ILogger logger)
 {
-    // As many as front-end nodes follow the room, each with the feed that watched last and when.
-    private readonly Dictionary<IRoomEventObserver, (Guid Feed, long At)> _watchers = [];
+    // As many as front-end nodes follow the room, each with its newest feed that watched and when.
+    private readonly Dictionary<IRoomEventObserver, (long Feed, long At)> _watchers = [];
     private IAsyncStream<RoomEvent>? _stream;
     private bool _streamResolved;
 
     public int WatcherCount => _watchers.Count;
 
-    public void Watch(IRoomEventObserver node, Guid feed)
+    public void Watch(IRoomEventObserver node, long feed)
     {
-        var now = time.GetTimestamp();
-        _watchers[node] = (feed, now);
-
-        // Lapsed watches go when a live node renews: every node renews each check interval, so this runs often enough.
-        List<IRoomEventObserver>? lapsed = null;
-        foreach (var (watcher, (_, at)) in _watchers)
+        // A feed the node has since replaced (a check that was under way when it stopped) must not take the watch back.
+        if (!_watchers.TryGetValue(node, out var current) || current.Feed <= feed)
         {
-            if (time.GetElapsedTime(at, now) > watchExpiry)
-            {
-                (lapsed ??= []).Add(watcher);
-            }
+            _watchers[node] = (feed, time.GetTimestamp());
         }
 
-        foreach (var watcher in lapsed ?? [])
-        {
-            _watchers.Remove(watcher);
-        }
+        DropLapsed();
     }
 
-    public void Unwatch(IRoomEventObserver node, Guid feed)
+    public void Unwatch(IRoomEventObserver node, long feed)
     {
         if (_watchers.TryGetValue(node, out var watch) && watch.Feed == feed)
         {
@@ -67,6 +57,7 @@ internal sealed partial class RoomEvents(string room, Func<IAsyncStream<RoomEven
     /// </summary>
     public async Task PublishAsync(RoomEvent[] events)
     {
+        DropLapsed();
         foreach (var node in _watchers.Keys)
         {
             node.OnRoomEvents(room, events).Ignore();
@@ -96,6 +87,26 @@ internal sealed partial class RoomEvents(string room, Func<IAsyncStream<RoomEven
         catch (Exception ex)
         {
             LogPublishFailed(logger, ex, room);
+        }
+    }
+
+    // A node that died (or whose unwatch failed) renews no more: after the expiry it is no longer told. A handful of
+    // nodes per room, so looking at each on every publish costs next to nothing.
+    private void DropLapsed()
+    {
+        var now = time.GetTimestamp();
+        List<IRoomEventObserver>? lapsed = null;
+        foreach (var (watcher, (_, at)) in _watchers)
+        {
+            if (time.GetElapsedTime(at, now) > watchExpiry)
+            {
+                (lapsed ??= []).Add(watcher);
+            }
+        }
+
+        foreach (var watcher in lapsed ?? [])
+        {
+            _watchers.Remove(watcher);
         }
     }
 

@@ -241,14 +241,14 @@ internal sealed partial class RoomGrain(
         Task.FromResult(new RoomInfo(_room, _members.Exists, _direct is not null, _members.Count, _log.DurableSeq, _members.IsPrivate,
             _members.Topic, _members.SlowModeSeconds));
 
-    public Task<long> Watch(IRoomEventObserver node, Guid feed)
+    public Task<long> Watch(IRoomEventObserver node, long feed)
     {
         // No await before the answer: the position and the watch are one step, so nothing committed falls between.
         _events.Watch(node, feed);
         return Task.FromResult(_log.DurableSeq);
     }
 
-    public Task Unwatch(IRoomEventObserver node, Guid feed)
+    public Task Unwatch(IRoomEventObserver node, long feed)
     {
         _events.Unwatch(node, feed);
         return Task.CompletedTask;
