@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A real ActorChat cluster on this one machine: PostgreSQL (rooms and messages), Redis (membership and stream
-# subscriptions), three silos, two front ends in client mode and nginx as a WebSocket-aware load balancer (round
-# robin, no sticky sessions) on one port.
+# A real ActorChat cluster on this one machine: PostgreSQL (rooms and messages), Redis (membership), three silos,
+# two front ends in client mode and nginx as a WebSocket-aware load balancer (round robin, no sticky sessions) on
+# one port.
 #
 #   deploy/local-cluster.sh up       build, then start everything (installs postgresql, redis-server and nginx if missing)
 #   deploy/local-cluster.sh status   every process with its PID, ports and health, and the URLs

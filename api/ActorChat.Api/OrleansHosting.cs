@@ -1,4 +1,3 @@
-using ActorChat.Contracts;
 using ActorChat.Grains.Hosting;
 using ActorChat.ServiceDefaults;
 using Orleans.Dashboard;
@@ -21,8 +20,7 @@ internal static class OrleansHosting
             {
                 client.UseActorChatCluster(configuration)
                     .UseConnectionRetryFilter<ConnectRetryFilter>()
-                    .AddActivityPropagation()
-                    .AddMemoryStreams(ChatProviders.Streams);
+                    .AddActivityPropagation();
                 if (dashboard)
                 {
                     client.AddDashboard();

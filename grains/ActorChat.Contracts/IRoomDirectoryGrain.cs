@@ -15,4 +15,14 @@ public interface IRoomDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Rooms sorted by id, starting after <paramref name="after"/>.</summary>
     [Alias("List")]
     Task<IReadOnlyList<RoomListing>> List(string? after, int limit);
+
+    /// <summary>
+    /// Tells <paramref name="node"/> each batch of changes from now on, until <see cref="Unwatch"/>. Like a room's
+    /// watch, it lives only in this activation: a node watches again periodically, and an unrenewed watch lapses.
+    /// </summary>
+    [Alias("Watch")]
+    Task Watch(IDirectoryObserver node);
+
+    [Alias("Unwatch")]
+    Task Unwatch(IDirectoryObserver node);
 }

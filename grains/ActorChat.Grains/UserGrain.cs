@@ -1,6 +1,8 @@
 using ActorChat.Contracts;
 using ActorChat.Storage;
+using ActorChat.Grains.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ActorChat.Grains;
 
@@ -9,7 +11,8 @@ namespace ActorChat.Grains;
 /// front-end nodes they are on, which hear direct messages, invitations and ended sessions. Memberships, read
 /// pointers and invitations are records in the store, written by the rooms and read here.
 /// </summary>
-internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILogger<UserGrain> logger) : Grain, IUserGrain
+internal sealed partial class UserGrain(IChatStore store, TimeProvider time, IOptions<ChatStreamOptions> streams, ILogger<UserGrain> logger)
+    : Grain, IUserGrain
 {
     // Tokens issued before this are refused; read from the store once per activation.
     private DateTimeOffset? _tokensAfter;
@@ -69,10 +72,14 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, ILo
         var ended = new SessionsEnded(at, revokeTokens);
         Tell(ended);
 
-        // Front ends of the release before listened on the user's stream; while a rolling upgrade mixes releases,
-        // their connections must end too. Made here, not per activation: a stream handle held by every user grain
-        // cost each connected user half a kilobyte.
-        await this.GetStreamProvider(ChatProviders.Streams).GetStream<UserEvent>(ChatStreams.ForUser(_user)).OnNextAsync(ended);
+        // Front ends of earlier releases listened on the user's stream; while a rolling upgrade mixes releases, their
+        // connections must end too. Made here, not per activation: a stream handle held by every user grain cost
+        // each connected user half a kilobyte.
+        if (streams.Value.Publish)
+        {
+            await this.GetStreamProvider(ChatProviders.Streams).GetStream<UserEvent>(ChatStreams.ForUser(_user)).OnNextAsync(ended);
+        }
+
         LogSessionsEnded(logger, revokeTokens);
     }
 

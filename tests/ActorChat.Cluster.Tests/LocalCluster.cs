@@ -168,7 +168,6 @@ public sealed class LocalCluster : IAsyncDisposable
         "--ActorChat:Cluster:Messaging:ResponseTimeout", "00:00:05",
         "--ActorChat:Storage:Provider", "Postgres",
         "--ActorChat:Storage:ConnectionString", _database,
-        "--ActorChat:Streams:PollInterval", "00:00:00.005",
         "--Logging:LogLevel:Default", "Warning",
         "--Logging:LogLevel:ActorChat", "Information",
     ];

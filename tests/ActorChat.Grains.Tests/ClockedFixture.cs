@@ -1,4 +1,3 @@
-using ActorChat.Contracts;
 using ActorChat.Grains.Hosting;
 using ActorChat.Testing;
 using Microsoft.Extensions.Configuration;
@@ -34,11 +33,9 @@ public sealed class ClockedFixture : IAsyncLifetime
             ["ActorChat:Rooms:EditWindow"] = "01:00:00",
             ["ActorChat:Limits:MaxReactionKinds"] = "3",
             ["ActorChat:Limits:MaxMentions"] = "3",
-            ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration).Services.UseFakeClock(Clock));
-        builder.ConfigureClient(client => client.AddMemoryStreams(ChatProviders.Streams));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -29,8 +29,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["ActorChat:Limits:MaxPendingInvitations"] = MaxPendingInvitations.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
 
-            // The rolling-upgrade path stays tested: rooms also publish on their streams.
-            ["ActorChat:Streams:PublishRoomStreams"] = "true",
+            // The rolling-upgrade path stays tested: grains also publish on the streams older front ends follow.
+            ["ActorChat:Streams:Publish"] = "true",
             ["ActorChat:Storage:Provider"] = "Sqlite",
             ["ActorChat:Storage:DataDirectory"] = _directory,
         }).Build();

@@ -10,7 +10,7 @@ public sealed class DirectoryTests(ClusterFixture fixture)
     [Fact]
     public async Task Changes_within_one_interval_are_published_as_one_batch_and_private_rooms_never()
     {
-        var (probe, handle) = await EventProbe.SubscribeAsync<DirectoryChanged>(fixture.Client, ChatStreams.Directory);
+        var probe = await DirectoryProbe.WatchAsync(fixture.Client);
         try
         {
             var owner = NewId("owner");
@@ -47,7 +47,18 @@ public sealed class DirectoryTests(ClusterFixture fixture)
         }
         finally
         {
-            await handle.UnsubscribeAsync();
+            await probe.UnwatchAsync();
         }
+    }
+
+    [Fact]
+    public async Task With_stream_publishing_on_batches_also_go_out_on_the_stream_for_front_ends_of_earlier_releases()
+    {
+        var (probe, handle) = await EventProbe.SubscribeAsync<DirectoryChanged>(fixture.Client, ChatStreams.Directory);
+        var room = NewId("legacy");
+        await fixture.Client.GetGrain<IRoomGrain>(room).Join(NewId("owner"));
+        var batch = await probe.NextAsync(stale: b => !b.Rooms.Any(r => r.Room == room));
+        Assert.Equal(1, batch.Rooms.Single(r => r.Room == room).MemberCount);
+        await handle.UnsubscribeAsync();
     }
 }

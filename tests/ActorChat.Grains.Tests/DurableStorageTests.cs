@@ -62,7 +62,6 @@ public sealed class DurableStorageTests : IDisposable
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration));
-        builder.ConfigureClient(client => client.AddMemoryStreams(ChatProviders.Streams));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

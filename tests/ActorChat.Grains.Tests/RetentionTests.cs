@@ -32,11 +32,9 @@ public sealed class RetentionTests : IAsyncLifetime
 
             // The silo's own sweep waits a week of fake time: here the test takes each step itself.
             ["ActorChat:Rooms:RetentionInterval"] = "7.00:00:00",
-            ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration).Services.UseFakeClock(_clock));
-        builder.ConfigureClient(client => client.AddMemoryStreams(ChatProviders.Streams));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

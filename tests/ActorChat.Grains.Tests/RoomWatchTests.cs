@@ -79,7 +79,7 @@ public sealed class RoomWatchTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task With_PublishRoomStreams_on_events_also_go_out_on_the_room_stream_for_front_ends_of_the_release_before()
+    public async Task With_stream_publishing_on_events_also_go_out_on_the_room_stream_for_front_ends_of_earlier_releases()
     {
         var roomId = NewRoom();
         var room = fixture.Client.GetGrain<IRoomGrain>(roomId);

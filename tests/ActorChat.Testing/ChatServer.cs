@@ -138,7 +138,6 @@ public class ChatServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ActorChat:Auth:SigningKey", SigningKey);
         builder.UseSetting("ActorChat:Sockets:RequestsPerSecond", "100");
         builder.UseSetting("ActorChat:Sockets:RequestBurst", RequestBurst.ToString(CultureInfo.InvariantCulture));
-        builder.UseSetting("ActorChat:Streams:PollInterval", "00:00:00.005");
         builder.UseSetting("ActorChat:Rooms:DirectoryInterval", "00:00:00.100");
         foreach (var (key, value) in _overrides)
         {

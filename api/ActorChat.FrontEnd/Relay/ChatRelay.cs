@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
-/// Holds at most one watch per room and one stream subscription for the room directory on this node, and one attachment per
+/// Holds at most one watch per room and of the room directory on this node, and one attachment per
 /// user, counted by the local connections that use it (the last one to leave ends it), and what each connection follows.
 /// </summary>
 internal sealed partial class ChatRelay
@@ -24,12 +24,12 @@ internal sealed partial class ChatRelay
         _rooms = new FeedTable<RoomFeed>(room => new RoomFeed(room, client, rooms, logger, metrics, Removed));
         var node = new NodeUserEvents(client, user => _users!.Find(user));
         _users = new FeedTable<UserFeed>(user => new UserFeed(user, client, node, Follows, logger));
-        Directory = new DirectoryFeed(client, logger);
+        Directory = new DirectoryFeed(client, logger, lifetime.ApplicationStopping);
         metrics.ObserveRooms(() => RoomCount);
         metrics.ObserveDirectoryWatchers(() => Directory.Watchers);
     }
 
-    /// <summary>The node's subscription to the public room directory, shared by the connections that browse.</summary>
+    /// <summary>The node's watch of the public room directory, shared by the connections that browse.</summary>
     public DirectoryFeed Directory { get; }
 
     /// <summary>Rooms with a subscription on this node.</summary>

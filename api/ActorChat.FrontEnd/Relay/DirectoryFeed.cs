@@ -2,20 +2,37 @@ using ActorChat.Contracts;
 using ActorChat.FrontEnd.Connections;
 using ActorChat.FrontEnd.Protocol;
 using Microsoft.Extensions.Logging;
-using Orleans.Streams;
 
 namespace ActorChat.FrontEnd.Relay;
 
 /// <summary>
-/// This node's single subscription to the public room directory, held while any local connection watches it
-/// (after <c>browse</c>). Each batch becomes one <c>directory</c> frame, built once and queued on every watcher.
+/// This node's watch of the public room directory, held while any local connection watches it (after
+/// <c>browse</c>). Each batch becomes one <c>directory</c> frame, built once and queued on every watcher.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore is only awaited, so it never allocates a wait handle; the feed lives as long as the relay.")]
-internal sealed class DirectoryFeed(IClusterClient client, ILogger logger) : StreamFeed<DirectoryChanged>(client, ChatStreams.Directory, logger)
+internal sealed partial class DirectoryFeed : IDirectoryObserver
 {
+    private readonly IClusterClient _client;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
+    private readonly Lazy<IDirectoryObserver> _reference;
     private readonly Lock _lock = new();
     private readonly HashSet<ChatConnection> _watchers = [];
-    private readonly SemaphoreSlim _subscribing = new(1, 1);
+
+    // Watching and unwatching the grain take turns, so the grain hears them in the order they happened here.
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private bool _watching;
+
+    /// <summary>Once <paramref name="stopping"/> is signalled, a directory that moves is not watched again.</summary>
+    public DirectoryFeed(IClusterClient client, ILogger logger, CancellationToken stopping)
+    {
+        _client = client;
+        _logger = logger;
+        _stopping = stopping;
+
+        // Made on first use, once the cluster client runs; the relay holds this object, so the reference stays valid.
+        _reference = new Lazy<IDirectoryObserver>(() => client.CreateObjectReference<IDirectoryObserver>(this));
+    }
 
     public int Watchers
     {
@@ -28,7 +45,9 @@ internal sealed class DirectoryFeed(IClusterClient client, ILogger logger) : Str
         }
     }
 
-    /// <summary>Adds a watcher; the first one subscribes this node.</summary>
+    private IRoomDirectoryGrain Grain => _client.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key);
+
+    /// <summary>Adds a watcher; the first one makes this node watch the directory.</summary>
     public async Task WatchAsync(ChatConnection connection)
     {
         lock (_lock)
@@ -39,12 +58,13 @@ internal sealed class DirectoryFeed(IClusterClient client, ILogger logger) : Str
             }
         }
 
-        await _subscribing.WaitAsync();
+        await _turn.WaitAsync();
         try
         {
-            if (!IsSubscribed)
+            if (!_watching)
             {
-                await SubscribeAsync();
+                await Grain.Watch(_reference.Value);
+                _watching = true;
             }
         }
         catch
@@ -58,11 +78,11 @@ internal sealed class DirectoryFeed(IClusterClient client, ILogger logger) : Str
         }
         finally
         {
-            _subscribing.Release();
+            _turn.Release();
         }
     }
 
-    /// <summary>Removes a watcher; the last one ends this node's subscription.</summary>
+    /// <summary>Removes a watcher; the last one ends this node's watch.</summary>
     public async Task UnwatchAsync(ChatConnection connection)
     {
         lock (_lock)
@@ -73,40 +93,66 @@ internal sealed class DirectoryFeed(IClusterClient client, ILogger logger) : Str
             }
         }
 
-        await _subscribing.WaitAsync();
+        await _turn.WaitAsync();
         try
         {
-            if (Watchers == 0)
+            if (_watching && Watchers == 0)
             {
-                await UnsubscribeAsync();
+                _watching = false;
+                await Grain.Unwatch(_reference.Value);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The watch lapses on its own once this node stops renewing it.
+            LogUnwatchFailed(_logger, ex);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>
+    /// Watches again if anyone here watches: the watch lives only in the directory's activation. Called periodically,
+    /// after the cluster connection came back and when the directory moved.
+    /// </summary>
+    public async Task CheckAsync()
+    {
+        await _turn.WaitAsync();
+        try
+        {
+            if (_watching)
+            {
+                await Grain.Watch(_reference.Value);
             }
         }
         finally
         {
-            _subscribing.Release();
+            _turn.Release();
         }
     }
 
-    /// <summary>Re-establishes the subscription after the cluster connection came back, if anyone watches.</summary>
-    public async Task ResubscribeAsync()
+    public Task OnDirectoryChanged(DirectoryChanged batch)
     {
-        await _subscribing.WaitAsync();
-        try
-        {
-            if (IsSubscribed)
-            {
-                await ResumeAsync();
-            }
-        }
-        finally
-        {
-            _subscribing.Release();
-        }
+        // Off the observer's turn, as room events are: the frames go out from the thread pool.
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Feed.Deliver(state.Batch), (Feed: this, Batch: batch), preferLocal: false);
+        return Task.CompletedTask;
     }
 
-    public override Task OnNextAsync(DirectoryChanged item, StreamSequenceToken? token = null)
+    public Task OnDirectoryMoved()
     {
-        var frame = Frames.Directory(item);
+        if (!_stopping.IsCancellationRequested)
+        {
+            _ = WatchMovedAsync();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Deliver(DirectoryChanged batch)
+    {
+        var frame = Frames.Directory(batch);
         lock (_lock)
         {
             foreach (var watcher in _watchers)
@@ -114,7 +160,23 @@ internal sealed class DirectoryFeed(IClusterClient client, ILogger logger) : Str
                 watcher.TrySend(frame);
             }
         }
-
-        return Task.CompletedTask;
     }
+
+    private async Task WatchMovedAsync()
+    {
+        try
+        {
+            await CheckAsync();
+        }
+        catch (Exception ex)
+        {
+            LogRewatchFailed(_logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unwatching the room directory failed")]
+    private static partial void LogUnwatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watching the room directory again after it moved failed; the next check retries")]
+    private static partial void LogRewatchFailed(ILogger logger, Exception exception);
 }

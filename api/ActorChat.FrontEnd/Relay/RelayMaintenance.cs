@@ -47,7 +47,7 @@ internal sealed partial class RelayMaintenance(
                 await Attempt(feed.ResubscribeAsync, feed.User);
             }
 
-            await Attempt(relay.Directory.ResubscribeAsync, "the room directory");
+            await Attempt(relay.Directory.CheckAsync, "the room directory");
         }
         finally
         {
@@ -70,6 +70,7 @@ internal sealed partial class RelayMaintenance(
         {
             // Side by side: one room on a silo that hangs must not hold every other room's renewal past its expiry.
             await Parallel.ForEachAsync(relay.RoomFeeds(), parallel, async (feed, _) => await Attempt(feed.CheckAsync, feed.Room));
+            await Attempt(relay.Directory.CheckAsync, "the room directory");
         }
     }
 

@@ -14,8 +14,9 @@ namespace ActorChat.Grains.Hosting;
 public static class SiloBuilderExtensions
 {
     /// <summary>
-    /// Registers ActorChat's grains, options, store (per <c>ActorChat:Storage</c>), stream provider and the
-    /// stream subscriptions' storage under the names in <see cref="ChatProviders"/>.
+    /// Registers ActorChat's grains, options and store (per <c>ActorChat:Storage</c>), and with
+    /// <c>ActorChat:Streams:Publish</c> the stream provider and its subscriptions' storage under the names in
+    /// <see cref="ChatProviders"/>.
     /// </summary>
     public static ISiloBuilder AddActorChatGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -46,6 +47,21 @@ public static class SiloBuilderExtensions
         services.AddHttpClient(WebhookDispatcher.HttpClientName);
         services.AddHostedService<WebhookDispatcher>();
 
+        // Grain calls carry the caller's trace (a socket request, a REST call) so one send is one trace.
+        silo.AddActivityPropagation();
+
+        // Grains tell front ends directly; streams run only for front ends of earlier releases during an upgrade.
+        var streams = configuration.Read(ChatStreamOptions.Section, new ChatStreamOptionsValidator());
+        if (streams.Publish)
+        {
+            AddLegacyStreams(silo, configuration, storage, streams);
+        }
+
+        return silo;
+    }
+
+    private static void AddLegacyStreams(ISiloBuilder silo, IConfiguration configuration, StorageOptions storage, ChatStreamOptions streams)
+    {
         // Stream subscriptions: a cluster with Redis membership keeps them in Redis, so that they outlive the silo
         // that held them; one machine (Development membership) keeps them in memory.
         if (configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>()?.Membership == MembershipProvider.Redis)
@@ -64,16 +80,11 @@ public static class SiloBuilderExtensions
             silo.AddMemoryGrainStorage(ChatProviders.PubSubStorage);
         }
 
-        // Grain calls carry the caller's trace (a socket request, a REST call) so one send is one trace.
-        silo.AddActivityPropagation();
-
-        var streams = configuration.Read(ChatStreamOptions.Section, new ChatStreamOptionsValidator());
         silo.AddMemoryStreams(ChatProviders.Streams, stream =>
         {
             stream.ConfigurePartitioning(streams.QueueCount);
             stream.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = streams.PollInterval));
         });
-        return silo;
     }
 
     internal static ConfigurationOptions RedisConfiguration(string? connection, string section) =>

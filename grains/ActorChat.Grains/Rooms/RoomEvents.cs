@@ -12,36 +12,19 @@ namespace ActorChat.Grains.Rooms;
 internal sealed partial class RoomEvents(string room, Func<IAsyncStream<RoomEvent>?> legacyStream, IGrainFactory grains, TimeProvider time,
     TimeSpan watchExpiry, ILogger logger)
 {
-    // As many as front-end nodes follow the room, each with its newest feed that watched and when.
-    private readonly Dictionary<IRoomEventObserver, (long Feed, long At)> _watchers = [];
+    // As many as front-end nodes follow the room.
+    private readonly Watchers<IRoomEventObserver> _watchers = new(time, watchExpiry);
     private IAsyncStream<RoomEvent>? _stream;
     private bool _streamResolved;
 
-    public int WatcherCount => _watchers.Count;
+    public void Watch(IRoomEventObserver node, long feed) => _watchers.Watch(node, feed);
 
-    public void Watch(IRoomEventObserver node, long feed)
-    {
-        // A feed the node has since replaced (a check that was under way when it stopped) must not take the watch back.
-        if (!_watchers.TryGetValue(node, out var current) || current.Feed <= feed)
-        {
-            _watchers[node] = (feed, time.GetTimestamp());
-        }
-
-        DropLapsed();
-    }
-
-    public void Unwatch(IRoomEventObserver node, long feed)
-    {
-        if (_watchers.TryGetValue(node, out var watch) && watch.Feed == feed)
-        {
-            _watchers.Remove(node);
-        }
-    }
+    public void Unwatch(IRoomEventObserver node, long feed) => _watchers.Unwatch(node, feed);
 
     /// <summary>Tells every watcher that this activation ends, so each watches the next one at once.</summary>
     public void Moving()
     {
-        foreach (var node in _watchers.Keys)
+        foreach (var node in _watchers.Live())
         {
             node.OnRoomMoved(room).Ignore();
         }
@@ -57,8 +40,7 @@ internal sealed partial class RoomEvents(string room, Func<IAsyncStream<RoomEven
     /// </summary>
     public async Task PublishAsync(RoomEvent[] events)
     {
-        DropLapsed();
-        foreach (var node in _watchers.Keys)
+        foreach (var node in _watchers.Live())
         {
             node.OnRoomEvents(room, events).Ignore();
         }
@@ -87,26 +69,6 @@ internal sealed partial class RoomEvents(string room, Func<IAsyncStream<RoomEven
         catch (Exception ex)
         {
             LogPublishFailed(logger, ex, room);
-        }
-    }
-
-    // A node that died (or whose unwatch failed) renews no more: after the expiry it is no longer told. A handful of
-    // nodes per room, so looking at each on every publish costs next to nothing.
-    private void DropLapsed()
-    {
-        var now = time.GetTimestamp();
-        List<IRoomEventObserver>? lapsed = null;
-        foreach (var (watcher, (_, at)) in _watchers)
-        {
-            if (time.GetElapsedTime(at, now) > watchExpiry)
-            {
-                (lapsed ??= []).Add(watcher);
-            }
-        }
-
-        foreach (var watcher in lapsed ?? [])
-        {
-            _watchers.Remove(watcher);
         }
     }
 

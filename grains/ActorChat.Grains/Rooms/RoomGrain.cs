@@ -44,7 +44,7 @@ internal sealed partial class RoomGrain(
 
         _events = new RoomEvents(
             _room,
-            () => streams.Value.PublishRoomStreams ? this.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(_room)) : null,
+            () => streams.Value.Publish ? this.GetStreamProvider(ChatProviders.Streams).GetStream<RoomEvent>(ChatStreams.ForRoom(_room)) : null,
             GrainFactory,
             time,
             _options.WatchExpiry,

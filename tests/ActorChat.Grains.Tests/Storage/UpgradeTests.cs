@@ -107,7 +107,6 @@ public sealed class UpgradeTests : IDisposable
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration));
-        builder.ConfigureClient(client => client.AddMemoryStreams(ChatProviders.Streams));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

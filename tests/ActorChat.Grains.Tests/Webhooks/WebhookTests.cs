@@ -25,7 +25,6 @@ public sealed class WebhookTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ActorChat:Storage:DataDirectory"] = _directory,
-            ["ActorChat:Streams:PollInterval"] = "00:00:00.005",
             ["ActorChat:Webhooks:Endpoints:0:Name"] = "app",
             ["ActorChat:Webhooks:Endpoints:0:Url"] = _receiver.Url.ToString(),
             ["ActorChat:Webhooks:Endpoints:0:Secret"] = Secret,
@@ -37,7 +36,6 @@ public sealed class WebhookTests : IAsyncLifetime
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddActorChatGrains(configuration));
-        builder.ConfigureClient(client => client.AddMemoryStreams(ChatProviders.Streams));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
