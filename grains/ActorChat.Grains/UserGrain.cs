@@ -1,6 +1,6 @@
 using ActorChat.Contracts;
-using ActorChat.Storage;
 using ActorChat.Grains.Hosting;
+using ActorChat.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
