@@ -23,6 +23,11 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
     private readonly SemaphoreSlim _turn = new(1, 1);
     private bool _watching;
 
+    // Batches as the directory told them; one drain at a time keeps a newer count from being overtaken by an older one.
+    private readonly Lock _inboxLock = new();
+    private readonly Queue<DirectoryChanged> _inbox = new();
+    private bool _draining;
+
     /// <summary>Once <paramref name="stopping"/> is signalled, a directory that moves is not watched again.</summary>
     public DirectoryFeed(IClusterClient client, ILogger logger, CancellationToken stopping)
     {
@@ -135,8 +140,19 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
 
     public Task OnDirectoryChanged(DirectoryChanged batch)
     {
+        lock (_inboxLock)
+        {
+            _inbox.Enqueue(batch);
+            if (_draining)
+            {
+                return Task.CompletedTask;
+            }
+
+            _draining = true;
+        }
+
         // Off the observer's turn, as room events are: the frames go out from the thread pool.
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Feed.Deliver(state.Batch), (Feed: this, Batch: batch), preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(static feed => feed.Drain(), this, preferLocal: false);
         return Task.CompletedTask;
     }
 
@@ -150,14 +166,27 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
         return Task.CompletedTask;
     }
 
-    private void Deliver(DirectoryChanged batch)
+    private void Drain()
     {
-        var frame = Frames.Directory(batch);
-        lock (_lock)
+        while (true)
         {
-            foreach (var watcher in _watchers)
+            DirectoryChanged? batch;
+            lock (_inboxLock)
             {
-                watcher.TrySend(frame);
+                if (!_inbox.TryDequeue(out batch))
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+
+            var frame = Frames.Directory(batch);
+            lock (_lock)
+            {
+                foreach (var watcher in _watchers)
+                {
+                    watcher.TrySend(frame);
+                }
             }
         }
     }

@@ -68,9 +68,10 @@ internal sealed partial class RelayMaintenance(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelChecks, CancellationToken = stoppingToken };
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            // Side by side: one room on a silo that hangs must not hold every other room's renewal past its expiry.
-            await Parallel.ForEachAsync(relay.RoomFeeds(), parallel, async (feed, _) => await Attempt(feed.CheckAsync, feed.Room));
+            // The directory first, and rooms side by side: one room on a silo that hangs must not hold every other
+            // renewal past its expiry.
             await Attempt(relay.Directory.CheckAsync, "the room directory");
+            await Parallel.ForEachAsync(relay.RoomFeeds(), parallel, async (feed, _) => await Attempt(feed.CheckAsync, feed.Room));
         }
     }
 
