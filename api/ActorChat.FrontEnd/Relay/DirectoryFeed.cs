@@ -23,10 +23,8 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
     private readonly SemaphoreSlim _turn = new(1, 1);
     private bool _watching;
 
-    // Batches as the directory told them; one drain at a time keeps a newer count from being overtaken by an older one.
-    private readonly Lock _inboxLock = new();
-    private readonly Queue<DirectoryChanged> _inbox = new();
-    private bool _draining;
+    // Batches as the directory told them, in that order: a newer count is never overtaken by an older one.
+    private readonly OrderedInbox<DirectoryChanged> _inbox;
 
     /// <summary>Once <paramref name="stopping"/> is signalled, a directory that moves is not watched again.</summary>
     public DirectoryFeed(IClusterClient client, ILogger logger, CancellationToken stopping)
@@ -34,6 +32,11 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
         _client = client;
         _logger = logger;
         _stopping = stopping;
+        _inbox = new OrderedInbox<DirectoryChanged>(batch =>
+        {
+            Deliver(batch);
+            return Task.CompletedTask;
+        });
 
         // Made on first use, once the cluster client runs; the relay holds this object, so the reference stays valid.
         _reference = new Lazy<IDirectoryObserver>(() => client.CreateObjectReference<IDirectoryObserver>(this));
@@ -140,19 +143,7 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
 
     public Task OnDirectoryChanged(DirectoryChanged batch)
     {
-        lock (_inboxLock)
-        {
-            _inbox.Enqueue(batch);
-            if (_draining)
-            {
-                return Task.CompletedTask;
-            }
-
-            _draining = true;
-        }
-
-        // Off the observer's turn, as room events are: the frames go out from the thread pool.
-        ThreadPool.UnsafeQueueUserWorkItem(static feed => feed.Drain(), this, preferLocal: false);
+        _inbox.Post(batch);
         return Task.CompletedTask;
     }
 
@@ -166,20 +157,10 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
         return Task.CompletedTask;
     }
 
-    private void Drain()
+    private void Deliver(DirectoryChanged batch)
     {
-        while (true)
+        try
         {
-            DirectoryChanged? batch;
-            lock (_inboxLock)
-            {
-                if (!_inbox.TryDequeue(out batch))
-                {
-                    _draining = false;
-                    return;
-                }
-            }
-
             var frame = Frames.Directory(batch);
             lock (_lock)
             {
@@ -188,6 +169,10 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
                     watcher.TrySend(frame);
                 }
             }
+        }
+        catch (Exception ex)
+        {
+            LogDeliveryFailed(_logger, ex);
         }
     }
 
@@ -202,6 +187,9 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
             LogRewatchFailed(_logger, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering a batch of the room directory failed")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unwatching the room directory failed")]
     private static partial void LogUnwatchFailed(ILogger logger, Exception exception);

@@ -26,12 +26,11 @@ internal sealed partial class RoomFeed : ISharedFeed
     // survive this one's late watch and unwatch.
     private readonly long _id;
 
-    // Events as the room told them, in order, waiting for the gate; one drain at a time keeps the order.
-    private readonly Lock _inboxLock = new();
-    private readonly Queue<RoomEvent[]> _inbox = new();
-    private bool _draining;
+    // Events as the room told them, handled in that order.
+    private readonly OrderedInbox<RoomEvent[]> _inbox;
 
-    // Set under the gate: a periodic watch that reached a feed just released must not watch again for good.
+    // Set before the stop waits for the gate, read under it: a periodic watch that reached a feed just released must
+    // not watch again for good.
     private bool _stopped;
 
     // Set under the gate once this feed's own watch answered. Until then, what the room tells the node (on the watch
@@ -51,6 +50,7 @@ internal sealed partial class RoomFeed : ISharedFeed
         _logger = logger;
         _metrics = metrics;
         _removed = removed;
+        _inbox = new OrderedInbox<RoomEvent[]>(DeliverToldAsync);
         Ready = new Lazy<Task>(StartAsync);
     }
 
@@ -169,22 +169,7 @@ internal sealed partial class RoomFeed : ISharedFeed
     }
 
     /// <summary>Events the room told this node; queued, so the observer never waits on this room's gate.</summary>
-    public void Enqueue(RoomEvent[] events)
-    {
-        lock (_inboxLock)
-        {
-            _inbox.Enqueue(events);
-            if (_draining)
-            {
-                return;
-            }
-
-            _draining = true;
-        }
-
-        // Off the observer's turn: the room's fan-out runs on the thread pool, not in the cluster client's context.
-        ThreadPool.UnsafeQueueUserWorkItem(static feed => _ = feed.DrainAsync(), this, preferLocal: false);
-    }
+    public void Enqueue(RoomEvent[] events) => _inbox.Post(events);
 
     /// <summary>Delivers one event as if the room had told it; for tests of the gap repair.</summary>
     internal async Task DeliverAsync(RoomEvent item)
@@ -200,39 +185,26 @@ internal sealed partial class RoomFeed : ISharedFeed
         }
     }
 
-    private async Task DrainAsync()
+    private async Task DeliverToldAsync(RoomEvent[] events)
     {
-        while (true)
+        await _gate.WaitAsync();
+        try
         {
-            RoomEvent[]? events;
-            lock (_inboxLock)
+            foreach (var item in events)
             {
-                if (!_inbox.TryDequeue(out events))
+                if (_watching)
                 {
-                    _draining = false;
-                    return;
+                    await DeliverLockedAsync(item);
                 }
             }
-
-            await _gate.WaitAsync();
-            try
-            {
-                foreach (var item in events)
-                {
-                    if (_watching)
-                    {
-                        await DeliverLockedAsync(item);
-                    }
-                }
-            }
-            catch (Exception ex)
-            {
-                LogDeliveryFailed(_logger, ex, Room);
-            }
-            finally
-            {
-                _gate.Release();
-            }
+        }
+        catch (Exception ex)
+        {
+            LogDeliveryFailed(_logger, ex, Room);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
