@@ -28,9 +28,12 @@ internal static class RestLimits
             {
                 // The token's user where there is one; an anonymous caller is known by address only.
                 var caller = context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? $"address {context.Connection.RemoteIpAddress}";
-                var services = context.RequestServices;
-                return RateLimitPartition.Get(caller, key =>
-                    new BudgetLimiter(services.GetRequiredService<RequestBudgets>(), key, services.GetRequiredService<TimeProvider>()));
+                // The partition's factory outlives the request (the limiter keeps it with the partition): it takes the
+                // singletons, not the request's services, which would keep the whole request scope (its signed-in
+                // principal, token and handlers) alive for as long as the user's partition.
+                var budgets = context.RequestServices.GetRequiredService<RequestBudgets>();
+                var time = context.RequestServices.GetRequiredService<TimeProvider>();
+                return RateLimitPartition.Get(caller, key => new BudgetLimiter(budgets, key, time));
             });
             options.OnRejected = RefuseAsync;
         });
