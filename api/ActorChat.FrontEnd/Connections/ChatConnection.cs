@@ -30,7 +30,13 @@ internal sealed partial class ChatConnection : IDisposable
         _logger = logger;
         _metrics = metrics;
         _outbox = new Outbox(options.OutboundQueueMessages, options.OutboundQueueBytes);
-        _abort.Token.Register(transport.Abort);
+        // An abort ends the writer's wait too (its queue is dropped): the wait itself takes no token.
+        _abort.Token.Register(static state =>
+        {
+            var connection = (ChatConnection)state!;
+            connection._outbox.Complete(discard: true);
+            connection._transport.Abort();
+        }, this);
     }
 
     public string Id { get; }
@@ -161,10 +167,13 @@ internal sealed partial class ChatConnection : IDisposable
     {
         try
         {
-            while (await _outbox.TakeAsync(_abort.Token) is { } frame)
+            while (await _outbox.WaitToTakeAsync())
             {
-                await _transport.WriteAsync(frame);
-                _outbox.Taken();
+                while (_outbox.TryPeek(out var frame))
+                {
+                    await _transport.WriteAsync(frame);
+                    _outbox.Taken();
+                }
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
