@@ -30,7 +30,8 @@ internal sealed partial class ChatConnection : IDisposable
         _logger = logger;
         _metrics = metrics;
         _outbox = new Outbox(options.OutboundQueueMessages, options.OutboundQueueBytes);
-        // An abort ends the writer's wait too (its queue is dropped): the wait itself takes no token.
+        // An abort comes only after a close, which has already woken the writer (its wait takes no token); the abort drops
+        // whatever is still queued and ends a write that hangs.
         _abort.Token.Register(static state =>
         {
             var connection = (ChatConnection)state!;

@@ -112,8 +112,8 @@ internal sealed class Outbox(int maxFrames, long maxBytes)
     /// <summary>
     /// Waits until a frame is queued or the outbox is completed: true when there may be a frame to take, false once
     /// it is completed and empty. For the one writer only. The wait is one reused source, with no token, no
-    /// allocation and no registration per frame: the writer waits once per frame on an idle socket, and that was
-    /// most of what a delivery cost at low rates. An abort completes the outbox instead of cancelling the wait.
+    /// allocation and no registration per frame, and nothing held by an idle socket but the source itself (every
+    /// socket waits here between frames). Closing completes the outbox, which ends the wait; so does an abort.
     /// </summary>
     public ValueTask<bool> WaitToTakeAsync()
     {
