@@ -10,7 +10,7 @@ internal static class PostgresStore
 {
     public static async Task<(SqlChatStore Store, NpgsqlDataSource Source)> OpenAsync(string connectionString, int writers, int maxBatch, StoreMetrics metrics, IOutbox outbox, ILogger logger)
     {
-        var source = NpgsqlDataSource.Create(connectionString);
+        var source = NpgsqlDataSource.Create(WithAutoPrepare(connectionString));
         try
         {
             await using (var connection = await source.OpenConnectionAsync())
@@ -29,4 +29,25 @@ internal static class PostgresStore
             throw;
         }
     }
+
+    /// <summary>
+    /// Statements the store runs again and again are prepared on each pooled connection once, instead of parsed and
+    /// planned on every call, unless the connection string says otherwise (<c>Max Auto Prepare=0</c> for a pooler in
+    /// transaction mode, which cannot keep prepared statements).
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
+        if (!given)
+        {
+            builder.MaxAutoPrepare = AutoPrepared;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    // More than the store has statements, so none is evicted by another.
+    private const int AutoPrepared = 128;
 }
