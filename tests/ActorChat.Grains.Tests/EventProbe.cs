@@ -3,11 +3,19 @@ using Orleans.Streams;
 
 namespace ActorChat.Grains.Tests;
 
-/// <summary>Collects a stream's events so a test can await the next one (with a deadline, never a sleep).</summary>
+/// <summary>
+/// Collects events (a stream's, or what a grain tells an observer probe) so a test can await the next one (with a
+/// deadline, never a sleep).
+/// </summary>
 public sealed class EventProbe<T> : IAsyncObserver<T>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private readonly Channel<T> _events = Channel.CreateUnbounded<T>();
+
+    /// <summary>Events collected and not yet taken.</summary>
+    public int Pending => _events.Reader.Count;
+
+    public void Add(T item) => _events.Writer.TryWrite(item);
 
     /// <summary>
     /// The next event, passing over those <paramref name="stale"/> matches: a new subscriber may still be handed

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using ActorChat.Contracts;
 
 namespace ActorChat.Grains.Tests;
@@ -9,9 +8,8 @@ namespace ActorChat.Grains.Tests;
 /// </summary>
 public sealed class RoomEventProbe : IRoomEventObserver
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private readonly Channel<RoomEvent> _events = Channel.CreateUnbounded<RoomEvent>();
-    private readonly Channel<string> _moved = Channel.CreateUnbounded<string>();
+    private readonly EventProbe<RoomEvent> _events = new();
+    private readonly EventProbe<string> _moved = new();
 
     private RoomEventProbe(IClusterClient client, string room)
     {
@@ -29,7 +27,7 @@ public sealed class RoomEventProbe : IRoomEventObserver
     public long Feed { get; } = Interlocked.Increment(ref s_feeds);
 
     /// <summary>Events told and not yet taken.</summary>
-    public int Pending => _events.Reader.Count;
+    public int Pending => _events.Pending;
 
     /// <summary>A probe watching <paramref name="room"/>, and the position the watch answered.</summary>
     public static async Task<(RoomEventProbe Probe, long Position)> WatchAsync(IClusterClient client, string room)
@@ -43,31 +41,16 @@ public sealed class RoomEventProbe : IRoomEventObserver
     public Task UnwatchAsync() => Room.Unwatch(Reference, Feed);
 
     /// <summary>The next event, passing over those <paramref name="stale"/> matches.</summary>
-    public async Task<RoomEvent> NextAsync(Func<RoomEvent, bool>? stale = null)
-    {
-        using var timeout = new CancellationTokenSource(Deadline);
-        while (true)
-        {
-            var item = await _events.Reader.ReadAsync(timeout.Token);
-            if (stale is null || !stale(item))
-            {
-                return item;
-            }
-        }
-    }
+    public Task<RoomEvent> NextAsync(Func<RoomEvent, bool>? stale = null) => _events.NextAsync(stale);
 
     /// <summary>Completes when the room says its activation is going away.</summary>
-    public async Task<string> MovedAsync()
-    {
-        using var timeout = new CancellationTokenSource(Deadline);
-        return await _moved.Reader.ReadAsync(timeout.Token);
-    }
+    public Task<string> MovedAsync() => _moved.NextAsync();
 
     public Task OnRoomEvents(string room, RoomEvent[] events)
     {
         foreach (var item in events)
         {
-            _events.Writer.TryWrite(item);
+            _events.Add(item);
         }
 
         return Task.CompletedTask;
@@ -75,7 +58,7 @@ public sealed class RoomEventProbe : IRoomEventObserver
 
     public Task OnRoomMoved(string room)
     {
-        _moved.Writer.TryWrite(room);
+        _moved.Add(room);
         return Task.CompletedTask;
     }
 }

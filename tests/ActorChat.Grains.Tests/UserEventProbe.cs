@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using ActorChat.Contracts;
 
 namespace ActorChat.Grains.Tests;
@@ -6,21 +5,16 @@ namespace ActorChat.Grains.Tests;
 /// <summary>A front-end node's observer of user events, as a test sees it: each event told, awaited with a deadline.</summary>
 public sealed class UserEventProbe : IUserEventObserver
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private readonly Channel<(string User, UserEvent Event)> _events = Channel.CreateUnbounded<(string, UserEvent)>();
+    private readonly EventProbe<(string User, UserEvent Event)> _events = new();
 
     /// <summary>Events told and not yet taken.</summary>
-    public int Pending => _events.Reader.Count;
+    public int Pending => _events.Pending;
 
-    public async Task<(string User, UserEvent Event)> NextAsync()
-    {
-        using var timeout = new CancellationTokenSource(Deadline);
-        return await _events.Reader.ReadAsync(timeout.Token);
-    }
+    public Task<(string User, UserEvent Event)> NextAsync() => _events.NextAsync();
 
     public Task OnUserEvent(string user, UserEvent userEvent)
     {
-        _events.Writer.TryWrite((user, userEvent));
+        _events.Add((user, userEvent));
         return Task.CompletedTask;
     }
 }
