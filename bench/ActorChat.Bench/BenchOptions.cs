@@ -59,6 +59,9 @@ internal sealed class BenchOptions
 
     public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>fanout: the rates to step through instead of the default ladder (to profile one rate, say).</summary>
+    public IReadOnlyList<double>? Rates { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
@@ -105,6 +108,7 @@ internal sealed class BenchOptions
             PlotPath = values.GetValueOrDefault("plot"),
             Pin = values.TryGetValue("pin", out var pin) ? PinPlan.Parse(pin) : null,
             MaxTime = TimeSpan.FromSeconds(Double("max-seconds", defaults.MaxTime.TotalSeconds)),
+            Rates = values.TryGetValue("rates", out var rates) ? [.. rates.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))] : null,
         };
     }
 }

@@ -46,7 +46,7 @@ internal static class FanoutScenario
 
             double best = 0;
             double bestDelivered = 0;
-            foreach (var rate in Rates)
+            foreach (var rate in options.Rates ?? Rates)
             {
                 var cpuBefore = server.CpuSeconds();
                 var (delivered, latency, complete) = await StepAsync(publishers, room, rate, TimeSpan.FromSeconds(options.StepSeconds), options, step, progress, cancellationToken);
