@@ -82,6 +82,7 @@ public static class FrontEndExtensions
         {
             StatusCodeSelector = failure => failure is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : 500,
         });
+        app.Use(Sockets.CoalescingUpgrade.Install);
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -114,7 +114,7 @@ public sealed class RelayGapTests(ChatServer server)
             await grain.Join("author");
             var pair = await SocketPair.CreateAsync();
             var metrics = server.Services.GetRequiredService<ChatMetrics>();
-            var connection = new ChatConnection($"c-{prefix}", "reader", new WebSocketTransport(pair.Server), new SocketOptions(), NullLogger.Instance, metrics);
+            var connection = new ChatConnection($"c-{prefix}", "reader", new WebSocketTransport(pair.Server, coalescing: null), new SocketOptions(), NullLogger.Instance, metrics);
             connection.Start();
             RoomFeed? feed = null;
             var node = new NodeRoomEvents(client, _ => feed, CancellationToken.None);

@@ -29,7 +29,7 @@ internal sealed partial class ChatConnection : IDisposable
         _options = options;
         _logger = logger;
         _metrics = metrics;
-        _outbox = new Outbox(options.OutboundQueueMessages, options.OutboundQueueBytes);
+        _outbox = new Outbox(options.OutboundQueueMessages, options.OutboundQueueBytes, WriteRounds.Shared);
         // An abort comes only after a close, which has already woken the writer (its wait takes no token); the abort drops
         // whatever is still queued and ends a write that hangs.
         _abort.Token.Register(static state =>
@@ -170,9 +170,9 @@ internal sealed partial class ChatConnection : IDisposable
         {
             while (await _outbox.WaitToTakeAsync())
             {
-                while (_outbox.TryPeek(out var frame))
+                while (_outbox.TryPeek(out var frame, out var more))
                 {
-                    await _transport.WriteAsync(frame);
+                    await _transport.WriteAsync(frame, more);
                     _outbox.Taken();
                 }
             }

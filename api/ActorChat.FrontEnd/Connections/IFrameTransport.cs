@@ -8,8 +8,11 @@ namespace ActorChat.FrontEnd.Connections;
 /// </summary>
 internal interface IFrameTransport
 {
-    /// <summary>Writes one frame (a complete JSON object).</summary>
-    ValueTask WriteAsync(byte[] frame);
+    /// <summary>
+    /// Writes one frame (a complete JSON object). With <paramref name="more"/>, another frame follows at once, and the
+    /// transport may hold this one back to write them together.
+    /// </summary>
+    ValueTask WriteAsync(byte[] frame, bool more);
 
     /// <summary>Ends the transport politely, saying why, after everything queued was written.</summary>
     Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken);

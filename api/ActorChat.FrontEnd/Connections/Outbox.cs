@@ -8,13 +8,13 @@ namespace ActorChat.FrontEnd.Connections;
 /// it) or the connection's own replies and replays (which wait for room, and with them the connection's request
 /// loop, so a peer that stops reading stops being served instead of growing the server).
 /// </summary>
-internal sealed class Outbox(int maxFrames, long maxBytes)
+internal sealed class Outbox(int maxFrames, long maxBytes, WriteRounds rounds)
 {
     private readonly Lock _lock = new();
     private readonly Queue<byte[]> _frames = new();
     private long _bytes;
     private bool _completed;
-    private readonly Readable _readable = new();
+    private readonly Readable _readable = new(rounds);
     private bool _takerWaiting;
     private TaskCompletionSource? _space;
 
@@ -100,11 +100,15 @@ internal sealed class Outbox(int maxFrames, long maxBytes)
         }
     }
 
-    /// <summary>The next frame to write, if one is queued; it stays queued (and counted) until <see cref="Taken"/>.</summary>
-    public bool TryPeek([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? frame)
+    /// <summary>
+    /// The next frame to write, if one is queued; it stays queued (and counted) until <see cref="Taken"/>.
+    /// <paramref name="more"/> says whether another is queued behind it.
+    /// </summary>
+    public bool TryPeek([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? frame, out bool more)
     {
         lock (_lock)
         {
+            more = _frames.Count > 1;
             return _frames.TryPeek(out frame);
         }
     }
@@ -203,10 +207,15 @@ internal sealed class Outbox(int maxFrames, long maxBytes)
         }
     }
 
-    /// <summary>The writer's wait, reset for each wait and completed once by whoever ended it.</summary>
-    private sealed class Readable : IValueTaskSource<bool>
+    /// <summary>
+    /// The writer's wait, reset for each wait and completed once by whoever ended it. The wake-up is run by a write
+    /// round (<see cref="WriteRounds"/>), which resumes the writer inline: not on the caller's thread, and not as a
+    /// work item of its own at the front of the waking thread's queue, where a relay that queued a frame for a
+    /// thousand connections had all thousand writers run right after it, each with that one frame.
+    /// </summary>
+    private sealed class Readable(WriteRounds rounds) : IValueTaskSource<bool>, IThreadPoolWorkItem
     {
-        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+        private ManualResetValueTaskSourceCore<bool> _core;
 
         public ValueTask<bool> Wait()
         {
@@ -214,7 +223,9 @@ internal sealed class Outbox(int maxFrames, long maxBytes)
             return new ValueTask<bool>(this, _core.Version);
         }
 
-        public void Signal() => _core.SetResult(true);
+        public void Signal() => rounds.Ready(this);
+
+        void IThreadPoolWorkItem.Execute() => _core.SetResult(true);
 
         public bool GetResult(short token) => _core.GetResult(token);
 

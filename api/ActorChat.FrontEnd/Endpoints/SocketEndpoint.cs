@@ -37,7 +37,7 @@ internal static class SocketEndpoint
         try
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await session.RunAsync(socket, user, context.TokenIssuedAt(), context.TokenExpiry(), context.RequestAborted);
+            await session.RunAsync(socket, context.Features.Get<CoalescingStream>(), user, context.TokenIssuedAt(), context.TokenExpiry(), context.RequestAborted);
         }
         finally
         {

@@ -29,9 +29,10 @@ internal sealed partial class ChatSession(
     private readonly SocketOptions _options = socketOptions.Value;
     private readonly ChatLimits _limits = limits.Value;
 
-    public async Task RunAsync(WebSocket socket, string user, DateTimeOffset? issuedAt, DateTimeOffset? expiresAt, CancellationToken aborted)
+    /// <summary><paramref name="coalescing"/> is the stream the socket writes through, when the upgrade made one.</summary>
+    public async Task RunAsync(WebSocket socket, CoalescingStream? coalescing, string user, DateTimeOffset? issuedAt, DateTimeOffset? expiresAt, CancellationToken aborted)
     {
-        await lifecycle.RunAsync(user, new WebSocketTransport(socket), issuedAt, expiresAt, room: null,
+        await lifecycle.RunAsync(user, new WebSocketTransport(socket, coalescing), issuedAt, expiresAt, room: null,
             serve: connection => ServeAsync(connection, socket, issuedAt, aborted),
             release: (connection, status) => ReleaseAsync(connection, socket, status));
         await LingerIfAbortedAsync(socket, aborted);

@@ -4,13 +4,20 @@ using ActorChat.FrontEnd.Connections;
 namespace ActorChat.FrontEnd.Sockets;
 
 /// <summary>Frames as WebSocket text messages; closing performs the close handshake with the connection's status.</summary>
-internal sealed class WebSocketTransport(WebSocket socket) : IFrameTransport
+/// <paramref name="coalescing"/> is the stream the socket writes through, when the upgrade made one (HTTP/1.1).
+internal sealed class WebSocketTransport(WebSocket socket, CoalescingStream? coalescing) : IFrameTransport
 {
     // No token here: registering one per frame costs on the hottest path. An abort cancels the send instead.
-    public ValueTask WriteAsync(byte[] frame) => socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+    public ValueTask WriteAsync(byte[] frame, bool more)
+    {
+        coalescing?.Holding = more;
+        return socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+    }
 
     public async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
     {
+        // Frames held for a follower that a dropped queue never sent go out ahead of the close frame.
+        coalescing?.Holding = false;
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             await socket.CloseOutputAsync(status, reason, cancellationToken);

@@ -17,7 +17,10 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
     /// <summary>A frame of no bytes: written as an SSE comment, to keep proxies and idle timeouts from closing the stream.</summary>
     public static readonly byte[] Heartbeat = [];
 
-    public async ValueTask WriteAsync(byte[] frame)
+    // Written and not yet flushed: frames that follow one another go out in one flush, up to this many bytes.
+    private long _unflushed;
+
+    public async ValueTask WriteAsync(byte[] frame, bool more)
     {
         var output = context.Response.BodyWriter;
         if (frame.Length == 0)
@@ -29,7 +32,12 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
             WriteEvent(output, frame);
         }
 
-        await output.FlushAsync(context.RequestAborted);
+        _unflushed += frame.Length;
+        if (!more || _unflushed > Sockets.CoalescingStream.MaxHeldBytes)
+        {
+            _unflushed = 0;
+            await output.FlushAsync(context.RequestAborted);
+        }
     }
 
     public async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)

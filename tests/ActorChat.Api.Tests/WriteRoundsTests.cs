@@ -1,0 +1,50 @@
+using ActorChat.FrontEnd.Connections;
+
+namespace ActorChat.Api.Tests;
+
+/// <summary>The rounds that wake connections' writers, many from one thread-pool work item.</summary>
+public sealed class WriteRoundsTests
+{
+    [Fact]
+    public async Task Every_ready_writer_runs_once_in_the_order_it_became_ready_across_rounds()
+    {
+        // A slice of nothing: every writer after the first of a round waits for the next round.
+        var rounds = new WriteRounds(TimeSpan.Zero);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var writers = Enumerable.Range(0, 500).Select(i => new Writer(i, order)).ToList();
+
+        foreach (var writer in writers)
+        {
+            rounds.Ready(writer);
+        }
+
+        await Task.WhenAll(writers.Select(w => w.Ran.Task)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(0, 500), order);
+    }
+
+    [Fact]
+    public async Task A_writer_made_ready_from_inside_a_round_runs_too()
+    {
+        var rounds = new WriteRounds(TimeSpan.FromSeconds(1));
+        var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var second = new Writer(2, order);
+        var first = new Writer(1, order, then: () => rounds.Ready(second));
+
+        rounds.Ready(first);
+
+        await second.Ran.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([1, 2], order);
+    }
+
+    private sealed class Writer(int id, System.Collections.Concurrent.ConcurrentQueue<int> order, Action? then = null) : IThreadPoolWorkItem
+    {
+        public TaskCompletionSource Ran { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Execute()
+        {
+            order.Enqueue(id);
+            then?.Invoke();
+            Ran.SetResult();
+        }
+    }
+}
