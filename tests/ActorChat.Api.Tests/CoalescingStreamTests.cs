@@ -12,20 +12,41 @@ public sealed class CoalescingStreamTests
         await using var stream = new CoalescingStream(inner);
 
         stream.Holding = true;
-        await stream.WriteAsync("one,"u8.ToArray());
+        await stream.WriteAsync(Text("one"));
         await stream.FlushAsync();
-        await stream.WriteAsync("two,"u8.ToArray());
+        await stream.WriteAsync(Text("two"));
         await stream.FlushAsync();
         Assert.Empty(inner.Writes);
         Assert.Equal(0, inner.Flushes);
 
         stream.Holding = false;
-        await stream.WriteAsync("three"u8.ToArray());
+        await stream.WriteAsync(Text("three"));
         await stream.FlushAsync();
 
-        Assert.Equal(["one,two,three"], inner.Writes);
+        Assert.Equal([Decode([.. Text("one"), .. Text("two"), .. Text("three")])], inner.Writes);
         Assert.Equal(1, inner.Flushes);
         Assert.Equal(0, stream.HeldBytes);
+    }
+
+    [Fact]
+    public async Task A_control_frame_written_while_holding_is_not_held_and_takes_the_held_frames_along()
+    {
+        var inner = new RecordingStream();
+        await using var stream = new CoalescingStream(inner);
+        byte[] text = [0x81, 0x02, (byte)'h', (byte)'i'];
+        byte[] close = [0x88, 0x02, 0x03, 0xEA];
+
+        stream.Holding = true;
+        await stream.WriteAsync(text);
+        await stream.FlushAsync();
+        Assert.Empty(inner.Writes);
+
+        // A close after a protocol error: the writer may never write another frame, so nothing may wait for one.
+        await stream.WriteAsync(close);
+        await stream.FlushAsync();
+
+        Assert.Equal([Decode([.. text, .. close])], inner.Writes);
+        Assert.Equal(1, inner.Flushes);
     }
 
     [Fact]
@@ -34,10 +55,10 @@ public sealed class CoalescingStreamTests
         var inner = new RecordingStream();
         await using var stream = new CoalescingStream(inner);
 
-        await stream.WriteAsync("a"u8.ToArray());
-        await stream.WriteAsync("b"u8.ToArray());
+        await stream.WriteAsync(Text("a"));
+        await stream.WriteAsync(Text("b"));
 
-        Assert.Equal(["a", "b"], inner.Writes);
+        Assert.Equal([Decode(Text("a")), Decode(Text("b"))], inner.Writes);
     }
 
     [Fact]
@@ -49,6 +70,7 @@ public sealed class CoalescingStreamTests
         var large = new byte[CoalescingStream.MaxHeldBytes * 2];
         small.AsSpan().Fill((byte)'s');
         large.AsSpan().Fill((byte)'L');
+        small[0] = large[0] = 0x81;
 
         stream.Holding = true;
         await stream.WriteAsync(small);
@@ -60,8 +82,8 @@ public sealed class CoalescingStreamTests
         await stream.WriteAsync(large);
 
         Assert.Equal(2, inner.Writes.Count);
-        Assert.Equal(new string('s', CoalescingStream.MaxHeldBytes), inner.Writes[0]);
-        Assert.Equal(new string('L', large.Length), inner.Writes[1]);
+        Assert.Equal(Decode([.. small, .. small]), inner.Writes[0]);
+        Assert.Equal(Decode(large), inner.Writes[1]);
         Assert.Equal(0, stream.HeldBytes);
     }
 
@@ -77,7 +99,12 @@ public sealed class CoalescingStreamTests
         Assert.Equal("hello", System.Text.Encoding.UTF8.GetString(buffer, 0, read));
     }
 
-    /// <summary>Records each write as text and counts flushes; reads come from the given bytes.</summary>
+    // A server's text frame of a short payload: FIN and opcode 1, the length, the payload.
+    private static byte[] Text(string payload) => [0x81, (byte)payload.Length, .. System.Text.Encoding.UTF8.GetBytes(payload)];
+
+    private static string Decode(byte[] bytes) => Convert.ToHexString(bytes);
+
+    /// <summary>Records each write (in hex) and counts flushes; reads come from the given bytes.</summary>
     private sealed class RecordingStream(byte[]? input = null) : MemoryStream(input ?? [])
     {
         public List<string> Writes { get; } = [];
@@ -86,7 +113,7 @@ public sealed class CoalescingStreamTests
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            Writes.Add(System.Text.Encoding.UTF8.GetString(buffer.Span));
+            Writes.Add(Convert.ToHexString(buffer.Span));
             return ValueTask.CompletedTask;
         }
 

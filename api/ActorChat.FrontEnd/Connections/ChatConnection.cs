@@ -185,6 +185,10 @@ internal sealed partial class ChatConnection : IDisposable
         {
             // The peer went away or the close timed out: nothing left to deliver to.
         }
+        finally
+        {
+            _transport.Ended();
+        }
     }
 
     /// <summary>Tears the socket down at once (after the close timeout, or on server shutdown).</summary>

@@ -19,4 +19,9 @@ internal interface IFrameTransport
 
     /// <summary>Cuts the transport off at once.</summary>
     void Abort();
+
+    /// <summary>The writer is done: nothing it wrote may stay held back for a frame that is not coming.</summary>
+    void Ended()
+    {
+    }
 }

@@ -48,7 +48,9 @@ internal sealed class WriteRounds(TimeSpan slice) : IThreadPoolWorkItem
                 return;
             }
 
-            Volatile.Write(ref _queued, 0);
+            // A full fence, not a release store: the emptiness check below must not be read before the flag is clear,
+            // or a writer queued in between, which saw the round still queued, would wait for a round that never comes.
+            Interlocked.Exchange(ref _queued, 0);
 
             // A writer that became ready after the last dequeue and saw the round still queued is taken here.
             if (_ready.IsEmpty || Interlocked.Exchange(ref _queued, 1) != 0)

@@ -7,8 +7,10 @@ namespace ActorChat.FrontEnd.Sockets;
 /// server's stream is also a flush, so a socket that had ten frames queued cost ten writes, ten flushes and as many
 /// wake-ups of the transport's sender; while <see cref="Holding"/> is set (by the connection's writer, when more
 /// frames are queued behind this one) a frame is copied into a pooled buffer instead, and the first write made
-/// without it carries them all. Every write comes through the WebSocket's own send lock, so a pong or close the
-/// WebSocket writes meanwhile keeps its place among the frames. Nothing is pooled while the socket is idle.
+/// without it carries them all. Every write comes through the WebSocket's own send lock, one whole frame each, so a
+/// ping, pong or close the WebSocket writes meanwhile keeps its place among the frames; such a control frame is
+/// never held itself but takes what is held along, since nothing may follow it (a close after a protocol error).
+/// Nothing is pooled while the socket is idle.
 /// </summary>
 internal sealed class CoalescingStream(Stream inner) : Stream
 {
@@ -45,10 +47,11 @@ internal sealed class CoalescingStream(Stream inner) : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_length + buffer.Length <= MaxHeldBytes && (_holding || _length > 0))
+        var hold = _holding && !IsControlFrame(buffer.Span);
+        if (_length + buffer.Length <= MaxHeldBytes && (hold || _length > 0))
         {
             Hold(buffer.Span);
-            return _holding ? ValueTask.CompletedTask : WriteHeldAsync(cancellationToken);
+            return hold ? ValueTask.CompletedTask : WriteHeldAsync(cancellationToken);
         }
 
         return _length == 0 ? inner.WriteAsync(buffer, cancellationToken) : WriteHeldThenAsync(buffer, cancellationToken);
@@ -78,9 +81,10 @@ internal sealed class CoalescingStream(Stream inner) : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
-    // The WebSocket flushes after every frame it writes: while holding, that flush waits for the last frame's.
+    // The WebSocket flushes after every frame it writes: while holding, that flush waits for the last frame's. With
+    // nothing held the flush goes through (after a control frame, or a frame that did not fit).
     public override Task FlushAsync(CancellationToken cancellationToken) =>
-        _holding ? Task.CompletedTask : FlushHeldAsync(cancellationToken);
+        _holding && _length > 0 ? Task.CompletedTask : FlushHeldAsync(cancellationToken);
 
     public override void Flush()
     {
@@ -97,23 +101,20 @@ internal sealed class CoalescingStream(Stream inner) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    // An abort disposes the stream from another thread, maybe while a frame is being held: the held buffer is left
+    // to the collector then, not returned to the pool under a write that may still copy into it.
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            Release();
             inner.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        Release();
-        await inner.DisposeAsync();
-        await base.DisposeAsync();
-    }
+    // A server's frames are unmasked and each write is one whole frame, so the opcode is in the first byte's low bits.
+    private static bool IsControlFrame(ReadOnlySpan<byte> frame) => frame.Length > 0 && (frame[0] & 0x0F) >= 0x8;
 
     private void Hold(ReadOnlySpan<byte> frame)
     {
@@ -151,12 +152,13 @@ internal sealed class CoalescingStream(Stream inner) : Stream
     }
 
     // Returned to the pool as soon as it was written, so an idle socket holds no buffer.
-    // An abort may dispose the stream while a write ends: only one of them returns the buffer.
+    // Called under the WebSocket's send lock only, like every write.
     private void Release()
     {
         _length = 0;
-        if (Interlocked.Exchange(ref _held, null) is { } held)
+        if (_held is { } held)
         {
+            _held = null;
             ArrayPool<byte>.Shared.Return(held);
         }
     }

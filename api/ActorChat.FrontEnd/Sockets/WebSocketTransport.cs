@@ -25,4 +25,6 @@ internal sealed class WebSocketTransport(WebSocket socket, CoalescingStream? coa
     }
 
     public void Abort() => socket.Abort();
+
+    public void Ended() => coalescing?.Holding = false;
 }
