@@ -1,10 +1,17 @@
+using System.Net.WebSockets;
+using System.Text;
 using ActorChat.FrontEnd.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ActorChat.Api.Tests;
 
 /// <summary>The upgraded stream that lets a connection's writer send the frames it has queued in one write.</summary>
 public sealed class CoalescingStreamTests
 {
+    private static readonly string[] HeldTexts = ["one", "two", "three"];
+
     [Fact]
     public async Task Frames_written_while_holding_go_out_in_one_write_with_the_first_frame_written_without()
     {
@@ -47,6 +54,59 @@ public sealed class CoalescingStreamTests
 
         Assert.Equal([Decode([.. text, .. close])], inner.Writes);
         Assert.Equal(1, inner.Flushes);
+    }
+
+    [Fact]
+    public async Task Installed_ahead_of_the_WebSocket_middleware_on_Kestrel_it_is_what_the_socket_writes_through()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = builder.Build();
+        var heldAfterThree = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.Use(CoalescingUpgrade.Install);
+        app.UseWebSockets();
+        app.Map("/ws", async context =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var stream = context.Features.Get<CoalescingStream>()!;
+            stream.Holding = true;
+            foreach (var text in HeldTexts)
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+
+            heldAfterThree.SetResult(stream.HeldBytes);
+            stream.Holding = false;
+            await socket.SendAsync("four"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+            while ((await socket.ReceiveAsync(new byte[16], CancellationToken.None)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        });
+        await app.StartAsync();
+        var address = app.Urls.Single();
+
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri(address.Replace("http", "ws", StringComparison.Ordinal) + "/ws"), CancellationToken.None);
+        var received = new List<string>();
+        var buffer = new byte[64];
+        while (true)
+        {
+            var result = await client.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                break;
+            }
+
+            received.Add(Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+
+        // The three frames (2-byte headers, unmasked) were held, not written, though the WebSocket flushed after each.
+        Assert.Equal(3 * 2 + "onetwothree".Length, await heldAfterThree.Task);
+        Assert.Equal(["one", "two", "three", "four"], received);
+        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        await app.StopAsync();
     }
 
     [Fact]

@@ -8,6 +8,9 @@ namespace ActorChat.FrontEnd.Connections;
 /// </summary>
 internal interface IFrameTransport
 {
+    /// <summary>At most this many bytes of frames are held back to be written together.</summary>
+    const int MaxCoalescedBytes = 16 * 1024;
+
     /// <summary>
     /// Writes one frame (a complete JSON object). With <paramref name="more"/>, another frame follows at once, and the
     /// transport may hold this one back to write them together.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using ActorChat.FrontEnd.Connections;
 
 namespace ActorChat.FrontEnd.Sockets;
 
@@ -15,7 +16,7 @@ namespace ActorChat.FrontEnd.Sockets;
 internal sealed class CoalescingStream(Stream inner) : Stream
 {
     /// <summary>Held frames are written once this many bytes are waiting, holding or not.</summary>
-    public const int MaxHeldBytes = 16 * 1024;
+    public const int MaxHeldBytes = IFrameTransport.MaxCoalescedBytes;
 
     private byte[]? _held;
     private int _length;
@@ -64,12 +65,7 @@ internal sealed class CoalescingStream(Stream inner) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (_length > 0)
-        {
-            inner.Write(_held.AsSpan(0, _length));
-            Release();
-        }
-
+        WriteHeld();
         inner.Write(buffer);
     }
 
@@ -88,12 +84,7 @@ internal sealed class CoalescingStream(Stream inner) : Stream
 
     public override void Flush()
     {
-        if (_length > 0)
-        {
-            inner.Write(_held.AsSpan(0, _length));
-            Release();
-        }
-
+        WriteHeld();
         inner.Flush();
     }
 
@@ -121,6 +112,15 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         _held ??= ArrayPool<byte>.Shared.Rent(MaxHeldBytes);
         frame.CopyTo(_held.AsSpan(_length));
         _length += frame.Length;
+    }
+
+    private void WriteHeld()
+    {
+        if (_length > 0)
+        {
+            inner.Write(_held.AsSpan(0, _length));
+            Release();
+        }
     }
 
     private async Task FlushHeldAsync(CancellationToken cancellationToken)

@@ -16,8 +16,6 @@ internal sealed class WebSocketTransport(WebSocket socket, CoalescingStream? coa
 
     public async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
     {
-        // Frames held for a follower that a dropped queue never sent go out ahead of the close frame.
-        coalescing?.Holding = false;
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             await socket.CloseOutputAsync(status, reason, cancellationToken);

@@ -33,7 +33,7 @@ internal sealed class SseTransport(HttpContext context) : IFrameTransport
         }
 
         _unflushed += frame.Length;
-        if (!more || _unflushed > Sockets.CoalescingStream.MaxHeldBytes)
+        if (!more || _unflushed > IFrameTransport.MaxCoalescedBytes)
         {
             _unflushed = 0;
             await output.FlushAsync(context.RequestAborted);
