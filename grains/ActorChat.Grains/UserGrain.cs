@@ -117,7 +117,7 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, IOp
         var rooms = await store.EraseUserAsync(_user);
 
         // Rooms that held the user in memory (their newest messages, their membership) forget it too.
-        await Task.WhenAll(rooms.Select(room => GrainFactory.GetGrain<IRoomGrain>(room).Forget(_user)));
+        await Task.WhenAll(rooms.Select(room => GrainFactory.Room(room).Forget(_user)));
         LogErased(logger, rooms.Count);
         DeactivateOnIdle();
         return rooms;
@@ -153,7 +153,7 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, IOp
     {
         foreach (var membership in await store.MembershipsAsync(_user))
         {
-            GrainFactory.GetGrain<IRoomGrain>(membership.Room).PresenceChanged(_user, online).Ignore();
+            GrainFactory.Room(membership.Room).PresenceChanged(_user, online).Ignore();
         }
 
         LogPresence(logger, _user, online);

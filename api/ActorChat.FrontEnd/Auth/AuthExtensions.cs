@@ -86,7 +86,7 @@ internal static partial class AuthExtensions
                                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                                 : (DateTimeOffset?)null;
                             var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-                            var owner = grains.GetGrain<IUserGrain>(user!);
+                            var owner = grains.User(user!);
                             if (!await ClusterFailures.ReadAsync(() => owner.Accepts(issuedAt)))
                             {
                                 context.Fail("The token was revoked.");

@@ -36,14 +36,14 @@ internal sealed class TicketHandler(
         }
 
         var key = Tickets.Key(ticket);
-        var grant = await grains.GetGrain<ITicketShardGrain>(ITicketShardGrain.Of(key)).Redeem(key);
+        var grant = await grains.Grain<ITicketShardGrain>(ITicketShardGrain.Of(key)).Redeem(key);
         if (grant is null)
         {
             return AuthenticateResult.Fail("The ticket is unknown, used already or expired.");
         }
 
         // A revocation of the user's tokens since the ticket was bought refuses it as it refuses the token.
-        if (!await grains.GetGrain<IUserGrain>(grant.User).Accepts(grant.TokenIssuedAt))
+        if (!await grains.User(grant.User).Accepts(grant.TokenIssuedAt))
         {
             return AuthenticateResult.Fail("The token the ticket was bought with was revoked.");
         }

@@ -10,7 +10,7 @@ internal sealed class TicketIssuer(IGrainFactory grains, IOptions<AuthOptions> o
     {
         var ticket = Tickets.New();
         var key = Tickets.Key(ticket);
-        var expiresAt = await grains.GetGrain<ITicketShardGrain>(ITicketShardGrain.Of(key)).Issue(key, user, tokenIssuedAt, tokenExpiresAt, options.Value.TicketLifetime);
+        var expiresAt = await grains.Grain<ITicketShardGrain>(ITicketShardGrain.Of(key)).Issue(key, user, tokenIssuedAt, tokenExpiresAt, options.Value.TicketLifetime);
         return (ticket, expiresAt);
     }
 }

@@ -38,7 +38,7 @@ internal sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, I
         var issuedAt = result.SecurityToken is JsonWebToken { IssuedAt: var issued } && issued != DateTime.MinValue
             ? new DateTimeOffset(issued, TimeSpan.Zero)
             : (DateTimeOffset?)null;
-        if (!await grains.GetGrain<IUserGrain>(user).Accepts(issuedAt))
+        if (!await grains.User(user).Accepts(issuedAt))
         {
             throw new ProtocolException(ChatErrorCode.Forbidden, "The token was revoked.");
         }

@@ -33,7 +33,7 @@ internal static class MembersApi
         var id = RequestRules.Room(room);
         var member = RequestRules.User(user, "user");
         var role = RequestRules.Role(body?.Role);
-        await grains.GetGrain<IRoomGrain>(id).SetRole(context.ChatUser(), member, role);
+        await grains.Room(id).SetRole(context.ChatUser(), member, role);
         return TypedResults.Ok(new MemberRoleView(id, member, Frames.RoleName(role)));
     }
 
@@ -41,7 +41,7 @@ internal static class MembersApi
     {
         var id = RequestRules.Room(room);
         var member = RequestRules.User(user, "user");
-        await grains.GetGrain<IRoomGrain>(id).Moderate(context.ChatUser(), member, action, until);
+        await grains.Room(id).Moderate(context.ChatUser(), member, action, until);
         return TypedResults.Ok(new ModeratedMember(id, member));
     }
 }

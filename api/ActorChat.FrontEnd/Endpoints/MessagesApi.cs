@@ -34,7 +34,7 @@ internal static class MessagesApi
             throw new ProtocolException(ChatErrorCode.BadRequest, $"Use after (>= 0) or before (>= 1), not both, and limit 1..{max}.");
         }
 
-        var grain = grains.GetGrain<IRoomGrain>(id);
+        var grain = grains.Room(id);
         var size = limit ?? limits.Value.DefaultHistoryPage;
         var page = after is { } a
             ? await grain.After(context.ChatUser(), a, size)
@@ -53,7 +53,7 @@ internal static class MessagesApi
             throw new ProtocolException(ChatErrorCode.BadRequest, "replyTo must be a message's seq.");
         }
 
-        var sent = await grains.GetGrain<IRoomGrain>(id).Post(context.ChatUser(), new MessageDraft(text, clientMsgId, body?.ReplyTo, mentions));
+        var sent = await grains.Room(id).Post(context.ChatUser(), new MessageDraft(text, clientMsgId, body?.ReplyTo, mentions));
         metrics.Received();
         return TypedResults.Created($"/api/rooms/{id}/messages?after={sent.Seq - 1}&limit=1", new SentMessage(id, sent.Seq, sent.Ts));
     }
@@ -62,14 +62,14 @@ internal static class MessagesApi
     {
         var id = RequestRules.Room(room);
         var text = RequestRules.Text(body?.Text, limits.Value);
-        var edited = await grains.GetGrain<IRoomGrain>(id).Edit(context.ChatUser(), seq, text);
+        var edited = await grains.Room(id).Edit(context.ChatUser(), seq, text);
         return TypedResults.Ok(new EditedMessage(id, seq, edited.Seq, edited.At));
     }
 
     private static async Task<Ok<DeletedMessage>> DeleteMessage(string room, long seq, HttpContext context, IGrainFactory grains)
     {
         var id = RequestRules.Room(room);
-        var deleted = await grains.GetGrain<IRoomGrain>(id).Delete(context.ChatUser(), seq);
+        var deleted = await grains.Room(id).Delete(context.ChatUser(), seq);
         return TypedResults.Ok(new DeletedMessage(id, seq, deleted.Seq));
     }
 
@@ -77,7 +77,7 @@ internal static class MessagesApi
     {
         var id = RequestRules.Room(room);
         var valid = RequestRules.Emoji(emoji);
-        var reacted = await grains.GetGrain<IRoomGrain>(id).React(context.ChatUser(), seq, valid, add);
+        var reacted = await grains.Room(id).React(context.ChatUser(), seq, valid, add);
         return TypedResults.Ok(new ReactionCountView(id, seq, valid, reacted.Count));
     }
 }

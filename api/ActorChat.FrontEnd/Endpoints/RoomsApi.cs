@@ -33,15 +33,15 @@ internal static class RoomsApi
     private static async Task<Ok<RoomsPage>> ListRooms(string? after, int? limit, IGrainFactory grains, IOptions<ChatLimits> limits)
     {
         var size = Math.Clamp(limit ?? 100, 1, limits.Value.MaxRoomsPage);
-        var listings = await grains.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).List(after, size);
-        var infos = await Task.WhenAll(listings.Select(l => grains.GetGrain<IRoomGrain>(l.Room).Info()));
+        var listings = await grains.Grain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).List(after, size);
+        var infos = await Task.WhenAll(listings.Select(l => grains.Room(l.Room).Info()));
         return TypedResults.Ok(new RoomsPage([.. infos.Select(i => new RoomSummary(i.Room, i.MemberCount, i.LastSeq))], listings.Count == size ? listings[^1].Room : null));
     }
 
     private static async Task<IResult> GetRoom(string room, HttpContext context, IGrainFactory grains)
     {
         var id = RequestRules.JoinableRoom(room, context.ChatUser());
-        var grain = grains.GetGrain<IRoomGrain>(id);
+        var grain = grains.Room(id);
         var info = await grain.Info();
 
         // A private room looks exactly like a missing one to anyone who is not in it.
@@ -54,7 +54,7 @@ internal static class RoomsApi
     private static async Task<Ok<RoomSettingsView>> Configure(string room, SettingsRequest? body, HttpContext context, IGrainFactory grains)
     {
         var id = RequestRules.Room(room);
-        var grain = grains.GetGrain<IRoomGrain>(id);
+        var grain = grains.Room(id);
         await grain.Configure(context.ChatUser(), body?.Topic, body?.SlowMode);
         return TypedResults.Ok(RoomSettingsView.Of(await grain.Info()));
     }
@@ -63,7 +63,7 @@ internal static class RoomsApi
     {
         var id = RequestRules.Room(room);
         var user = RequestRules.User(body?.User, "user");
-        await grains.GetGrain<IRoomGrain>(id).Invite(context.ChatUser(), user);
+        await grains.Room(id).Invite(context.ChatUser(), user);
         return TypedResults.NoContent();
     }
 }

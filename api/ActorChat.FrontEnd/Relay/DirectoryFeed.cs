@@ -53,7 +53,7 @@ internal sealed partial class DirectoryFeed : IDirectoryObserver
         }
     }
 
-    private IRoomDirectoryGrain Grain => _client.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key);
+    private IRoomDirectoryGrain Grain => _client.Grain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key);
 
     /// <summary>Adds a watcher; the first one makes this node watch the directory.</summary>
     public async Task WatchAsync(ChatConnection connection)

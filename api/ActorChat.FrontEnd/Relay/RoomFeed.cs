@@ -63,7 +63,7 @@ internal sealed partial class RoomFeed : ISharedFeed
 
     string ISharedFeed.Key => Room;
 
-    private IRoomGrain Grain => _client.GetGrain<IRoomGrain>(Room);
+    private IRoomGrain Grain => _client.Room(Room);
 
     /// <summary>
     /// Brings a new subscription up to the feed's position from the room grain, outside the gate so live

@@ -45,7 +45,7 @@ internal sealed partial class UserFeed : ISharedFeed
 
     string ISharedFeed.Key => User;
 
-    private IUserGrain Grain => _client.GetGrain<IUserGrain>(User);
+    private IUserGrain Grain => _client.User(User);
 
     /// <summary>Adds a connection of the user; with <paramref name="events"/> it receives the user's invitations and direct messages.</summary>
     public void Add(ChatConnection connection, bool events)

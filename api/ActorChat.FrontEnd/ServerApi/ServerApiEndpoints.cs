@@ -105,7 +105,7 @@ internal static partial class ServerApiEndpoints
             "system" => SenderKind.System,
             _ => throw new ProtocolException(ChatErrorCode.BadRequest, "kind must be bot or system."),
         };
-        var sent = await grains.GetGrain<IRoomGrain>(id).PostAs(kind, sender, new MessageDraft(text, clientMsgId, body?.ReplyTo, mentions));
+        var sent = await grains.Room(id).PostAs(kind, sender, new MessageDraft(text, clientMsgId, body?.ReplyTo, mentions));
         return TypedResults.Created($"/api/server/rooms/{id}/messages", new SentMessage(id, sent.Seq, sent.Ts));
     }
 
@@ -125,27 +125,27 @@ internal static partial class ServerApiEndpoints
         }
 
         var members = (body?.Members ?? []).Select(m => RequestRules.User(m, "members")).ToList();
-        var info = await grains.GetGrain<IRoomGrain>(room).Open(owner, body?.Private ?? false, members);
+        var info = await grains.Room(room).Open(owner, body?.Private ?? false, members);
         return TypedResults.Created($"/api/server/rooms/{room}", ServerViews.Room(info));
     }
 
     private static async Task<Ok<MembershipChange>> AddMember(string room, string user, IGrainFactory grains)
     {
         var (id, member) = (RequestRules.Room(room), RequestRules.User(user, "user"));
-        var added = await grains.GetGrain<IRoomGrain>(id).Admit(member);
+        var added = await grains.Room(id).Admit(member);
         return TypedResults.Ok(new MembershipChange(id, member, added));
     }
 
     private static async Task<Ok<MembershipChange>> RemoveMember(string room, string user, HttpContext context, IGrainFactory grains)
     {
         var (id, member) = (RequestRules.Room(room), RequestRules.User(user, "user"));
-        var removed = await grains.GetGrain<IRoomGrain>(id).Remove(member, context.KeyName());
+        var removed = await grains.Room(id).Remove(member, context.KeyName());
         return TypedResults.Ok(new MembershipChange(id, member, removed));
     }
 
     private static async Task<IResult> GetRoom(string room, IGrainFactory grains)
     {
-        var info = await grains.GetGrain<IRoomGrain>(RequestRules.Room(room)).Info();
+        var info = await grains.Room(RequestRules.Room(room)).Info();
         return info.Exists ? TypedResults.Ok(ServerViews.Room(info)) : ChatProblems.From(ChatErrorCode.NotFound, "No such room.");
     }
 
@@ -158,7 +158,7 @@ internal static partial class ServerApiEndpoints
             throw new ProtocolException(ChatErrorCode.BadRequest, $"before must be >= 1 and limit 1..{max}.");
         }
 
-        var page = await grains.GetGrain<IRoomGrain>(id).Browse(before, limit ?? limits.Value.DefaultHistoryPage);
+        var page = await grains.Room(id).Browse(before, limit ?? limits.Value.DefaultHistoryPage);
         return TypedResults.Ok(MessagesPage.Of(id, page));
     }
 
@@ -171,7 +171,7 @@ internal static partial class ServerApiEndpoints
             throw new ProtocolException(ChatErrorCode.BadRequest, $"limit must be 1..{max}.");
         }
 
-        var page = await grains.GetGrain<IRoomGrain>(id).Roster(after, limit ?? max);
+        var page = await grains.Room(id).Roster(after, limit ?? max);
         return TypedResults.Ok(new MembersView(id, [.. page.Members.Select(m => new MemberView(m.User, m.Online, Frames.RoleName(m.Role)))], page.HasMore));
     }
 
@@ -179,14 +179,14 @@ internal static partial class ServerApiEndpoints
     {
         var id = RequestRules.User(user, "user");
         var revoke = body?.RevokeTokens ?? false;
-        await grains.GetGrain<IUserGrain>(id).EndSessions(revoke);
+        await grains.User(id).EndSessions(revoke);
         return TypedResults.Ok(new Disconnected(id, revoke));
     }
 
     private static async Task<Ok<ErasedUser>> Erase(string user, IGrainFactory grains)
     {
         var id = RequestRules.User(user, "user");
-        var grain = grains.GetGrain<IUserGrain>(id);
+        var grain = grains.User(id);
 
         // Open connections close first (4003), so nothing of the user is being written while it is erased.
         await grain.EndSessions(revokeTokens: false);
@@ -201,13 +201,13 @@ internal static partial class ServerApiEndpoints
             throw new ProtocolException(ChatErrorCode.BadRequest, "limit must be 1..1000.");
         }
 
-        var letters = await grains.GetGrain<IWebhookAdminGrain>(IWebhookAdminGrain.Key).DeadLetters(limit ?? 100);
+        var letters = await grains.Grain<IWebhookAdminGrain>(IWebhookAdminGrain.Key).DeadLetters(limit ?? 100);
         return TypedResults.Ok(new DeadLettersView([.. letters.Select(d => new DeadLetterView(d.EventId, d.Endpoint, d.Type, d.Attempts, d.LastError, d.CreatedAt, d.FailedAt))]));
     }
 
     private static async Task<IResult> Replay(string eventId, string? endpoint, IGrainFactory grains)
     {
-        var count = await grains.GetGrain<IWebhookAdminGrain>(IWebhookAdminGrain.Key).Replay(eventId, endpoint);
+        var count = await grains.Grain<IWebhookAdminGrain>(IWebhookAdminGrain.Key).Replay(eventId, endpoint);
         return count > 0 ? TypedResults.Ok(new Replayed(eventId, count)) : ChatProblems.From(ChatErrorCode.NotFound, "No dead letter of that event (and endpoint).");
     }
 

@@ -44,7 +44,7 @@ internal sealed partial class ChatSession(
 
         // Following the user first: sessions ended after this point close the socket; ended before it, the grain refuses.
         await relay.FollowUserAsync(connection);
-        if (!await grains.GetGrain<IUserGrain>(connection.User).Connect(connection.Id, issuedAt))
+        if (!await grains.User(connection.User).Connect(connection.Id, issuedAt))
         {
             return CloseCodes.SessionsEnded;
         }
@@ -224,7 +224,7 @@ internal sealed partial class ChatSession(
         try
         {
             await relay.ReleaseConnectionAsync(connection);
-            await grains.GetGrain<IUserGrain>(connection.User).Disconnect(connection.Id);
+            await grains.User(connection.User).Disconnect(connection.Id);
         }
         catch (Exception ex)
         {

@@ -61,7 +61,7 @@ internal sealed class RequestHandler(
             throw new ProtocolException(ChatErrorCode.Forbidden, $"A connection may follow at most {_socketOptions.MaxRoomsPerConnection} rooms.");
         }
 
-        var grain = grains.GetGrain<IRoomGrain>(room);
+        var grain = grains.Room(room);
         var joined = request.OptionalBool("private") ? await grain.JoinPrivate(connection.User) : await grain.Join(connection.User);
         var resume = ResumePoint.Of(joined, since);
         var ok = Frames.Ok(request.Id, w =>
@@ -84,7 +84,7 @@ internal sealed class RequestHandler(
     private async Task LeaveAsync(ChatConnection connection, ClientRequest request)
     {
         var room = RequestRules.Room(request.OptionalString("room"));
-        var wasMember = await grains.GetGrain<IRoomGrain>(room).Leave(connection.User);
+        var wasMember = await grains.Room(room).Leave(connection.User);
         await relay.UnfollowRoomAsync(connection, room);
         if (!wasMember)
         {
@@ -98,7 +98,7 @@ internal sealed class RequestHandler(
     {
         var room = RequestRules.Room(request.OptionalString("room"));
         var user = RequestRules.User(request.OptionalString("user"), "user");
-        await grains.GetGrain<IRoomGrain>(room).Invite(connection.User, user);
+        await grains.Room(room).Invite(connection.User, user);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -108,7 +108,7 @@ internal sealed class RequestHandler(
 
     private async Task InvitationsAsync(ChatConnection connection, ClientRequest request)
     {
-        var invitations = await grains.GetGrain<IUserGrain>(connection.User).Invitations();
+        var invitations = await grains.User(connection.User).Invitations();
         await Reply(connection, request, w =>
         {
             w.WriteStartArray("invitations");
@@ -126,7 +126,7 @@ internal sealed class RequestHandler(
     private async Task DeclineAsync(ChatConnection connection, ClientRequest request)
     {
         var room = RequestRules.Room(request.OptionalString("room"));
-        await grains.GetGrain<IRoomGrain>(room).Decline(connection.User);
+        await grains.Room(room).Decline(connection.User);
         await Reply(connection, request, w => w.WriteString("room", room));
     }
 
@@ -135,7 +135,7 @@ internal sealed class RequestHandler(
         var room = RequestRules.Room(request.OptionalString("room"));
         var after = request.OptionalString("after");
         var limit = (int)(request.OptionalLong("limit", 1, _limits.MaxMembersPage) ?? _limits.MaxMembersPage);
-        var page = await grains.GetGrain<IRoomGrain>(room).Members(connection.User, after, limit);
+        var page = await grains.Room(room).Members(connection.User, after, limit);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -162,7 +162,7 @@ internal sealed class RequestHandler(
         var replyTo = request.OptionalLong("replyTo", 1, long.MaxValue);
         var mentions = request.OptionalStrings("mentions", _limits.MaxMentions, m => RequestRules.User(m, "mentions"));
         var started = time.GetTimestamp();
-        var grain = grains.GetGrain<IRoomGrain>(room);
+        var grain = grains.Room(room);
         var sent = replyTo is null && mentions is null
             ? await grain.Send(connection.User, text, clientMsgId)
             : await grain.Post(connection.User, new MessageDraft(text, clientMsgId, replyTo, mentions));
@@ -181,7 +181,7 @@ internal sealed class RequestHandler(
         var room = RequestRules.Room(request.OptionalString("room"));
         var before = request.OptionalLong("before", 1, long.MaxValue);
         var limit = (int)(request.OptionalLong("limit", 1, _limits.MaxHistoryPage) ?? _limits.DefaultHistoryPage);
-        var page = await grains.GetGrain<IRoomGrain>(room).History(connection.User, before, limit);
+        var page = await grains.Room(room).History(connection.User, before, limit);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -195,7 +195,7 @@ internal sealed class RequestHandler(
         var room = RequestRules.Room(request.OptionalString("room"));
         var seq = request.RequiredLong("seq", 1, long.MaxValue);
         var text = RequestRules.Text(request.OptionalString("text"), _limits);
-        var edited = await grains.GetGrain<IRoomGrain>(room).Edit(connection.User, seq, text);
+        var edited = await grains.Room(room).Edit(connection.User, seq, text);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -209,7 +209,7 @@ internal sealed class RequestHandler(
     {
         var room = RequestRules.Room(request.OptionalString("room"));
         var seq = request.RequiredLong("seq", 1, long.MaxValue);
-        var deleted = await grains.GetGrain<IRoomGrain>(room).Delete(connection.User, seq);
+        var deleted = await grains.Room(room).Delete(connection.User, seq);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -223,7 +223,7 @@ internal sealed class RequestHandler(
         var room = RequestRules.Room(request.OptionalString("room"));
         var seq = request.RequiredLong("seq", 1, long.MaxValue);
         var emoji = RequestRules.Emoji(request.OptionalString("emoji"));
-        var reacted = await grains.GetGrain<IRoomGrain>(room).React(connection.User, seq, emoji, add);
+        var reacted = await grains.Room(room).React(connection.User, seq, emoji, add);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -238,7 +238,7 @@ internal sealed class RequestHandler(
         var room = RequestRules.Room(request.OptionalString("room"));
         var user = RequestRules.User(request.OptionalString("user"), "user");
         var role = RequestRules.Role(request.OptionalString("role"));
-        await grains.GetGrain<IRoomGrain>(room).SetRole(connection.User, user, role);
+        await grains.Room(room).SetRole(connection.User, user, role);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -252,7 +252,7 @@ internal sealed class RequestHandler(
         var room = RequestRules.Room(request.OptionalString("room"));
         var user = RequestRules.User(request.OptionalString("user"), "user");
         var until = action is ModerationAction.Ban or ModerationAction.Mute ? request.OptionalTime("until") : null;
-        await grains.GetGrain<IRoomGrain>(room).Moderate(connection.User, user, action, until);
+        await grains.Room(room).Moderate(connection.User, user, action, until);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -265,7 +265,7 @@ internal sealed class RequestHandler(
         var room = RequestRules.Room(request.OptionalString("room"));
         var topic = request.OptionalString("topic");
         var slowMode = request.OptionalLong("slowMode", 0, 86_400);
-        var grain = grains.GetGrain<IRoomGrain>(room);
+        var grain = grains.Room(room);
         await grain.Configure(connection.User, topic, (int?)slowMode);
         var info = await grain.Info();
         await Reply(connection, request, w =>
@@ -278,7 +278,7 @@ internal sealed class RequestHandler(
     private async Task TypingAsync(ChatConnection connection, ClientRequest request)
     {
         var room = RequestRules.Room(request.OptionalString("room"));
-        await grains.GetGrain<IRoomGrain>(room).Typing(connection.User);
+        await grains.Room(room).Typing(connection.User);
         if (request.Id is not null)
         {
             await Reply(connection, request, w => w.WriteString("room", room));
@@ -289,7 +289,7 @@ internal sealed class RequestHandler(
     {
         var room = RequestRules.Room(request.OptionalString("room"));
         var seq = request.RequiredLong("seq", 0, long.MaxValue);
-        var pointer = await grains.GetGrain<IRoomGrain>(room).Read(connection.User, seq);
+        var pointer = await grains.Room(room).Read(connection.User, seq);
         await Reply(connection, request, w =>
         {
             w.WriteString("room", room);
@@ -300,7 +300,7 @@ internal sealed class RequestHandler(
     private async Task RoomsAsync(ChatConnection connection, ClientRequest request)
     {
         // One call: the store knows each room's last seq, so no room grain is woken to answer.
-        var memberships = await grains.GetGrain<IUserGrain>(connection.User).Rooms();
+        var memberships = await grains.User(connection.User).Rooms();
         await Reply(connection, request, w =>
         {
             w.WriteStartArray("rooms");
@@ -335,7 +335,7 @@ internal sealed class RequestHandler(
             await relay.Directory.UnwatchAsync(connection);
         }
 
-        var listings = await grains.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).List(after, limit);
+        var listings = await grains.Grain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).List(after, limit);
         await Reply(connection, request, w =>
         {
             Frames.WriteListings(w, listings);

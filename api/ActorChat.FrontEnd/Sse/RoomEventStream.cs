@@ -54,7 +54,7 @@ internal sealed partial class RoomEventStream(
             try
             {
                 // Joining is what gives the right to follow a room, as on the socket.
-                joined = await grains.GetGrain<IRoomGrain>(id).Join(user);
+                joined = await grains.Room(id).Join(user);
             }
             catch (ChatException ex)
             {

@@ -64,7 +64,7 @@ internal sealed partial class RoomEvents(string room, Func<IAsyncStream<RoomEven
     {
         try
         {
-            await grains.GetGrain<IUserGrain>(user).DeliverDirect(message);
+            await grains.User(user).DeliverDirect(message);
         }
         catch (Exception ex)
         {

@@ -109,7 +109,7 @@ internal sealed partial class RoomGrain
         // Private and direct rooms are never listed.
         if (_direct is null && !_members.IsPrivate)
         {
-            GrainFactory.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).Update(_room, _members.Count).Ignore();
+            GrainFactory.Grain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).Update(_room, _members.Count).Ignore();
         }
     }
 

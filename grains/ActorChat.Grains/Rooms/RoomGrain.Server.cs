@@ -117,7 +117,7 @@ internal sealed partial class RoomGrain
             page.RemoveAt(page.Count - 1);
         }
 
-        var online = await Task.WhenAll(page.Select(m => GrainFactory.GetGrain<IUserGrain>(m.User).IsOnline()));
+        var online = await Task.WhenAll(page.Select(m => GrainFactory.User(m.User).IsOnline()));
         return new MembersPage([.. page.Select((m, i) => new MemberInfo(m.User, online[i], m.Role))], hasMore);
     }
 }

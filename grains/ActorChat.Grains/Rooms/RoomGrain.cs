@@ -93,7 +93,7 @@ internal sealed partial class RoomGrain(
         if (outcome == InviteOutcome.Invited)
         {
             // Told again on a repeated invite: the first notice may have been dropped by the invitee's cap.
-            await GrainFactory.GetGrain<IUserGrain>(invitee).Invited(new Invitation(_room, inviter, time.GetUtcNow()));
+            await GrainFactory.User(invitee).Invited(new Invitation(_room, inviter, time.GetUtcNow()));
         }
     }
 
@@ -209,7 +209,7 @@ internal sealed partial class RoomGrain(
             page.RemoveAt(page.Count - 1);
         }
 
-        var online = await Task.WhenAll(page.Select(m => GrainFactory.GetGrain<IUserGrain>(m.User).IsOnline()));
+        var online = await Task.WhenAll(page.Select(m => GrainFactory.User(m.User).IsOnline()));
         return new MembersPage([.. page.Select((m, i) => new MemberInfo(m.User, online[i], m.Role))], hasMore);
     }
 

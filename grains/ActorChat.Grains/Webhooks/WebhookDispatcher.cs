@@ -169,7 +169,7 @@ internal sealed partial class WebhookDispatcher(
         foreach (var notice in await host.Webhooks.DueNoticesAsync(time.GetUtcNow() - _options.NotificationInterval, 100))
         {
             // Someone who came back within the interval has seen it; only the absent are pushed to.
-            var away = !await grains.GetGrain<IUserGrain>(notice.User).IsOnline();
+            var away = !await grains.User(notice.User).IsOnline();
             var notification = away ? outbox.Notification(notice, await host.Store.MessageAsync(notice.Room, notice.LastSeq)) : null;
             await host.Webhooks.TakeNoticeAsync(notice, notification);
         }
