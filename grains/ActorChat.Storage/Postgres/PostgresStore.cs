@@ -21,7 +21,8 @@ internal static class PostgresStore
             async Task<DbConnection> Open(CancellationToken cancellationToken) => await source.OpenConnectionAsync(cancellationToken);
             var writes = new WriteQueue(Open, Math.Min(writers, PostgresDialect.Instance.MaxWriters), maxBatch, logger);
             metrics.ObserveCommits(() => writes.Commits);
-            return (new SqlChatStore(PostgresDialect.Instance, Open, writes, metrics, outbox), source);
+            async ValueTask<ReadConnection> OpenRead() => new(await source.OpenConnectionAsync(), null);
+            return (new SqlChatStore(PostgresDialect.Instance, OpenRead, writes, metrics, outbox), source);
         }
         catch
         {

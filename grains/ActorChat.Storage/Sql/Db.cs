@@ -5,46 +5,60 @@ namespace ActorChat.Storage.Sql;
 /// <summary>Small helpers over ADO.NET commands, shared by both databases.</summary>
 internal static class Db
 {
-    public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
-
     public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteNonQueryAsync();
+        var command = KeptStatements.Rent(connection, transaction, sql, parameters);
+        var ran = false;
+        try
+        {
+            var rows = await command.ExecuteNonQueryAsync();
+            ran = true;
+            return rows;
+        }
+        finally
+        {
+            await KeptStatements.ReturnAsync(connection, sql, command, ran);
+        }
     }
 
     public static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(connection, transaction, sql, parameters);
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : value;
+        var command = KeptStatements.Rent(connection, transaction, sql, parameters);
+        var ran = false;
+        try
+        {
+            var value = await command.ExecuteScalarAsync();
+            ran = true;
+            return value is DBNull ? null : value;
+        }
+        finally
+        {
+            await KeptStatements.ReturnAsync(connection, sql, command, ran);
+        }
     }
 
     public static async Task<List<T>> ListAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync();
-        var list = new List<T>();
-        while (await reader.ReadAsync())
+        var command = KeptStatements.Rent(connection, transaction, sql, parameters);
+        var ran = false;
+        try
         {
-            list.Add(read(reader));
-        }
+            var list = new List<T>();
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    list.Add(read(reader));
+                }
+            }
 
-        return list;
+            ran = true;
+            return list;
+        }
+        finally
+        {
+            await KeptStatements.ReturnAsync(connection, sql, command, ran);
+        }
     }
 
     public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);

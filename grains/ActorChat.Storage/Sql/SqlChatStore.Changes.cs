@@ -20,7 +20,8 @@ internal sealed partial class SqlChatStore
 
     public async Task<MemberState?> MemberStateAsync(string room, string user)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         var rows = await Db.ListAsync(connection, null,
             """
             SELECT m.role, m.muted_until,
@@ -34,7 +35,8 @@ internal sealed partial class SqlChatStore
 
     public async Task<IReadOnlyList<ReactionCount>> ReactionsAsync(string room, long seq, string user)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             """
             SELECT c.emoji, c.count, EXISTS (SELECT 1 FROM reactions r WHERE r.room = c.room AND r.seq = c.seq AND r.emoji = c.emoji AND r.user_id = @user)
@@ -45,14 +47,16 @@ internal sealed partial class SqlChatStore
 
     public async Task<int> CountRoleAsync(string room, RoomRole role)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return Convert.ToInt32(await Db.ScalarAsync(connection, null,
             "SELECT COUNT(*) FROM members WHERE room = @room AND role = @role AND role > 0", ("@room", room), ("@role", (int)role)));
     }
 
     public async Task<Ban?> BanAsync(string room, string user)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         var rows = await Db.ListAsync(connection, null, "SELECT until, by_user FROM bans WHERE room = @room AND user_id = @user",
             r => new Ban(r.IsDBNull(0) ? null : Db.Time(r.GetInt64(0)), r.GetString(1)), ("@room", room), ("@user", user));
         return rows.Count == 0 ? null : rows[0];

@@ -61,7 +61,9 @@ internal sealed partial class SqlChatStore
             return [];
         }
 
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             $"SELECT {MessageColumns} FROM messages WHERE room = @room AND seq >= @from AND seq <= @to ORDER BY seq",
             r => ReadMessage(room, r), ("@room", room), ("@from", from), ("@to", to));
@@ -74,7 +76,9 @@ internal sealed partial class SqlChatStore
             return [];
         }
 
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+
+        var connection = read.Connection;
         var messages = await Db.ListAsync(connection, null,
             $"SELECT {MessageColumns} FROM messages WHERE room = @room AND seq >= @from AND seq <= @to ORDER BY seq",
             r => (RoomEvent)new MessagePosted(ReadMessage(room, r)), ("@room", room), ("@from", from), ("@to", to));
@@ -84,7 +88,8 @@ internal sealed partial class SqlChatStore
 
     public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(string room, long before, int limit, string viewer)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         var page = await Db.ListAsync(connection, null,
             $"SELECT {MessageColumns} FROM messages WHERE room = @room AND seq < @before ORDER BY seq DESC LIMIT @limit",
             r => ReadMessage(room, r), ("@room", room), ("@before", before), ("@limit", limit));
@@ -119,7 +124,8 @@ internal sealed partial class SqlChatStore
 
     public async Task<LogBounds> BoundsAsync(string room)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         var rows = await Db.ListAsync(connection, null,
             """
             SELECT (SELECT MIN(seq) FROM messages WHERE room = @room),
@@ -146,7 +152,8 @@ internal sealed partial class SqlChatStore
 
     public async Task<IReadOnlyList<ClientMessageId>> RecentClientIdsAsync(string room, long afterSeq)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             "SELECT sender, client_msg_id, seq, ts, sender_kind FROM messages WHERE room = @room AND seq > @after AND client_msg_id IS NOT NULL ORDER BY seq",
             r => new ClientMessageId(SenderKey(r.GetString(0), (SenderKind)r.GetInt32(4)), r.GetString(1), r.GetInt64(2), Db.Time(r.GetInt64(3))),
@@ -155,7 +162,8 @@ internal sealed partial class SqlChatStore
 
     public async Task<IReadOnlyList<(long Seq, DateTimeOffset Ts)>> OldestAsync(string room, int limit)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null, "SELECT seq, ts FROM messages WHERE room = @room ORDER BY seq LIMIT @limit",
             r => (r.GetInt64(0), Db.Time(r.GetInt64(1))), ("@room", room), ("@limit", limit));
     }

@@ -84,14 +84,16 @@ internal sealed partial class SqlChatStore
 
     public async Task<DateTimeOffset> TokensValidAfterAsync(string user)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         var after = await Db.ScalarAsync(connection, null, "SELECT tokens_after FROM users WHERE user_id = @user", ("@user", user));
         return after is null || Convert.ToInt64(after) == 0 ? DateTimeOffset.MinValue : Db.Time(Convert.ToInt64(after));
     }
 
     public async Task<IReadOnlyList<Invitation>> InvitationsAsync(string user)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             "SELECT room, invited_by, at FROM invitations WHERE user_id = @user AND noticed = @noticed ORDER BY at, room",
             r => new Invitation(r.GetString(0), r.GetString(1), Db.Time(r.GetInt64(2))), ("@user", user), ("@noticed", true));
@@ -108,7 +110,8 @@ internal sealed partial class SqlChatStore
     public async Task<IReadOnlyList<MembershipRecord>> MembershipsAsync(string user)
     {
         // Unread: messages (not changes) after the pointer, counted up to a cap, so the cost stays bounded.
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             $"""
             SELECT m.room, m.last_read, r.last_seq,

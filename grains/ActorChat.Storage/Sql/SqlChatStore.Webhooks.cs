@@ -60,7 +60,8 @@ internal sealed partial class SqlChatStore : IWebhookStore
 
     public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(int limit)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             """
             SELECT d.event_id, d.endpoint, e.kind, d.attempts, d.last_error, e.created_at, d.done_at
@@ -81,7 +82,8 @@ internal sealed partial class SqlChatStore : IWebhookStore
 
     public async Task<DateTimeOffset?> OldestPendingAsync()
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         var oldest = await Db.ScalarAsync(connection, null,
             "SELECT MIN(e.created_at) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE d.state = @pending",
             ("@pending", (int)DeliveryState.Pending));
@@ -90,7 +92,8 @@ internal sealed partial class SqlChatStore : IWebhookStore
 
     public async Task<IReadOnlyList<Notice>> DueNoticesAsync(DateTimeOffset cutoff, int limit)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             "SELECT user_id, room, count, last_seq, first_at FROM webhook_notices WHERE first_at <= @cutoff ORDER BY first_at LIMIT @limit",
             r => new Notice(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), Db.Time(r.GetInt64(4))),

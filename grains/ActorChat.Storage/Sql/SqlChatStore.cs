@@ -10,28 +10,32 @@ namespace ActorChat.Storage.Sql;
 /// </summary>
 internal sealed partial class SqlChatStore(
     SqlDialect dialect,
-    Func<CancellationToken, Task<DbConnection>> openRead,
+    Func<ValueTask<ReadConnection>> openRead,
     WriteQueue writes,
     StoreMetrics metrics,
-    IOutbox outbox) : IChatStore, IAsyncDisposable
+    IOutbox outbox,
+    IDisposable? readers = null) : IChatStore, IAsyncDisposable
 {
     private const string RoomColumns = "room, is_private, is_direct, member_count, created_at, created_by, topic, slow_mode";
 
     public async Task<RoomRecord?> RoomAsync(string room)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await ReadRoomAsync(connection, null, room);
     }
 
     public async Task<Admission> AdmissionAsync(string room, string user)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await ReadAdmissionAsync(connection, null, room, user);
     }
 
     public async Task<IReadOnlyList<(string User, RoomRole Role)>> MembersAsync(string room, string? after, int limit)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             "SELECT user_id, role FROM members WHERE room = @room AND user_id > @after ORDER BY user_id LIMIT @limit",
             r => (r.GetString(0), (RoomRole)r.GetInt32(1)), ("@room", room), ("@after", after ?? string.Empty), ("@limit", limit));
@@ -39,7 +43,8 @@ internal sealed partial class SqlChatStore(
 
     public async Task<IReadOnlyList<RoomListing>> ListedRoomsAsync(string? after, int limit)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             $"SELECT room, member_count FROM rooms WHERE {dialect.Listed} AND room > @after ORDER BY room LIMIT @limit",
             r => new RoomListing(r.GetString(0), r.GetInt32(1)), ("@after", after ?? string.Empty), ("@limit", limit));
@@ -47,12 +52,17 @@ internal sealed partial class SqlChatStore(
 
     public async Task<IReadOnlyList<string>> RoomIdsAsync(string? after, int limit)
     {
-        await using var connection = await openRead(CancellationToken.None);
+        await using var read = await openRead();
+        var connection = read.Connection;
         return await Db.ListAsync(connection, null, "SELECT room FROM rooms WHERE room > @after ORDER BY room LIMIT @limit",
             r => r.GetString(0), ("@after", after ?? string.Empty), ("@limit", limit));
     }
 
-    public async ValueTask DisposeAsync() => await writes.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await writes.DisposeAsync();
+        readers?.Dispose();
+    }
 
     private static async Task<RoomRecord?> ReadRoomAsync(DbConnection connection, DbTransaction? transaction, string room)
     {

@@ -9,6 +9,9 @@ namespace ActorChat.Storage.Sqlite;
 /// <summary>Opens the store in one SQLite file: write-ahead logging, and a full fsync on every commit (durable before any ok).</summary>
 internal static class SqliteStore
 {
+    // Reads block a thread each (SQLite has no asynchronous I/O), so no more run at once than the pool has threads.
+    private const int MaxIdleReaders = 16;
+
     public static async Task<SqlChatStore> OpenAsync(string path, bool durable, int maxBatch, LegacyImport? legacy, StoreMetrics metrics, IOutbox outbox, ILogger logger)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -27,8 +30,13 @@ internal static class SqliteStore
 
         // FULL: every commit is on disk before its writers hear of it. Without durability (tests), no fsync at all.
         var synchronous = durable ? "FULL" : "OFF";
-        Task<DbConnection> OpenRead(CancellationToken _) => Task.FromResult<DbConnection>(Open(connectionString, "PRAGMA busy_timeout=10000;"));
-        Task<DbConnection> OpenWrite(CancellationToken _) => Task.FromResult<DbConnection>(Open(connectionString, $"PRAGMA busy_timeout=10000; PRAGMA synchronous={synchronous};"));
+        var readers = new SqliteReaders(() => Open(connectionString, "PRAGMA busy_timeout=10000;"), MaxIdleReaders);
+        Task<DbConnection> OpenWrite(CancellationToken _)
+        {
+            var connection = Open(connectionString, $"PRAGMA busy_timeout=10000; PRAGMA synchronous={synchronous};");
+            KeptStatements.Keep(connection);
+            return Task.FromResult<DbConnection>(connection);
+        }
 
         await using (var connection = Open(connectionString, "PRAGMA journal_mode=WAL;"))
         {
@@ -37,7 +45,7 @@ internal static class SqliteStore
 
         var writes = new WriteQueue(OpenWrite, writers: 1, maxBatch, logger);
         metrics.ObserveCommits(() => writes.Commits);
-        return new SqlChatStore(SqliteDialect.Instance, OpenRead, writes, metrics, outbox);
+        return new SqlChatStore(SqliteDialect.Instance, () => ValueTask.FromResult(readers.Rent()), writes, metrics, outbox, readers);
     }
 
     private static SqliteConnection Open(string connectionString, string pragmas)
