@@ -36,12 +36,45 @@ public sealed class WriteRoundsTests
         Assert.Equal([1, 2], order);
     }
 
+    [Fact]
+    public async Task A_round_that_starts_from_idle_waits_its_linger_and_takes_every_writer_ready_by_then()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var rounds = new WriteRounds(TimeSpan.FromSeconds(1), linger: TimeSpan.FromMilliseconds(1), clock);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var first = new Writer(1, order);
+        var second = new Writer(2, order);
+
+        rounds.Ready(first);
+        rounds.Ready(second);
+
+        // Nothing runs before the linger is over; the clock stands still, so no sleep could tell otherwise.
+        Assert.False(first.Ran.Task.IsCompleted);
+        clock.Advance(TimeSpan.FromMicroseconds(999));
+        Assert.False(first.Ran.Task.IsCompleted);
+
+        clock.Advance(TimeSpan.FromMicroseconds(1));
+        await Task.WhenAll(first.Ran.Task, second.Ran.Task).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([1, 2], order);
+        Assert.Equal(first.Thread, second.Thread);
+
+        // The next round lingers again.
+        var third = new Writer(3, order);
+        rounds.Ready(third);
+        Assert.False(third.Ran.Task.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await third.Ran.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private sealed class Writer(int id, System.Collections.Concurrent.ConcurrentQueue<int> order, Action? then = null) : IThreadPoolWorkItem
     {
         public TaskCompletionSource Ran { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public int Thread { get; private set; }
+
         public void Execute()
         {
+            Thread = Environment.CurrentManagedThreadId;
             order.Enqueue(id);
             then?.Invoke();
             Ran.SetResult();

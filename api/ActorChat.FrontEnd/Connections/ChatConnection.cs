@@ -29,7 +29,7 @@ internal sealed partial class ChatConnection : IDisposable
         _options = options;
         _logger = logger;
         _metrics = metrics;
-        _outbox = new Outbox(options.OutboundQueueMessages, options.OutboundQueueBytes, WriteRounds.Shared);
+        _outbox = new Outbox(options.OutboundQueueMessages, options.OutboundQueueBytes, WriteRounds.Shared(options.WriteLinger));
         // An abort comes only after a close, which has already woken the writer (its wait takes no token); the abort drops
         // whatever is still queued and ends a write that hangs.
         _abort.Token.Register(static state =>

@@ -55,6 +55,13 @@ public sealed class SocketOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a socket's writer waits, once a frame is queued for it, for more frames to send with it in one call:
+    /// messages sent together reach the relay in more than one commit. Zero writes at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.100")]
+    public TimeSpan WriteLinger { get; set; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>How long a closing socket may take to flush its queue and finish the close handshake.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -11,14 +11,43 @@ namespace ActorChat.FrontEnd.Connections;
 /// and then queues itself again behind whatever came meanwhile. A writer runs only up to its first write that does
 /// not complete at once (a socket whose buffers are full); it goes on from there on its own.
 /// </summary>
-internal sealed class WriteRounds(TimeSpan slice) : IThreadPoolWorkItem
+/// <remarks>
+/// A round that starts when nothing was queued first waits <c>linger</c>
+/// (<see cref="SocketOptions.WriteLinger"/>): messages sent at about the same moment reach the relay in more than one
+/// commit (the first alone, the rest behind its fsync, a millisecond later), and without the wait each socket wrote
+/// each part with a send call of its own, where one call carries them all (the kernel's loopback send costs about
+/// 8 µs a call here, more than the rest of a delivery).
+/// </remarks>
+internal sealed class WriteRounds : IThreadPoolWorkItem, IDisposable
 {
-    /// <summary>The rounds every connection in the process shares, like the thread pool they run on.</summary>
-    public static WriteRounds Shared { get; } = new(TimeSpan.FromMilliseconds(1));
+    private static readonly ConcurrentDictionary<TimeSpan, WriteRounds> ByLinger = new();
 
     private readonly ConcurrentQueue<IThreadPoolWorkItem> _ready = new();
-    private readonly long _slice = (long)(slice.TotalSeconds * Stopwatch.Frequency);
+    private readonly long _slice;
+    private readonly TimeSpan _linger;
+    private readonly ITimer? _start;
     private int _queued;
+
+    /// <param name="slice">How long one round runs writers before it queues itself behind other work.</param>
+    /// <param name="linger">How long a round waits before it starts, for more writers to join it; zero starts it at once.</param>
+    /// <param name="time">The clock the wait runs on.</param>
+    public WriteRounds(TimeSpan slice, TimeSpan linger = default, TimeProvider? time = null)
+    {
+        _slice = (long)(slice.TotalSeconds * Stopwatch.Frequency);
+        _linger = linger;
+        if (linger > TimeSpan.Zero)
+        {
+            _start = (time ?? TimeProvider.System).CreateTimer(
+                static state => ThreadPool.UnsafeQueueUserWorkItem((WriteRounds)state!, preferLocal: false),
+                this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// The rounds every connection in the process with this <paramref name="linger"/> shares, like the thread pool
+    /// they run on (slices of 1 ms).
+    /// </summary>
+    public static WriteRounds Shared(TimeSpan linger) => ByLinger.GetOrAdd(linger, static l => new WriteRounds(TimeSpan.FromMilliseconds(1), l));
 
     /// <summary>Runs <paramref name="writer"/> in the current or the next round.</summary>
     public void Ready(IThreadPoolWorkItem writer)
@@ -26,9 +55,18 @@ internal sealed class WriteRounds(TimeSpan slice) : IThreadPoolWorkItem
         _ready.Enqueue(writer);
         if (Interlocked.Exchange(ref _queued, 1) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            if (_start is null)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+            else
+            {
+                _start.Change(_linger, Timeout.InfiniteTimeSpan);
+            }
         }
     }
+
+    public void Dispose() => _start?.Dispose();
 
     void IThreadPoolWorkItem.Execute()
     {
