@@ -8,6 +8,8 @@ namespace ActorChat.Contracts;
 /// attributes by reflection, else its formatted type name), and a connect makes four such calls before the socket
 /// is up. The first reference of each interface records the grain type and interface type Orleans resolved; both
 /// follow from the interface and its one implementation, so every later reference is built from them directly.
+/// That holds while each interface here has exactly one grain class (no <c>[GrainType]</c> renames, no second
+/// implementation chosen by class prefix): a change to that must resolve the grain type per call again.
 /// </remarks>
 public static class GrainReferences
 {

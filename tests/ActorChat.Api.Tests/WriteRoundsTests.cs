@@ -58,7 +58,8 @@ public sealed class WriteRoundsTests
         Assert.Equal([1, 2], order);
         Assert.Equal(first.Thread, second.Thread);
 
-        // The next round lingers again.
+        // The next round lingers again, once this one has finished (a writer made ready while it still runs joins it).
+        Assert.True(SpinWait.SpinUntil(() => rounds.IsIdle, TimeSpan.FromSeconds(30)));
         var third = new Writer(3, order);
         rounds.Ready(third);
         Assert.False(third.Ran.Task.IsCompleted);

@@ -56,10 +56,12 @@ public sealed class SocketOptions
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a socket's writer waits, once a frame is queued for it, for more frames to send with it in one call:
-    /// messages sent together reach the relay in more than one commit. Zero writes at once.
+    /// How long the node's write round waits, when frames are queued while no round is running, before it writes
+    /// them, so that what follows within it goes out in the same send calls: messages sent together reach the relay
+    /// in more than one commit. Rounded up to whole milliseconds, and the wait ends at the system timer's next tick; zero writes at once.
+    /// Replies wait as well.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.100")]
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.010")]
     public TimeSpan WriteLinger { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>How long a closing socket may take to flush its queue and finish the close handshake.</summary>

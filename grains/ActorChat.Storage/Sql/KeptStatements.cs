@@ -55,9 +55,10 @@ internal static class KeptStatements
     /// <summary>Keeps <paramref name="command"/> for its text's next run, unless it failed (<paramref name="ran"/> false) or there is no room.</summary>
     public static ValueTask ReturnAsync(DbConnection connection, string sql, DbCommand command, bool ran)
     {
-        if (ran && Kept.TryGetValue(connection, out var kept) && kept.Count < MaxPerConnection && kept.TryAdd(sql, command))
+        if (ran && Small(command.Parameters) && Kept.TryGetValue(connection, out var kept) && kept.Count < MaxPerConnection && kept.TryAdd(sql, command))
         {
-            // Nothing the caller passed stays reachable through a kept command.
+            // The caller's values are let go on the managed side; SQLite keeps its copy of the last bound ones until
+            // the next run, which is why commands that bound large values (message text) are not kept.
             command.Transaction = null;
             foreach (DbParameter parameter in command.Parameters)
             {
@@ -84,6 +85,25 @@ internal static class KeptStatements
                 command.Dispose();
             }
         }
+    }
+
+    /// <summary>Values a kept command may leave bound in SQLite until its next run: at most this many characters or bytes in all.</summary>
+    public const int MaxKeptValueLength = 1024;
+
+    private static bool Small(DbParameterCollection parameters)
+    {
+        var length = 0;
+        foreach (DbParameter parameter in parameters)
+        {
+            length += parameter.Value switch
+            {
+                string text => text.Length,
+                byte[] bytes => bytes.Length,
+                _ => 0,
+            };
+        }
+
+        return length <= MaxKeptValueLength;
     }
 
     private static bool Same(DbParameterCollection bound, (string Name, object? Value)[] parameters)

@@ -60,8 +60,14 @@ internal sealed partial class SqlChatStore(
 
     public async ValueTask DisposeAsync()
     {
-        await writes.DisposeAsync();
-        readers?.Dispose();
+        try
+        {
+            await writes.DisposeAsync();
+        }
+        finally
+        {
+            readers?.Dispose();
+        }
     }
 
     private static async Task<RoomRecord?> ReadRoomAsync(DbConnection connection, DbTransaction? transaction, string room)

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace ActorChat.Storage.Sqlite;
 
 /// <summary>
-/// Open SQLite connections for reads, kept between reads with their compiled statements (see
+/// Open SQLite connections for reads (as many as read at once; up to <c>maxIdle</c> of them kept between reads) with their compiled statements (see
 /// <see cref="KeptStatements"/>): Microsoft.Data.Sqlite's own pool keeps the database handle but not the statements,
 /// and each open ran the connection's pragma again.
 /// </summary>
@@ -17,7 +17,8 @@ internal sealed class SqliteReaders : IDisposable
     private readonly Func<SqliteConnection> _open;
     private readonly int _maxIdle;
     private readonly Action<DbConnection> _giveBack;
-    private volatile bool _disposed;
+    private readonly Lock _gate = new();
+    private bool _disposed;
 
     public SqliteReaders(Func<SqliteConnection> open, int maxIdle)
     {
@@ -39,29 +40,31 @@ internal sealed class SqliteReaders : IDisposable
 
     public void Dispose()
     {
-        _disposed = true;
-        while (_idle.TryPop(out var connection))
+        // Under the lock that giving back takes: a connection is either on the stack before this empties it, or given
+        // back after and closed.
+        lock (_gate)
         {
-            Close(connection);
+            _disposed = true;
+            while (_idle.TryPop(out var connection))
+            {
+                Close(connection);
+            }
         }
     }
 
     private void GiveBack(DbConnection connection)
     {
         var sqlite = (SqliteConnection)connection;
-        if (_disposed || sqlite.State != ConnectionState.Open || _idle.Count >= _maxIdle)
+        lock (_gate)
         {
-            Close(sqlite);
-            return;
+            if (!_disposed && sqlite.State == ConnectionState.Open && _idle.Count < _maxIdle)
+            {
+                _idle.Push(sqlite);
+                return;
+            }
         }
 
-        _idle.Push(sqlite);
-
-        // A reader that gave back after Dispose emptied the stack must not leave its connection open.
-        if (_disposed && _idle.TryPop(out var late))
-        {
-            Close(late);
-        }
+        Close(sqlite);
     }
 
     private static void Close(SqliteConnection connection)

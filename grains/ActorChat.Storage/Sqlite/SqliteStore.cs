@@ -9,7 +9,8 @@ namespace ActorChat.Storage.Sqlite;
 /// <summary>Opens the store in one SQLite file: write-ahead logging, and a full fsync on every commit (durable before any ok).</summary>
 internal static class SqliteStore
 {
-    // Reads block a thread each (SQLite has no asynchronous I/O), so no more run at once than the pool has threads.
+    // Idle read connections kept open. Reads block a thread each (SQLite has no asynchronous I/O), so about as many
+    // run at once as the thread pool has threads; a read beyond these opens a connection and closes it after.
     private const int MaxIdleReaders = 16;
 
     public static async Task<SqlChatStore> OpenAsync(string path, bool durable, int maxBatch, LegacyImport? legacy, StoreMetrics metrics, IOutbox outbox, ILogger logger)

@@ -41,6 +41,15 @@ public sealed class KeptStatementsTests : IDisposable
         }
 
         Assert.Equal(["one", "two"], await ReadAsync(readers, 1));
+
+        // A statement that bound a large value (a long message's text) is not kept: SQLite would hold its copy of it.
+        await using (var read = readers.Rent())
+        {
+            await Db.ExecuteAsync(read.Connection, null, "INSERT INTO t VALUES (@k, @v)", ("@k", 3L), ("@v", new string('x', KeptStatements.MaxKeptValueLength + 1)));
+            Assert.Equal(1, KeptStatements.Count(read.Connection));
+            await Db.ExecuteAsync(read.Connection, null, "INSERT INTO t VALUES (@k, @v)", ("@k", 4L), ("@v", "short"));
+            Assert.Equal(2, KeptStatements.Count(read.Connection));
+        }
     }
 
     public void Dispose()
