@@ -80,6 +80,7 @@ public sealed class BenchSmokeTests
             Assert.Equal(0, rows.Single(r => r.GetProperty("Metric").GetString() == "failed cycles").GetProperty("Value").GetDouble());
             Assert.True(rows.Single(r => r.GetProperty("Metric").GetString() == "churn cycles").GetProperty("Value").GetDouble() > 0);
             Assert.Contains(rows, r => r.GetProperty("Metric").GetString()!.StartsWith("managed heap at", StringComparison.Ordinal) && r.GetProperty("Value").GetDouble() > 0);
+            Assert.Contains(rows, r => r.GetProperty("Metric").GetString()!.StartsWith("live heap at", StringComparison.Ordinal) && r.GetProperty("Value").GetDouble() > 0);
         }
 
         File.Delete(json);

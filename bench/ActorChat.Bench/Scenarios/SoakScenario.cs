@@ -8,8 +8,10 @@ namespace ActorChat.Bench.Scenarios;
 /// <summary>
 /// Churn for <c>--seconds</c> (1200): <c>--clients</c> users, together <c>--rate</c> cycles per second, each cycle
 /// connecting (token, ticket, socket), joining its room with <c>since</c> (the last seq it saw), sending, reading,
-/// leaving one time in four (unless it owns the room) and disconnecting. The server's resident memory and managed heap are sampled every minute;
-/// what counts is growth after the first five minutes (warm-up, caches filling).
+/// leaving one time in four (unless it owns the room) and disconnecting. Every minute the server's resident memory and
+/// managed heap are sampled, then a full collection is induced and the live heap read (the heap at the last
+/// collection counts garbage in gen 2 until that is next collected); what counts is growth after the first five
+/// minutes (warm-up, caches filling).
 /// </summary>
 internal static class SoakScenario
 {
@@ -28,14 +30,18 @@ internal static class SoakScenario
         stop.CancelAfter(duration);
         var pacer = new Pacer(options.Rate);
         long cycles = 0, failures = 0, received = 0;
-        var samples = new List<(double Minute, double ResidentMiB, double HeapMiB)>();
+        var samples = new List<Sample>();
         var started = Clock.Now;
 
         async Task SampleAsync()
         {
             var minute = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMinutes;
-            samples.Add((minute, server.ResidentBytes() / 1048576.0, await server.ManagedHeapBytesAsync() / 1048576.0));
-            Console.Error.WriteLine($"  soak {minute:0.0} min: {samples[^1].ResidentMiB:0.0} MiB resident, {samples[^1].HeapMiB:0.0} MiB heap, {Interlocked.Read(ref cycles)} cycles, {Interlocked.Read(ref failures)} failed");
+            // Resident memory and the heap as the last collection left it first; then a full collection, for what is alive.
+            var resident = server.ResidentBytes() / 1048576.0;
+            var heap = await server.ManagedHeapBytesAsync() / 1048576.0;
+            var live = await server.LiveHeapBytesAsync(cancellationToken) / 1048576.0;
+            samples.Add(new Sample(minute, resident, heap, live));
+            Console.Error.WriteLine($"  soak {minute:0.0} min: {resident:0.0} MiB resident, {heap:0.0} MiB heap, {live:0.0} MiB live heap, {Interlocked.Read(ref cycles)} cycles, {Interlocked.Read(ref failures)} failed");
         }
 
         async Task SamplerAsync()
@@ -102,18 +108,20 @@ internal static class SoakScenario
         results.Add(new Result("soak", server.Kind, run, "churn cycles", cycles / seconds, "cycle/s"));
         results.Add(new Result("soak", server.Kind, run, "failed cycles", failures, "cycles"));
         results.Add(new Result("soak", server.Kind, run, "messages received", received / seconds, "msg/s"));
-        foreach (var (minute, resident, heap) in samples)
+        foreach (var (minute, resident, heap, live) in samples)
         {
             results.Add(new Result("soak", server.Kind, run, $"resident memory at {minute:0.0} min", resident, "MiB"));
             results.Add(new Result("soak", server.Kind, run, $"managed heap at {minute:0.0} min", heap, "MiB"));
+            results.Add(new Result("soak", server.Kind, run, $"live heap at {minute:0.0} min", live, "MiB"));
         }
 
         // Growth after warm-up: the last sample against the first one taken at five minutes or later.
         var settled = samples.FirstOrDefault(s => s.Minute >= 4.9);
-        if (settled != default && samples[^1].Minute > settled.Minute)
+        if (settled is not null && samples[^1].Minute > settled.Minute)
         {
             results.Add(new Result("soak", server.Kind, run, "resident growth after 5 min", (samples[^1].ResidentMiB / settled.ResidentMiB - 1) * 100, "%"));
             results.Add(new Result("soak", server.Kind, run, "heap growth after 5 min", (samples[^1].HeapMiB / settled.HeapMiB - 1) * 100, "%"));
+            results.Add(new Result("soak", server.Kind, run, "live heap growth after 5 min", (samples[^1].LiveMiB / settled.LiveMiB - 1) * 100, "%"));
         }
 
         if (options.PlotPath is not null)
@@ -122,15 +130,15 @@ internal static class SoakScenario
         }
     }
 
-    /// <summary>An SVG line chart of resident memory and managed heap against minutes.</summary>
-    private static string Plot(IReadOnlyList<(double Minute, double ResidentMiB, double HeapMiB)> samples, string title)
+    /// <summary>An SVG line chart of resident memory, the managed heap at the last collection and the live heap against minutes.</summary>
+    private static string Plot(IReadOnlyList<Sample> samples, string title)
     {
         const int Width = 720, Height = 360, Left = 60, Right = 20, Top = 40, Bottom = 50;
         var maxMinute = Math.Max(1, samples.Max(s => s.Minute));
         var maxValue = Math.Max(1, samples.Max(s => Math.Max(s.ResidentMiB, s.HeapMiB))) * 1.1;
         string X(double minute) => (Left + (minute / maxMinute * (Width - Left - Right))).ToString("0.0", CultureInfo.InvariantCulture);
         string Y(double value) => (Top + ((1 - (value / maxValue)) * (Height - Top - Bottom))).ToString("0.0", CultureInfo.InvariantCulture);
-        string Line(Func<(double Minute, double ResidentMiB, double HeapMiB), double> value) =>
+        string Line(Func<Sample, double> value) =>
             string.Join(' ', samples.Select(s => $"{X(s.Minute)},{Y(value(s))}"));
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">");
@@ -148,10 +156,13 @@ internal static class SoakScenario
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(5)}\" y1=\"{Top}\" x2=\"{X(5)}\" y2=\"{Height - Bottom}\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>");
         svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"{Line(s => s.ResidentMiB)}\"/>");
         svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\" points=\"{Line(s => s.HeapMiB)}\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 160}\" y=\"{Top + 14}\" fill=\"#1f77b4\">resident memory</text><text x=\"{Width - Right - 160}\" y=\"{Top + 30}\" fill=\"#d62728\">managed heap (last GC)</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2\" points=\"{Line(s => s.LiveMiB)}\"/>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 160}\" y=\"{Top + 14}\" fill=\"#1f77b4\">resident memory</text><text x=\"{Width - Right - 160}\" y=\"{Top + 30}\" fill=\"#d62728\">managed heap (last GC)</text><text x=\"{Width - Right - 160}\" y=\"{Top + 46}\" fill=\"#2ca02c\">live heap (full GC)</text>");
         svg.Append("</svg>\n");
         return svg.ToString();
     }
+
+    private sealed record Sample(double Minute, double ResidentMiB, double HeapMiB, double LiveMiB);
 
     /// <summary>Hands out starts at a steady rate to however many users ask.</summary>
     private sealed class Pacer(double perSecond)

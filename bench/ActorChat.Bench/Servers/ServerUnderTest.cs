@@ -155,6 +155,43 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     }
 
     /// <summary>
+    /// The managed heap after a full, blocking collection of the measured process, induced through its diagnostics
+    /// port the way <c>dotnet-gcdump</c> does (an EventPipe session asking for a heap collection): what the heap
+    /// holds alive, without the garbage that <see cref="ManagedHeapBytesAsync"/> counts until gen 2 is next collected.
+    /// </summary>
+    public async Task<long> LiveHeapBytesAsync(CancellationToken cancellationToken)
+    {
+        var process = Measured ?? throw new InvalidOperationException("No process to measure.");
+        var before = await Gen2CollectionsAsync();
+        const long gcHeapCollect = 0x800000;
+        var client = new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(process.Id);
+        using (var session = await client.StartEventPipeSessionAsync(
+            [new Microsoft.Diagnostics.NETCore.Client.EventPipeProvider("Microsoft-Windows-DotNETRuntime", System.Diagnostics.Tracing.EventLevel.Informational, gcHeapCollect | 0x1)],
+            requestRundown: false, circularBufferMB: 16, cancellationToken))
+        {
+            // The session's events are not needed, only the collection it causes: drain them so the runtime never waits on a full buffer.
+            var drain = session.EventStream.CopyToAsync(Stream.Null, cancellationToken);
+            while (await Gen2CollectionsAsync() <= before)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            }
+
+            await session.StopAsync(cancellationToken);
+            await drain;
+        }
+
+        return await ManagedHeapBytesAsync();
+    }
+
+    private async Task<double> Gen2CollectionsAsync()
+    {
+        var text = await _http.GetStringAsync(new Uri(BaseAddress, "/metrics"));
+        return text.Split('\n')
+            .Where(l => l.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal) && l.Contains("gen2", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
     /// Bytes this server has written to storage devices so far (<c>/proc/PID/io</c> write_bytes): its own processes
     /// and, for a server on PostgreSQL, the database's (the postmaster and every backend, WAL writer and checkpointer).
     /// </summary>
