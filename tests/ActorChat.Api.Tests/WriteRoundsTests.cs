@@ -42,40 +42,51 @@ public sealed class WriteRoundsTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         using var rounds = new WriteRounds(TimeSpan.FromSeconds(1), linger: TimeSpan.FromMilliseconds(1), clock);
         var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
-        var first = new Writer(1, order);
-        var second = new Writer(2, order);
+        var start = clock.GetUtcNow();
+        var first = new Writer(1, order, clock);
+        var second = new Writer(2, order, clock);
 
         rounds.Ready(first);
         rounds.Ready(second);
 
-        // Nothing runs before the linger is over; the clock stands still, so no sleep could tell otherwise.
+        // Nothing runs before the linger is over: the round waits on the timer, not in the thread pool's queue. The
+        // fake clock moves only when told, so the time each writer ran at says when it ran.
+        Assert.True(rounds.IsLingering);
         Assert.False(first.Ran.Task.IsCompleted);
         clock.Advance(TimeSpan.FromMicroseconds(999));
+        Assert.True(rounds.IsLingering);
         Assert.False(first.Ran.Task.IsCompleted);
 
         clock.Advance(TimeSpan.FromMicroseconds(1));
         await Task.WhenAll(first.Ran.Task, second.Ran.Task).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal([1, 2], order);
         Assert.Equal(first.Thread, second.Thread);
+        Assert.Equal(start + TimeSpan.FromMilliseconds(1), first.RanAt);
+        Assert.Equal(start + TimeSpan.FromMilliseconds(1), second.RanAt);
 
         // The next round lingers again, once this one has finished (a writer made ready while it still runs joins it).
         Assert.True(SpinWait.SpinUntil(() => rounds.IsIdle, TimeSpan.FromSeconds(30)));
-        var third = new Writer(3, order);
+        var third = new Writer(3, order, clock);
         rounds.Ready(third);
+        Assert.True(rounds.IsLingering);
         Assert.False(third.Ran.Task.IsCompleted);
         clock.Advance(TimeSpan.FromMilliseconds(1));
         await third.Ran.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(start + TimeSpan.FromMilliseconds(2), third.RanAt);
     }
 
-    private sealed class Writer(int id, System.Collections.Concurrent.ConcurrentQueue<int> order, Action? then = null) : IThreadPoolWorkItem
+    private sealed class Writer(int id, System.Collections.Concurrent.ConcurrentQueue<int> order, TimeProvider? clock = null, Action? then = null) : IThreadPoolWorkItem
     {
         public TaskCompletionSource Ran { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Thread { get; private set; }
 
+        public DateTimeOffset RanAt { get; private set; }
+
         public void Execute()
         {
             Thread = Environment.CurrentManagedThreadId;
+            RanAt = (clock ?? TimeProvider.System).GetUtcNow();
             order.Enqueue(id);
             then?.Invoke();
             Ran.SetResult();

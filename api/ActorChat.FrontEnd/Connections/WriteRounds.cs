@@ -27,6 +27,7 @@ internal sealed class WriteRounds : IThreadPoolWorkItem, IDisposable
     private readonly TimeSpan _linger;
     private readonly ITimer? _start;
     private int _queued;
+    private volatile bool _lingering;
 
     /// <param name="slice">How long one round runs writers before it queues itself behind other work.</param>
     /// <param name="linger">How long a round waits before it starts, for more writers to join it; zero starts it at once.</param>
@@ -67,6 +68,7 @@ internal sealed class WriteRounds : IThreadPoolWorkItem, IDisposable
             }
             else
             {
+                _lingering = true;
                 _start.Change(_linger, Timeout.InfiniteTimeSpan);
             }
         }
@@ -75,10 +77,14 @@ internal sealed class WriteRounds : IThreadPoolWorkItem, IDisposable
     /// <summary>No round is queued or running (tests).</summary>
     internal bool IsIdle => Volatile.Read(ref _queued) == 0;
 
+    /// <summary>A round waits out its linger and has not started (tests).</summary>
+    internal bool IsLingering => _lingering;
+
     public void Dispose() => _start?.Dispose();
 
     void IThreadPoolWorkItem.Execute()
     {
+        _lingering = false;
         var end = Stopwatch.GetTimestamp() + _slice;
         while (true)
         {

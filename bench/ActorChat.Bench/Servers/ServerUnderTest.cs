@@ -171,8 +171,16 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         {
             // The session's events are not needed, only the collection it causes: drain them so the runtime never waits on a full buffer.
             var drain = session.EventStream.CopyToAsync(Stream.Null, cancellationToken);
+
+            // The collection is asked for, not awaited: the server's own count of gen-2 collections says when it ran.
+            var deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
             while (await Gen2CollectionsAsync() <= before)
             {
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    throw new TimeoutException($"Process {process.Id} ran no full collection within 30 s of being asked for one.");
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
             }
 

@@ -62,7 +62,6 @@ internal sealed partial class SqlChatStore
         }
 
         await using var read = await openRead();
-
         var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             $"SELECT {MessageColumns} FROM messages WHERE room = @room AND seq >= @from AND seq <= @to ORDER BY seq",
@@ -77,7 +76,6 @@ internal sealed partial class SqlChatStore
         }
 
         await using var read = await openRead();
-
         var connection = read.Connection;
         var messages = await Db.ListAsync(connection, null,
             $"SELECT {MessageColumns} FROM messages WHERE room = @room AND seq >= @from AND seq <= @to ORDER BY seq",

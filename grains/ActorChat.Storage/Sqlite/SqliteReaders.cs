@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using ActorChat.Storage.Sql;
@@ -7,13 +6,13 @@ using Microsoft.Data.Sqlite;
 namespace ActorChat.Storage.Sqlite;
 
 /// <summary>
-/// Open SQLite connections for reads (as many as read at once; up to <c>maxIdle</c> of them kept between reads) with their compiled statements (see
-/// <see cref="KeptStatements"/>): Microsoft.Data.Sqlite's own pool keeps the database handle but not the statements,
-/// and each open ran the connection's pragma again.
+/// Open SQLite connections for reads (as many as read at once; up to <c>maxIdle</c> of them kept between reads) with
+/// their compiled statements (see <see cref="KeptStatements"/>): Microsoft.Data.Sqlite's own pool keeps the database
+/// handle but not the statements, and each open ran the connection's pragma again.
 /// </summary>
 internal sealed class SqliteReaders : IDisposable
 {
-    private readonly ConcurrentStack<SqliteConnection> _idle = new();
+    private readonly Stack<SqliteConnection> _idle = new();
     private readonly Func<SqliteConnection> _open;
     private readonly int _maxIdle;
     private readonly Action<DbConnection> _giveBack;
@@ -29,7 +28,13 @@ internal sealed class SqliteReaders : IDisposable
 
     public ReadConnection Rent()
     {
-        if (!_idle.TryPop(out var connection))
+        SqliteConnection? connection;
+        lock (_gate)
+        {
+            _idle.TryPop(out connection);
+        }
+
+        if (connection is null)
         {
             connection = _open();
             KeptStatements.Keep(connection);
@@ -40,8 +45,8 @@ internal sealed class SqliteReaders : IDisposable
 
     public void Dispose()
     {
-        // Under the lock that giving back takes: a connection is either on the stack before this empties it, or given
-        // back after and closed.
+        // Under the lock that renting and giving back take: a connection is either on the stack before this empties it,
+        // or given back after and closed.
         lock (_gate)
         {
             _disposed = true;
