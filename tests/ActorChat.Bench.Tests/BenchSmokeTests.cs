@@ -73,6 +73,13 @@ public sealed class BenchSmokeTests
                 Assert.True(deliveries.GetProperty("Value").GetDouble() > 0, $"{mode} delivered nothing");
             }
         }
+        if (scenario == "idle")
+        {
+            // ActorChat's sockets are also measured by what they keep alive, after a full collection.
+            Assert.Contains(results.RootElement.EnumerateArray(), r => r.GetProperty("Server").GetString() == "actorchat"
+                && r.GetProperty("Metric").GetString()!.StartsWith("live heap per idle socket", StringComparison.Ordinal));
+        }
+
         if (scenario == "soak")
         {
             // Every churn cycle went through (connect, join with since, send, read, leave), and memory was sampled.

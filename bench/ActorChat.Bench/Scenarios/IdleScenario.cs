@@ -4,7 +4,7 @@ namespace ActorChat.Bench.Scenarios;
 
 /// <summary>
 /// K idle sockets, each joined to one of <c>--idle-rooms</c> rooms (100; 1 puts them all in one room): server resident
-/// memory per socket, and connections opened per second.
+/// memory per socket, and connections opened per second; for ActorChat also its live heap per socket.
 /// </summary>
 internal static class IdleScenario
 {
@@ -17,6 +17,8 @@ internal static class IdleScenario
         await Connections.CloseAsync(warm);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var before = server.ResidentBytes();
+        // ActorChat's own metrics say when a collection ran; the baselines have none, so only resident memory for them.
+        var liveBefore = server.SpeaksActorChat ? await server.LiveHeapBytesAsync(cancellationToken) : 0;
 
         var start = Load.Clock.Now;
         var clients = await Connections.OpenAsync(server, options.Sockets, $"idle{run}-", i => $"idle{run}-{i % options.IdleRooms}", progress, cancellationToken, parallel: 128);
@@ -30,6 +32,13 @@ internal static class IdleScenario
             results.Add(new Result("idle", server.Kind, run, "resident memory before", before / 1048576.0, "MiB"));
             results.Add(new Result("idle", server.Kind, run, "resident memory with sockets", after / 1048576.0, "MiB"));
             results.Add(new Result("idle", server.Kind, run, $"memory per idle socket, {rooms}", (after - before) / 1024.0 / options.Sockets, "KiB"));
+            if (server.SpeaksActorChat)
+            {
+                // What the sockets keep alive, apart from garbage and free space the resident figure also counts.
+                var live = await server.LiveHeapBytesAsync(cancellationToken);
+                results.Add(new Result("idle", server.Kind, run, $"live heap per idle socket, {rooms}", (live - liveBefore) / 1024.0 / options.Sockets, "KiB"));
+                results.Add(new Result("idle", server.Kind, run, $"resident memory per idle socket after a full collection, {rooms}", (server.ResidentBytes() - before) / 1024.0 / options.Sockets, "KiB"));
+            }
         }
         finally
         {

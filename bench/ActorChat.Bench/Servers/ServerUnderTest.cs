@@ -16,12 +16,14 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     private readonly List<Process> _processes = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private string? _dataDirectory;
+    private readonly Lazy<BlockDevice?> _disk;
     private ActorChat.Testing.PostgresServer? _postgres;
 
     private ServerUnderTest(string kind, Uri baseAddress)
     {
         Kind = kind;
         BaseAddress = baseAddress;
+        _disk = new Lazy<BlockDevice?>(FindDisk);
     }
 
     public string Kind { get; }
@@ -200,11 +202,18 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     }
 
     /// <summary>
-    /// Bytes this server has written to storage devices so far (<c>/proc/PID/io</c> write_bytes): its own processes
-    /// and, for a server on PostgreSQL, the database's (the postmaster and every backend, WAL writer and checkpointer).
+    /// Bytes written so far to the block device that holds this server's data (its SQLite directory, or the
+    /// PostgreSQL server's): what reached the disk, journal included (see <see cref="BlockDevice"/>). Where the data
+    /// is on no block device, the bytes its processes dirtied (<c>/proc/PID/io</c> write_bytes, which overcounts
+    /// on kernels with large page-cache folios): its own processes and, on PostgreSQL, the database's.
     /// </summary>
     public long DiskWriteBytes()
     {
+        if (_disk.Value is { } device)
+        {
+            return device.BytesWritten();
+        }
+
         var pids = _processes.Where(p => !p.HasExited).Select(p => p.Id).ToList();
         if (_postgres?.Pid is { } postmaster and > 0)
         {
@@ -213,6 +222,16 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
 
         return pids.Sum(pid => ReadIo(pid, "write_bytes"));
+    }
+
+    private BlockDevice? FindDisk()
+    {
+        var directory = _postgres?.Directory ?? _dataDirectory;
+        var device = directory is null ? null : BlockDevice.Of(directory);
+        Console.Error.WriteLine(device is null
+            ? $"  {Kind}: data on no block device; disk writes are the processes' write_bytes"
+            : $"  {Kind}: disk writes counted on block device {device.Name}");
+        return device;
     }
 
     /// <summary>CPU seconds (user + system) used so far by every process of this server.</summary>
