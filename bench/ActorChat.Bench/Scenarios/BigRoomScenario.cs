@@ -36,6 +36,7 @@ internal static class BigRoomScenario
         var joined = 0;
 
         // Disk writes against joins so far, every 50 ms: the first and last tenth of the fill are read off it.
+        server.SettleDisk();
         var samples = new List<(int Joined, long Bytes)> { (0, server.DiskWriteBytes()) };
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sampling = SampleAsync(server, samples, () => Volatile.Read(ref joined), stopSampling.Token);

@@ -38,6 +38,7 @@ internal static class HistoryDepthScenario
             await FillAsync(writer, room, depth, options.MessageSize, progress, cancellationToken);
 
             var recorder = new LatencyRecorder(options.Samples);
+            server.SettleDisk();
             var diskBefore = server.DiskWriteBytes();
             for (var i = 0; i < options.Samples; i++)
             {

@@ -53,6 +53,16 @@ internal sealed class BlockDevice
         return File.Exists(stat) ? new BlockDevice(best, stat) : null;
     }
 
+    /// <summary>
+    /// Writes out whatever the machine's page cache holds dirty (<c>sync</c>), so that the kernel's background
+    /// writeback of earlier work (a build, the previous run) does not land in the next measurement.
+    /// </summary>
+    public static void Settle()
+    {
+        using var sync = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sync") { UseShellExecute = false });
+        sync?.WaitForExit();
+    }
+
     /// <summary>Bytes written to the device since boot.</summary>
     public long BytesWritten()
     {

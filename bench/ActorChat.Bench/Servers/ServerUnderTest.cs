@@ -224,6 +224,15 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return pids.Sum(pid => ReadIo(pid, "write_bytes"));
     }
 
+    /// <summary>Before a disk measurement: flushes what the machine already has dirty, so that only the run is counted.</summary>
+    public void SettleDisk()
+    {
+        if (_disk.Value is not null)
+        {
+            BlockDevice.Settle();
+        }
+    }
+
     private BlockDevice? FindDisk()
     {
         var directory = _postgres?.Directory ?? _dataDirectory;
