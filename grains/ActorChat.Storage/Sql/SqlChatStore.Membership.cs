@@ -136,7 +136,7 @@ internal sealed partial class SqlChatStore
     private async Task<JoinOutcome> JoinAsync(DbConnection db, DbTransaction tx, JoinCommand command)
     {
         var room = await ReadRoomAsync(db, tx, command.Room);
-        var admission = await ReadAdmissionAsync(db, tx, command.Room, command.User);
+        var (admission, banned, bannedUntil) = await ReadJoinAdmissionAsync(db, tx, command.Room, command.User);
         if (command.Trusted && !admission.Member)
         {
             // A backend's word admits: as if invited, and past any ban.
@@ -148,21 +148,28 @@ internal sealed partial class SqlChatStore
             return refused;
         }
 
-        var bans = await Db.ListAsync(db, tx, "SELECT until FROM bans WHERE room = @room AND user_id = @user",
-            r => r.IsDBNull(0) ? (DateTimeOffset?)null : Db.Time(r.GetInt64(0)), ("@room", command.Room), ("@user", command.User));
-        if (!command.Trusted && bans.Count == 1 && (bans[0] is not { } until || until > command.Now))
+        if (!command.Trusted && banned && (bannedUntil is not { } until || until > command.Now))
         {
-            return new JoinOutcome(JoinStatus.Banned, room, BannedUntil: bans[0]);
+            return new JoinOutcome(JoinStatus.Banned, room, BannedUntil: bannedUntil);
         }
 
-        await Db.ExecuteAsync(db, tx, "INSERT INTO users (user_id) VALUES (@user) ON CONFLICT DO NOTHING", ("@user", command.User));
         if (command.Trusted)
         {
             command = command with { Quotas = new JoinQuotas(int.MaxValue, int.MaxValue, int.MaxValue, command.Quotas.CreationWindow) };
         }
 
-        if (!command.Direct && await Db.ExecuteAsync(db, tx,
-            "UPDATE users SET memberships = memberships + 1 WHERE user_id = @user AND memberships < @max",
+        if (command.Direct)
+        {
+            // A direct conversation counts against no quota; the user's row is made for what else it holds.
+            await Db.ExecuteAsync(db, tx, "INSERT INTO users (user_id) VALUES (@user) ON CONFLICT DO NOTHING", ("@user", command.User));
+        }
+        else if (await Db.ExecuteAsync(db, tx,
+            // One statement (a round trip less to a database server): a new user's row starts at one membership, an
+            // existing one takes one more while under the quota; neither happens at or over it.
+            """
+            INSERT INTO users (user_id, memberships) SELECT @user, 1 WHERE @max > 0
+            ON CONFLICT (user_id) DO UPDATE SET memberships = users.memberships + 1 WHERE users.memberships < @max
+            """,
             ("@user", command.User), ("@max", command.Quotas.MaxMemberships)) == 0)
         {
             return new JoinOutcome(JoinStatus.MembershipQuota, room);
@@ -226,6 +233,26 @@ internal sealed partial class SqlChatStore
         : room is not null && room.IsPrivate && !admission.Invited ? new JoinOutcome(JoinStatus.NotAdmitted, room)
         : room is not null && command.CreatePrivate && !room.IsPrivate && !room.IsDirect ? new JoinOutcome(JoinStatus.PublicExists, room)
         : null;
+
+    /// <summary>
+    /// Whether the user is a member of the room or invited to it, and whether banned from it (until when, or for
+    /// good without an end): one read where a join took two.
+    /// </summary>
+    private static async Task<(Admission Admission, bool Banned, DateTimeOffset? BannedUntil)> ReadJoinAdmissionAsync(
+        DbConnection db, DbTransaction tx, string room, string user)
+    {
+        var rows = await Db.ListAsync(db, tx,
+            """
+            SELECT 1, CAST(NULL AS BIGINT) FROM members WHERE room = @room AND user_id = @user
+            UNION ALL
+            SELECT 2, NULL FROM invitations WHERE room = @room AND user_id = @user
+            UNION ALL
+            SELECT 3, until FROM bans WHERE room = @room AND user_id = @user
+            """,
+            r => (Kind: r.GetInt32(0), Until: r.IsDBNull(1) ? (DateTimeOffset?)null : Db.Time(r.GetInt64(1))), ("@room", room), ("@user", user));
+        var ban = rows.FirstOrDefault(r => r.Kind == 3);
+        return (new Admission(rows.Any(r => r.Kind == 1), rows.Any(r => r.Kind == 2)), ban.Kind == 3, ban.Until);
+    }
 
     private static Task GiveBackMembershipAsync(DbConnection db, DbTransaction tx, JoinCommand command) =>
         command.Direct
