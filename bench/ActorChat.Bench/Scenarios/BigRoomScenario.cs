@@ -80,7 +80,8 @@ internal static class BigRoomScenario
             results.Add(new Result("big-room", server.Kind, run, "join p99, last 10%", late.P99Ms, "ms"));
             results.Add(new Result("big-room", server.Kind, run, "disk written per join, first 10%", PerJoin(samples, 0, tenth) / 1024.0, "KiB"));
             results.Add(new Result("big-room", server.Kind, run, "disk written per join, last 10%", PerJoin(samples, count - tenth, count) / 1024.0, "KiB"));
-            // A database writes some of a join later (PostgreSQL its data pages, when its buffers fill or at a checkpoint): the whole fill averages that in.
+            // Some of a join is written once for many (PostgreSQL zero-fills each new WAL segment of a young cluster): the whole fill
+            // averages that in. What a database writes after the fill (PostgreSQL its data pages, at a checkpoint) is in no figure.
             results.Add(new Result("big-room", server.Kind, run, "disk written per join, whole fill", PerJoin(samples, 0, count) / 1024.0, "KiB"));
             results.Add(new Result("big-room", server.Kind, run, "memory per joined socket", (memoryAfter - memoryBefore) / 1024.0 / count, "KiB"));
         }

@@ -17,8 +17,11 @@ internal static class IdleScenario
         await Connections.CloseAsync(warm);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var before = server.ResidentBytes();
-        // ActorChat's own metrics say when a collection ran; the baselines have none, so only resident memory for them.
-        var liveBefore = server.SpeaksActorChat ? await server.LiveHeapBytesAsync(cancellationToken) : 0;
+        // ActorChat's own metrics say when a collection ran; the baselines have none (nor has a server driven with
+        // --url, which the tool cannot reach in), so only resident memory for them.
+        var collected = server.SpeaksActorChat && server.Measured is not null;
+        var liveBefore = collected ? await server.LiveHeapBytesAsync(cancellationToken) : 0;
+        var collectedBefore = collected ? server.ResidentBytes() : 0;
 
         var start = Load.Clock.Now;
         var clients = await Connections.OpenAsync(server, options.Sockets, $"idle{run}-", i => $"idle{run}-{i % options.IdleRooms}", progress, cancellationToken, parallel: 128);
@@ -32,12 +35,12 @@ internal static class IdleScenario
             results.Add(new Result("idle", server.Kind, run, "resident memory before", before / 1048576.0, "MiB"));
             results.Add(new Result("idle", server.Kind, run, "resident memory with sockets", after / 1048576.0, "MiB"));
             results.Add(new Result("idle", server.Kind, run, $"memory per idle socket, {rooms}", (after - before) / 1024.0 / options.Sockets, "KiB"));
-            if (server.SpeaksActorChat)
+            if (collected)
             {
                 // What the sockets keep alive, apart from garbage and free space the resident figure also counts.
                 var live = await server.LiveHeapBytesAsync(cancellationToken);
                 results.Add(new Result("idle", server.Kind, run, $"live heap per idle socket, {rooms}", (live - liveBefore) / 1024.0 / options.Sockets, "KiB"));
-                results.Add(new Result("idle", server.Kind, run, $"resident memory per idle socket after a full collection, {rooms}", (server.ResidentBytes() - before) / 1024.0 / options.Sockets, "KiB"));
+                results.Add(new Result("idle", server.Kind, run, $"resident memory per idle socket after a full collection, {rooms}", (server.ResidentBytes() - collectedBefore) / 1024.0 / options.Sockets, "KiB"));
             }
         }
         finally

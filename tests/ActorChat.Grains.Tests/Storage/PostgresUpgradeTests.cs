@@ -5,11 +5,12 @@ using Npgsql;
 
 namespace ActorChat.Grains.Tests.Storage;
 
-/// <summary>A PostgreSQL database written by the previous release (schema version 5) opens in this one with nothing lost.</summary>
+/// <summary>A PostgreSQL database written by the previous release (schema version 4) opens in this one with nothing lost.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresUpgradeTests(PostgresFixture postgres)
 {
-    private const int PreviousVersion = 5;
+    // The release before the directory's index named `listed`: its rows below are written as that schema had them.
+    private const int PreviousVersion = 4;
     private static readonly JoinQuotas Roomy = new(MaxMemberships: 1000, MaxRoomsCreated: 1000, MaxCreationsPerWindow: 1000, CreationWindow: TimeSpan.FromHours(1));
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
 
