@@ -36,7 +36,9 @@ public enum JoinStatus
 /// What a join did. <paramref name="Created"/>: the join made the room. <paramref name="NextCreation"/>: when a
 /// refused creation would next be allowed (per-window quota); null when the total quota refused it.
 /// </summary>
-public sealed record JoinOutcome(JoinStatus Status, RoomRecord? Room, bool Created = false, DateTimeOffset? NextCreation = null, DateTimeOffset? BannedUntil = null);
+/// <summary>What a join came to; <paramref name="Role"/> is the new member's, when it joined.</summary>
+public sealed record JoinOutcome(JoinStatus Status, RoomRecord? Room, bool Created = false, DateTimeOffset? NextCreation = null, DateTimeOffset? BannedUntil = null,
+    RoomRole Role = RoomRole.Member);
 
 public sealed record InviteCommand(string Room, string User, string By, DateTimeOffset At, int MaxInvitedPerRoom, int MaxNoticesPerUser);
 

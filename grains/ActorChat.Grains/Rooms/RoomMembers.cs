@@ -90,6 +90,12 @@ internal sealed class RoomMembers(string room, bool direct, IChatStore store, Ch
 
     public void Configured(string? topic, int slowModeSeconds)
     {
+        if (slowModeSeconds > 0 && SlowModeSeconds == 0)
+        {
+            // States taken from joins left out when each member last sent: read them again.
+            _states.Clear();
+        }
+
         if (_record is not null)
         {
             _record = _record with { Topic = topic, SlowModeSeconds = slowModeSeconds };
@@ -109,7 +115,18 @@ internal sealed class RoomMembers(string room, bool direct, IChatStore store, Ch
         if (outcome.Status == JoinStatus.Joined)
         {
             Count++;
-            _states.Forget(user);
+
+            // A new membership row: its role is the join's, it is not muted. When the member last sent counts only
+            // under slow mode (a member who left and came back keeps it), so without slow mode the state is known
+            // and the read after every join is spared; turning slow mode on forgets what was known this way.
+            if (SlowModeSeconds == 0)
+            {
+                _states.Set(user, new MemberState(outcome.Role, MutedUntil: null, LastSent: null));
+            }
+            else
+            {
+                _states.Forget(user);
+            }
         }
 
         return outcome;

@@ -53,4 +53,10 @@ internal sealed class UserCache<T>(int capacity)
             _order.Remove(node);
         }
     }
+
+    public void Clear()
+    {
+        _entries.Clear();
+        _order.Clear();
+    }
 }

@@ -224,7 +224,7 @@ internal sealed partial class SqlChatStore
             ("@room", command.Room), ("@invited", invitations));
 
         await TellAsync(db, tx, new MembershipTrigger(command.Room, command.User, Joined: true, created, room!.IsPrivate, room.IsDirect, command.Now), command.Now);
-        return new JoinOutcome(JoinStatus.Joined, room with { MemberCount = room.MemberCount + 1 }, created);
+        return new JoinOutcome(JoinStatus.Joined, room with { MemberCount = room.MemberCount + 1 }, created, Role: role);
     }
 
     /// <summary>Why a join is refused as things stand, or null.</summary>

@@ -128,6 +128,21 @@ public sealed class ModerationTests(ClockedFixture fixture)
     }
 
     [Fact]
+    public async Task Slow_mode_turned_on_counts_from_a_members_last_message_even_one_sent_before_leaving_and_joining_again()
+    {
+        var room = await RoomAsync("slow-return");
+        var earlier = await room.Post(Member, new MessageDraft("before leaving", null));
+        await room.Leave(Member);
+
+        // Joined again while the room has no slow mode: the room knows the new membership without asking the store
+        // when the member last sent, and must ask once slow mode is on.
+        await room.Join(Member);
+        await room.Configure(Owner, null, ClockedFixture.SlowModeSeconds);
+        var refused = await Assert.ThrowsAsync<ChatException>(() => room.Post(Member, new MessageDraft("straight back", null)));
+        Assert.Equal((ChatErrorCode.SlowMode, earlier.Ts.AddSeconds(ClockedFixture.SlowModeSeconds)), (refused.Code, refused.RetryAt!.Value));
+    }
+
+    [Fact]
     public async Task An_erased_user_leaves_nothing_in_storage()
     {
         var room = await RoomAsync("erase");
