@@ -35,8 +35,8 @@ public enum JoinStatus
 /// <summary>
 /// What a join did. <paramref name="Created"/>: the join made the room. <paramref name="NextCreation"/>: when a
 /// refused creation would next be allowed (per-window quota); null when the total quota refused it.
+/// <paramref name="Role"/>: the new member's role, when it joined.
 /// </summary>
-/// <summary>What a join came to; <paramref name="Role"/> is the new member's, when it joined.</summary>
 public sealed record JoinOutcome(JoinStatus Status, RoomRecord? Room, bool Created = false, DateTimeOffset? NextCreation = null, DateTimeOffset? BannedUntil = null,
     RoomRole Role = RoomRole.Member);
 

@@ -27,7 +27,7 @@ internal sealed partial class SqlChatStore
 
     public Task<InviteOutcome> InviteAsync(InviteCommand command) => writes.WriteAsync(async (db, tx) =>
     {
-        var admission = await ReadAdmissionAsync(db, tx, command.Room, command.User);
+        var (admission, _, _) = await ReadAdmissionAsync(db, tx, command.Room, command.User);
         if (admission.Member)
         {
             return InviteOutcome.AlreadyMember;
@@ -136,7 +136,7 @@ internal sealed partial class SqlChatStore
     private async Task<JoinOutcome> JoinAsync(DbConnection db, DbTransaction tx, JoinCommand command)
     {
         var room = await ReadRoomAsync(db, tx, command.Room);
-        var (admission, banned, bannedUntil) = await ReadJoinAdmissionAsync(db, tx, command.Room, command.User);
+        var (admission, banned, bannedUntil) = await ReadAdmissionAsync(db, tx, command.Room, command.User);
         if (command.Trusted && !admission.Member)
         {
             // A backend's word admits: as if invited, and past any ban.
@@ -233,26 +233,6 @@ internal sealed partial class SqlChatStore
         : room is not null && room.IsPrivate && !admission.Invited ? new JoinOutcome(JoinStatus.NotAdmitted, room)
         : room is not null && command.CreatePrivate && !room.IsPrivate && !room.IsDirect ? new JoinOutcome(JoinStatus.PublicExists, room)
         : null;
-
-    /// <summary>
-    /// Whether the user is a member of the room or invited to it, and whether banned from it (until when, or for
-    /// good without an end): one read where a join took two.
-    /// </summary>
-    private static async Task<(Admission Admission, bool Banned, DateTimeOffset? BannedUntil)> ReadJoinAdmissionAsync(
-        DbConnection db, DbTransaction tx, string room, string user)
-    {
-        var rows = await Db.ListAsync(db, tx,
-            """
-            SELECT 1, CAST(NULL AS BIGINT) FROM members WHERE room = @room AND user_id = @user
-            UNION ALL
-            SELECT 2, NULL FROM invitations WHERE room = @room AND user_id = @user
-            UNION ALL
-            SELECT 3, until FROM bans WHERE room = @room AND user_id = @user
-            """,
-            r => (Kind: r.GetInt32(0), Until: r.IsDBNull(1) ? (DateTimeOffset?)null : Db.Time(r.GetInt64(1))), ("@room", room), ("@user", user));
-        var ban = rows.FirstOrDefault(r => r.Kind == 3);
-        return (new Admission(rows.Any(r => r.Kind == 1), rows.Any(r => r.Kind == 2)), ban.Kind == 3, ban.Until);
-    }
 
     private static Task GiveBackMembershipAsync(DbConnection db, DbTransaction tx, JoinCommand command) =>
         command.Direct

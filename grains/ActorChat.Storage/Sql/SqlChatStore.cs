@@ -29,7 +29,7 @@ internal sealed partial class SqlChatStore(
     {
         await using var read = await openRead();
         var connection = read.Connection;
-        return await ReadAdmissionAsync(connection, null, room, user);
+        return (await ReadAdmissionAsync(connection, null, room, user)).Admission;
     }
 
     public async Task<IReadOnlyList<(string User, RoomRole Role)>> MembersAsync(string room, string? after, int limit)
@@ -79,15 +79,23 @@ internal sealed partial class SqlChatStore(
     private static RoomRecord ReadRoom(DbDataReader r) =>
         new(r.GetString(0), r.GetBoolean(1), r.GetBoolean(2), r.GetInt32(3), Db.Time(r.GetInt64(4)), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetInt32(7));
 
-    private static async Task<Admission> ReadAdmissionAsync(DbConnection connection, DbTransaction? transaction, string room, string user)
+    /// <summary>
+    /// Whether the user is a member of the room or invited to it, and whether banned from it (until when, or for good
+    /// without an end): one read, which a join needs whole and the others for the admission alone.
+    /// </summary>
+    private static async Task<(Admission Admission, bool Banned, DateTimeOffset? BannedUntil)> ReadAdmissionAsync(
+        DbConnection connection, DbTransaction? transaction, string room, string user)
     {
-        var found = await Db.ListAsync(connection, transaction,
+        var rows = await Db.ListAsync(connection, transaction,
             """
-            SELECT 1 FROM members WHERE room = @room AND user_id = @user
+            SELECT 1, CAST(NULL AS BIGINT) FROM members WHERE room = @room AND user_id = @user
             UNION ALL
-            SELECT 2 FROM invitations WHERE room = @room AND user_id = @user
+            SELECT 2, NULL FROM invitations WHERE room = @room AND user_id = @user
+            UNION ALL
+            SELECT 3, until FROM bans WHERE room = @room AND user_id = @user
             """,
-            r => r.GetInt32(0), ("@room", room), ("@user", user));
-        return new Admission(found.Contains(1), found.Contains(2));
+            r => (Kind: r.GetInt32(0), Until: r.IsDBNull(1) ? (DateTimeOffset?)null : Db.Time(r.GetInt64(1))), ("@room", room), ("@user", user));
+        var ban = rows.FirstOrDefault(r => r.Kind == 3);
+        return (new Admission(rows.Any(r => r.Kind == 1), rows.Any(r => r.Kind == 2)), ban.Kind == 3, ban.Until);
     }
 }
