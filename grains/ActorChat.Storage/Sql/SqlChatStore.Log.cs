@@ -210,13 +210,6 @@ internal sealed partial class SqlChatStore
             await InsertAsync(db, tx, room, messages, offset, Math.Min(RowsPerInsert, messages.Count - offset));
         }
 
-        // What one wrote oneself counts as read: each sender's pointer moves to its newest message, in the same commit.
-        foreach (var (sender, seq) in messages.GroupBy(m => m.From, StringComparer.Ordinal).Select(g => (g.Key, g.Max(m => m.Seq))))
-        {
-            await Db.ExecuteAsync(db, tx, "UPDATE members SET last_read = @seq WHERE room = @room AND user_id = @user AND last_read < @seq",
-                ("@room", room), ("@user", sender), ("@seq", seq));
-        }
-
         foreach (var message in messages.Where(m => m.Mentions is { Count: > 0 }))
         {
             foreach (var mentioned in message.Mentions!)

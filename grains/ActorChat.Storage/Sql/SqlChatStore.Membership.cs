@@ -5,6 +5,14 @@ namespace ActorChat.Storage.Sql;
 
 internal sealed partial class SqlChatStore
 {
+    // A member's read pointer (members row m, the member bound to @user): what one wrote oneself counts as read, so it
+    // is the later of the marked pointer and the member's own newest message. The second comes from the sender index
+    // a send writes anyway, so a send leaves the member's row alone.
+    private const string ReadPointer = """
+        COALESCE((SELECT CASE WHEN s.seq > m.last_read THEN s.seq END FROM messages s
+                  WHERE s.sender = @user AND s.room = m.room AND s.sender_kind = @user_kind ORDER BY s.seq DESC LIMIT 1), m.last_read)
+        """;
+
     public Task<JoinOutcome> JoinAsync(JoinCommand command) => writes.WriteAsync((db, tx) => JoinAsync(db, tx, command));
 
     public Task<bool> LeaveAsync(string room, string user, bool direct) => writes.WriteAsync(async (db, tx) =>
@@ -103,7 +111,8 @@ internal sealed partial class SqlChatStore
     {
         await Db.ExecuteAsync(db, tx, "UPDATE members SET last_read = @seq WHERE room = @room AND user_id = @user AND last_read < @seq",
             ("@room", room), ("@user", user), ("@seq", seq));
-        var pointer = await Db.ScalarAsync(db, tx, "SELECT last_read FROM members WHERE room = @room AND user_id = @user", ("@room", room), ("@user", user));
+        var pointer = await Db.ScalarAsync(db, tx, $"SELECT {ReadPointer} FROM members m WHERE m.room = @room AND m.user_id = @user",
+            ("@room", room), ("@user", user), ("@user_kind", (int)SenderKind.User));
         return pointer is null ? (long?)null : Convert.ToInt64(pointer);
     });
 
@@ -114,18 +123,18 @@ internal sealed partial class SqlChatStore
         var connection = read.Connection;
         return await Db.ListAsync(connection, null,
             $"""
-            SELECT m.room, m.last_read, r.last_seq,
-                   (SELECT MAX(seq) FROM messages g WHERE g.room = m.room),
-                   (SELECT MAX(seq) FROM changes c WHERE c.room = m.room),
-                   (SELECT COUNT(*) FROM (SELECT 1 FROM messages u WHERE u.room = m.room AND u.seq > m.last_read AND u.deleted = @no LIMIT {UnreadCap}) unread),
-                   (SELECT COUNT(*) FROM (SELECT 1 FROM mentions n WHERE n.user_id = m.user_id AND n.room = m.room AND n.seq > m.last_read LIMIT {UnreadCap}) named)
-            FROM members m JOIN rooms r ON r.room = m.room
-            WHERE m.user_id = @user ORDER BY m.room
+            SELECT p.room, p.pointer, r.last_seq,
+                   (SELECT MAX(seq) FROM messages g WHERE g.room = p.room),
+                   (SELECT MAX(seq) FROM changes c WHERE c.room = p.room),
+                   (SELECT COUNT(*) FROM (SELECT 1 FROM messages u WHERE u.room = p.room AND u.seq > p.pointer AND u.deleted = @no LIMIT {UnreadCap}) unread),
+                   (SELECT COUNT(*) FROM (SELECT 1 FROM mentions n WHERE n.user_id = @user AND n.room = p.room AND n.seq > p.pointer LIMIT {UnreadCap}) named)
+            FROM (SELECT m.room, {ReadPointer} AS pointer FROM members m WHERE m.user_id = @user) p JOIN rooms r ON r.room = p.room
+            ORDER BY p.room
             """,
             r => new MembershipRecord(r.GetString(0), r.GetInt64(1),
                 Math.Max(r.GetInt64(2), Math.Max(r.IsDBNull(3) ? 0 : r.GetInt64(3), r.IsDBNull(4) ? 0 : r.GetInt64(4))),
                 (int)r.GetInt64(5), (int)r.GetInt64(6)),
-            ("@user", user), ("@no", false));
+            ("@user", user), ("@no", false), ("@user_kind", (int)SenderKind.User));
     }
 
     /// <summary>
