@@ -14,6 +14,10 @@ public sealed class ChatLimits
     [Range(1, 1_000_000)]
     public int MaxTextLength { get; set; } = 4000;
 
+    /// <summary>Messages one call may post together (the sends a connection queued behind one of its own in flight).</summary>
+    [Range(1, 10_000)]
+    public int MaxPostBatch { get; set; } = 64;
+
     /// <summary>Largest page of <c>history</c> and of REST message reads.</summary>
     [Range(1, 10_000)]
     public int MaxHistoryPage { get; set; } = 200;

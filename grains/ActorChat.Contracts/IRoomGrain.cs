@@ -44,6 +44,14 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Post")]
     Task<SendResult> Post(string user, MessageDraft draft);
 
+    /// <summary>
+    /// Posts one sender's drafts in the order given, each as <see cref="Post"/> would (at most
+    /// <see cref="ChatLimits.MaxPostBatch"/>), numbered in that order and stored in shared commits: the sends a
+    /// connection queued behind one of its own still in flight. Each draft has its own outcome, in the same order.
+    /// </summary>
+    [Alias("PostMany")]
+    Task<IReadOnlyList<PostOutcome>> PostMany(string user, IReadOnlyList<MessageDraft> drafts);
+
     /// <summary>Replaces a message's text: its author only, within <c>ActorChat:Rooms:EditWindow</c>.</summary>
     [Alias("Edit")]
     Task<ChangeResult> Edit(string user, long seq, string text);

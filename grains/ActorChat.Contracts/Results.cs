@@ -20,6 +20,13 @@ public sealed record SendResult(
     [property: Id(1)] DateTimeOffset Ts,
     [property: Id(2)] bool Duplicate);
 
+/// <summary>One draft's outcome in <see cref="IRoomGrain.PostMany"/>: what it was stored as, or why it was refused.</summary>
+[GenerateSerializer]
+[Alias("ActorChat.PostOutcome")]
+public sealed record PostOutcome(
+    [property: Id(0)] SendResult? Sent,
+    [property: Id(1)] ChatException? Refused);
+
 [GenerateSerializer]
 [Alias("ActorChat.HistoryPage")]
 [Immutable]

@@ -48,6 +48,43 @@ public sealed class RoomSequenceTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_batch_is_numbered_in_its_order_and_each_draft_has_its_own_outcome()
+    {
+        var room = fixture.Client.GetGrain<IRoomGrain>(NewRoom());
+        await room.Join("owner");
+        await room.Join("alice");
+        await room.Send("alice", "first", null);
+
+        var outcomes = await room.PostMany("alice",
+        [
+            new MessageDraft("one", "b-1"),
+            new MessageDraft("two", null, ReplyTo: 999),
+            new MessageDraft("one again", "b-1"),
+            new MessageDraft(" ", null),
+            new MessageDraft("three", null, ReplyTo: 1),
+        ]);
+
+        Assert.Equal(
+            [(2L, (ChatErrorCode?)null), (0L, ChatErrorCode.NotFound), (2L, null), (0L, ChatErrorCode.BadRequest), (3L, null)],
+            outcomes.Select(o => (o.Sent?.Seq ?? 0, o.Refused?.Code)));
+        Assert.True(outcomes[2].Sent!.Duplicate);
+        Assert.Equal(["first", "one", "three"], (await room.History("alice", null, 10)).Messages.Select(m => m.Text));
+
+        // Each draft is checked as one send would be: a stranger's are all refused, and so is a batch over the cap.
+        Assert.All(await room.PostMany("stranger", [new MessageDraft("a", null), new MessageDraft("b", null)]),
+            o => Assert.Equal(ChatErrorCode.NotMember, o.Refused?.Code));
+        var tooMany = Enumerable.Range(0, new ChatLimits().MaxPostBatch + 1).Select(i => new MessageDraft($"m{i}", null)).ToList();
+        Assert.Equal(ChatErrorCode.BadRequest, (await Assert.ThrowsAsync<ChatException>(() => room.PostMany("alice", tooMany))).Code);
+
+        // Under slow mode a batch gets one message through, like sends one after another would.
+        await room.Configure("owner", null, 60);
+        await room.Join("bob");
+        var slowed = await room.PostMany("bob", [new MessageDraft("s1", null), new MessageDraft("s2", null), new MessageDraft("s3", null)]);
+        Assert.Equal([(ChatErrorCode?)null, ChatErrorCode.SlowMode, ChatErrorCode.SlowMode], slowed.Select(o => o.Refused?.Code));
+        Assert.Equal(5, slowed[0].Sent!.Seq); // the settings change took 4
+    }
+
+    [Fact]
     public async Task A_repeated_client_message_id_returns_the_first_result_and_stores_nothing()
     {
         var room = fixture.Client.GetGrain<IRoomGrain>(NewRoom());

@@ -20,6 +20,13 @@ public sealed class SocketOptions
     [Range(64 * 1024, 1024 * 1024 * 1024)]
     public int OutboundQueueBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Sends (<c>send</c>, <c>dm</c>) one connection may have waiting for their commit at once; the server stops
+    /// reading the connection while that many wait. 1 handles each request after the one before it has finished.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int PipelinedSends { get; set; } = 64;
+
     /// <summary>Rooms one connection may have joined at once.</summary>
     [Range(1, 100_000)]
     public int MaxRoomsPerConnection { get; set; } = 256;

@@ -50,10 +50,19 @@ internal sealed partial class ChatSession(
         }
 
         await connection.SendAsync(Frames.Welcome(connection.User, connection.Id));
-        return await ReadLoopAsync(connection, socket, aborted);
+        var lanes = new SendLanes(sends => PostAsync(connection, sends), _options.PipelinedSends, _limits.MaxPostBatch);
+        try
+        {
+            return await ReadLoopAsync(connection, socket, lanes, aborted);
+        }
+        finally
+        {
+            // The sends already read are stored whatever happens to the socket; the connection is let go after them.
+            await lanes.DrainAsync();
+        }
     }
 
-    private async Task<WebSocketCloseStatus> ReadLoopAsync(ChatConnection connection, WebSocket socket, CancellationToken aborted)
+    private async Task<WebSocketCloseStatus> ReadLoopAsync(ChatConnection connection, WebSocket socket, SendLanes lanes, CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Aborted);
 
@@ -109,7 +118,7 @@ internal sealed partial class ChatSession(
                 if (result.EndOfMessage)
                 {
                     // An empty message ends at its header, on the zero-byte read; it is answered like any other.
-                    await DispatchAsync(connection, buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, count));
+                    await DispatchAsync(connection, lanes, buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, count));
                     Release(ref buffer);
                     count = 0;
                 }
@@ -136,7 +145,7 @@ internal sealed partial class ChatSession(
         }
     }
 
-    private async Task DispatchAsync(ChatConnection connection, ReadOnlyMemory<byte> frame)
+    private async Task DispatchAsync(ChatConnection connection, SendLanes lanes, ReadOnlyMemory<byte> frame)
     {
         // Charged before the frame is even parsed: malformed frames cost the sender's budget like any other.
         if (!budgets.TryTake(connection.User, out var retryAfter))
@@ -151,6 +160,14 @@ internal sealed partial class ChatSession(
         {
             using var document = JsonDocument.Parse(frame, JsonOptions);
             var request = ClientRequest.Parse(document, _limits.MaxIdLength, out id);
+            if (request.Type is "send" or "dm")
+            {
+                await lanes.EnqueueAsync(handler.ReadSend(connection, request));
+                return;
+            }
+
+            // Whatever a client asks after a send sees that send done (a history, a leave, an edit of it).
+            await lanes.DrainAsync();
             using var activity = ChatTracing.Source.StartActivity($"chat {request.Type}", System.Diagnostics.ActivityKind.Server);
             activity?.SetTag("chat.connection", connection.Id);
             var room = request.TryRoom();
@@ -175,6 +192,41 @@ internal sealed partial class ChatSession(
         {
             LogRequestFailed(logger, ex, connection.Id);
             await RejectAsync(connection, id, ChatErrorCode.Internal, "The request failed; it may be retried.");
+        }
+    }
+
+    /// <summary>Posts one lane's batch (see <see cref="SendLanes"/>) and answers each send, whatever happens to the call.</summary>
+    private async Task PostAsync(ChatConnection connection, IReadOnlyList<QueuedSend> sends)
+    {
+        var room = sends[0].Room;
+        using var activity = ChatTracing.Source.StartActivity($"chat {sends[0].Type}", System.Diagnostics.ActivityKind.Server);
+        activity?.SetTag("chat.connection", connection.Id);
+        activity?.SetTag("chat.room", room);
+        if (sends.Count > 1)
+        {
+            activity?.SetTag("chat.batch", sends.Count);
+        }
+
+        using var scope = RoomScope(logger, room);
+        try
+        {
+            await handler.SendAsync(connection, sends);
+        }
+        catch (ChatException ex)
+        {
+            foreach (var send in sends)
+            {
+                metrics.Rejected(ex.Code);
+                await connection.SendAsync(Frames.Error(send.Id, ex, time.GetUtcNow()));
+            }
+        }
+        catch (Exception ex)
+        {
+            LogRequestFailed(logger, ex, connection.Id);
+            foreach (var send in sends)
+            {
+                await RejectAsync(connection, send.Id, ChatErrorCode.Internal, "The request failed; it may be retried.");
+            }
         }
     }
 

@@ -29,8 +29,7 @@ internal sealed class RequestHandler(
         "invitations" => InvitationsAsync(connection, request),
         "decline" => DeclineAsync(connection, request),
         "members" => MembersAsync(connection, request),
-        "send" => SendAsync(connection, request, RequestRules.Room(request.OptionalString("room"))),
-        "dm" => SendAsync(connection, request, ChatIds.Direct(connection.User, RequestRules.User(request.OptionalString("to"), "to"))),
+        "send" or "dm" => SendAsync(connection, [ReadSend(connection, request)]),
         "history" => HistoryAsync(connection, request),
         "edit" => EditAsync(connection, request),
         "delete" => DeleteAsync(connection, request),
@@ -155,25 +154,64 @@ internal sealed class RequestHandler(
     }
 
     /// <summary><c>send</c> to a room, or <c>dm</c>: a send to the direct-message room of the two users.</summary>
-    private async Task SendAsync(ChatConnection connection, ClientRequest request, string room)
+    /// <summary>Reads and checks a <c>send</c> or <c>dm</c> request, so that it can wait in a queue after its frame is gone.</summary>
+    public QueuedSend ReadSend(ChatConnection connection, ClientRequest request)
     {
+        var room = request.Type == "dm"
+            ? ChatIds.Direct(connection.User, RequestRules.User(request.OptionalString("to"), "to"))
+            : RequestRules.Room(request.OptionalString("room"));
         var text = RequestRules.Text(request.OptionalString("text"), _limits);
         var clientMsgId = RequestRules.ClientMsgId(request.OptionalString("clientMsgId"), _limits);
         var replyTo = request.OptionalLong("replyTo", 1, long.MaxValue);
         var mentions = request.OptionalStrings("mentions", _limits.MaxMentions, m => RequestRules.User(m, "mentions"));
-        var started = time.GetTimestamp();
+        return new QueuedSend(request.Id, request.Type, room, new MessageDraft(text, clientMsgId, replyTo, mentions), time.GetTimestamp());
+    }
+
+    /// <summary>
+    /// Posts one connection's sends to one room, in their order, and answers each. A lone send is one call; several
+    /// are one <see cref="IRoomGrain.PostMany"/>, where each has its own outcome. A failure of the call itself is
+    /// thrown, for the caller to answer every send with.
+    /// </summary>
+    public async Task SendAsync(ChatConnection connection, IReadOnlyList<QueuedSend> sends)
+    {
+        var room = sends[0].Room;
         var grain = grains.Room(room);
-        var sent = replyTo is null && mentions is null
-            ? await grain.Send(connection.User, text, clientMsgId)
-            : await grain.Post(connection.User, new MessageDraft(text, clientMsgId, replyTo, mentions));
-        metrics.Received();
-        metrics.SendCompleted(time.GetElapsedTime(started));
-        await Reply(connection, request, w =>
+        if (sends.Count == 1)
         {
-            w.WriteString("room", room);
-            w.WriteNumber("seq", sent.Seq);
-            w.WriteString("ts", sent.Ts);
-        });
+            var draft = sends[0].Draft;
+            var sent = draft.ReplyTo is null && draft.Mentions is null
+                ? await grain.Send(connection.User, draft.Text, draft.ClientMsgId)
+                : await grain.Post(connection.User, draft);
+            await AnswerAsync(sends[0], sent);
+            return;
+        }
+
+        var outcomes = await grain.PostMany(connection.User, [.. sends.Select(s => s.Draft)]);
+        for (var i = 0; i < sends.Count; i++)
+        {
+            if (outcomes[i].Sent is { } sent)
+            {
+                await AnswerAsync(sends[i], sent);
+            }
+            else
+            {
+                var refused = outcomes[i].Refused ?? new ChatException(ChatErrorCode.Internal, "The request failed; it may be retried.");
+                metrics.Rejected(refused.Code);
+                await connection.SendAsync(Frames.Error(sends[i].Id, refused, time.GetUtcNow()));
+            }
+        }
+
+        async Task AnswerAsync(QueuedSend send, SendResult sent)
+        {
+            metrics.Received();
+            metrics.SendCompleted(time.GetElapsedTime(send.Started));
+            await connection.SendAsync(Frames.Ok(send.Id, w =>
+            {
+                w.WriteString("room", room);
+                w.WriteNumber("seq", sent.Seq);
+                w.WriteString("ts", sent.Ts);
+            }));
+        }
     }
 
     private async Task HistoryAsync(ChatConnection connection, ClientRequest request)

@@ -128,35 +128,6 @@ internal sealed partial class RoomGrain(
         return true;
     }
 
-    public Task<SendResult> Send(string user, string text, string? clientMsgId) => Post(user, new MessageDraft(text, clientMsgId));
-
-    public async Task<SendResult> Post(string user, MessageDraft draft)
-    {
-        EnsureValidRoom();
-        ValidateText(draft.Text);
-        if (_direct is { } pair)
-        {
-            EnsureParticipant(user);
-
-            // The sender first: a conversation it opens counts against the sender's quotas, never the recipient's.
-            await AddMemberAsync(user, createPrivate: false);
-            await AddMemberAsync(user == pair.A ? pair.B : pair.A, createPrivate: false);
-        }
-
-        var state = await EnsureCanSpeakAsync(user);
-        EnsureNotSlowed(state);
-        draft = draft with { Mentions = await MentionsAsync(draft.Mentions) };
-        if (draft.ReplyTo is { } replyTo)
-        {
-            await MessageAsync(replyTo);
-        }
-
-        // The sender's trace travels with the event, so the relays' delivery joins the same trace.
-        var sent = await _log.AppendAsync(user, draft, System.Diagnostics.Activity.Current?.Id);
-        _members.Sent(user, sent.Ts);
-        return sent;
-    }
-
     public async Task<HistoryPage> History(string user, long? before, int limit)
     {
         await EnsureMemberAsync(user);

@@ -18,6 +18,7 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
     private readonly ClientIdWindow _dedup = new(options.DedupWindow);
     private long _assignedSeq;
     private bool _committing;
+    private int _held;
     private TaskCompletionSource? _idle;
 
     // Set when a write failed: sequence numbers handed out since may or may not be stored, so no more are handed
@@ -92,6 +93,21 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
         return change;
     }
 
+    /// <summary>
+    /// Holds back the write of what is appended until as many <see cref="Release"/>s, so that entries appended one
+    /// after another in between (a sender's batch) go in one write rather than the first alone and the rest after.
+    /// </summary>
+    public void Hold() => _held++;
+
+    public void Release()
+    {
+        if (--_held == 0 && _pending.Count > 0 && !_committing)
+        {
+            _committing = true;
+            _ = CommitLoopAsync();
+        }
+    }
+
     /// <summary>Completes when everything appended so far is stored (or failed).</summary>
     public Task FlushAsync()
     {
@@ -160,7 +176,7 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending.Enqueue(new PendingEntry(entry, done));
         _pendingBySeq[entry.Position!.Value] = done;
-        if (!_committing)
+        if (!_committing && _held == 0)
         {
             _committing = true;
             _ = CommitLoopAsync();
