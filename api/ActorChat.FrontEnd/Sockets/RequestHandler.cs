@@ -153,8 +153,10 @@ internal sealed class RequestHandler(
         });
     }
 
-    /// <summary><c>send</c> to a room, or <c>dm</c>: a send to the direct-message room of the two users.</summary>
-    /// <summary>Reads and checks a <c>send</c> or <c>dm</c> request, so that it can wait in a queue after its frame is gone.</summary>
+    /// <summary>
+    /// Reads and checks a <c>send</c> to a room or a <c>dm</c> (a send to the direct-message room of the two users),
+    /// so that it can wait in a queue after its frame is gone.
+    /// </summary>
     public QueuedSend ReadSend(ChatConnection connection, ClientRequest request)
     {
         var room = request.Type == "dm"

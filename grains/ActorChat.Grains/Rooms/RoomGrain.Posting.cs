@@ -1,4 +1,5 @@
 using ActorChat.Contracts;
+using Microsoft.Extensions.Logging;
 
 namespace ActorChat.Grains.Rooms;
 
@@ -24,27 +25,33 @@ internal sealed partial class RoomGrain
             throw new ChatException(ChatErrorCode.BadRequest, $"At most {_limits.MaxPostBatch} messages in one call.");
         }
 
-        var outcomes = new PostOutcome[drafts.Count];
+        var outcomes = new PostOutcome?[drafts.Count];
         if (_members.SlowModeSeconds > 0)
         {
             // Slow mode judges a message by the one before it: each draft waits for its predecessor's commit.
             for (var i = 0; i < drafts.Count; i++)
             {
-                try
-                {
-                    outcomes[i] = new PostOutcome(await Post(user, drafts[i]), null);
-                }
-                catch (ChatException ex)
-                {
-                    outcomes[i] = new PostOutcome(null, ex);
-                }
+                outcomes[i] = await OutcomeAsync(Post(user, drafts[i]));
             }
 
-            return outcomes;
+            return outcomes!;
         }
 
-        // Each draft is numbered as soon as it is checked, before the next is looked at, so the order given is the
-        // order stored; the log holds its write until all are appended, and the commit is awaited once.
+        // Every draft is checked first (checks may read the store); then all are numbered and appended with no await
+        // in between, so the order given is the order stored and the log holds its write only for that loop.
+        var prepared = new MessageDraft?[drafts.Count];
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            try
+            {
+                prepared[i] = await PrepareAsync(user, drafts[i]);
+            }
+            catch (Exception ex)
+            {
+                outcomes[i] = Refused(ex);
+            }
+        }
+
         var appends = new Task<SendResult>?[drafts.Count];
         var trace = System.Diagnostics.Activity.Current?.Id;
         _log.Hold();
@@ -52,13 +59,9 @@ internal sealed partial class RoomGrain
         {
             for (var i = 0; i < drafts.Count; i++)
             {
-                try
+                if (prepared[i] is { } draft)
                 {
-                    appends[i] = _log.AppendAsync(user, await PrepareAsync(user, drafts[i]), trace);
-                }
-                catch (ChatException ex)
-                {
-                    outcomes[i] = new PostOutcome(null, ex);
+                    appends[i] = _log.AppendAsync(user, draft, trace);
                 }
             }
         }
@@ -69,24 +72,40 @@ internal sealed partial class RoomGrain
 
         for (var i = 0; i < drafts.Count; i++)
         {
-            if (appends[i] is not { } append)
+            if (appends[i] is { } append)
             {
-                continue;
-            }
-
-            try
-            {
-                var sent = await append;
-                _members.Sent(user, sent.Ts);
-                outcomes[i] = new PostOutcome(sent, null);
-            }
-            catch (ChatException ex)
-            {
-                outcomes[i] = new PostOutcome(null, ex);
+                outcomes[i] = await OutcomeAsync(append);
             }
         }
 
-        return outcomes;
+        return outcomes!;
+
+        async Task<PostOutcome> OutcomeAsync(Task<SendResult> sending)
+        {
+            try
+            {
+                var sent = await sending;
+                _members.Sent(user, sent.Ts);
+                return new PostOutcome(sent, null);
+            }
+            catch (Exception ex)
+            {
+                return Refused(ex);
+            }
+        }
+
+        // A refusal is the draft's own answer; any other failure is `internal` for that draft alone (the drafts before
+        // it may be stored, and their senders hear so).
+        PostOutcome Refused(Exception ex)
+        {
+            if (ex is not ChatException refusal)
+            {
+                LogPostFailed(logger, ex, _room);
+                refusal = new ChatException(ChatErrorCode.Internal, "The message could not be stored; it may be retried.");
+            }
+
+            return new PostOutcome(null, refusal);
+        }
     }
 
     /// <summary>Checks a draft (room, text, sender's standing, reply, mentions) and returns it with its mentions resolved.</summary>
@@ -113,4 +132,7 @@ internal sealed partial class RoomGrain
 
         return draft;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Posting a message in room {Room} failed")]
+    private static partial void LogPostFailed(ILogger logger, Exception exception, string room);
 }

@@ -94,8 +94,9 @@ internal sealed class RoomLog(string room, IChatStore store, RoomOptions options
     }
 
     /// <summary>
-    /// Holds back the write of what is appended until as many <see cref="Release"/>s, so that entries appended one
-    /// after another in between (a sender's batch) go in one write rather than the first alone and the rest after.
+    /// Until as many <see cref="Release"/>s, an append starts no write, so that entries appended one after another in
+    /// between (a sender's batch, appended with no await) go in one write rather than the first alone and the rest
+    /// after; a write already running takes them as its next batch. Never held across an await.
     /// </summary>
     public void Hold() => _held++;
 

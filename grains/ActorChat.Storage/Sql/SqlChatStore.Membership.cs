@@ -6,11 +6,12 @@ namespace ActorChat.Storage.Sql;
 internal sealed partial class SqlChatStore
 {
     // A member's read pointer (members row m, the member bound to @user): what one wrote oneself counts as read, so it
-    // is the later of the marked pointer and the member's own newest message. The second comes from the sender index
-    // a send writes anyway, so a send leaves the member's row alone.
+    // is the later of the marked pointer and the member's own newest message. The second is one step back in the
+    // sender index a send writes anyway, so a send leaves the member's row alone. The condition names only that
+    // index's columns: a condition on any other (the sender's kind, say) made SQLite walk the room's messages instead.
     private const string ReadPointer = """
         COALESCE((SELECT CASE WHEN s.seq > m.last_read THEN s.seq END FROM messages s
-                  WHERE s.sender = @user AND s.room = m.room AND s.sender_kind = @user_kind ORDER BY s.seq DESC LIMIT 1), m.last_read)
+                  WHERE s.sender = @user AND s.room = m.room ORDER BY s.seq DESC LIMIT 1), m.last_read)
         """;
 
     public Task<JoinOutcome> JoinAsync(JoinCommand command) => writes.WriteAsync((db, tx) => JoinAsync(db, tx, command));
@@ -112,7 +113,7 @@ internal sealed partial class SqlChatStore
         await Db.ExecuteAsync(db, tx, "UPDATE members SET last_read = @seq WHERE room = @room AND user_id = @user AND last_read < @seq",
             ("@room", room), ("@user", user), ("@seq", seq));
         var pointer = await Db.ScalarAsync(db, tx, $"SELECT {ReadPointer} FROM members m WHERE m.room = @room AND m.user_id = @user",
-            ("@room", room), ("@user", user), ("@user_kind", (int)SenderKind.User));
+            ("@room", room), ("@user", user));
         return pointer is null ? (long?)null : Convert.ToInt64(pointer);
     });
 
@@ -134,7 +135,7 @@ internal sealed partial class SqlChatStore
             r => new MembershipRecord(r.GetString(0), r.GetInt64(1),
                 Math.Max(r.GetInt64(2), Math.Max(r.IsDBNull(3) ? 0 : r.GetInt64(3), r.IsDBNull(4) ? 0 : r.GetInt64(4))),
                 (int)r.GetInt64(5), (int)r.GetInt64(6)),
-            ("@user", user), ("@no", false), ("@user_kind", (int)SenderKind.User));
+            ("@user", user), ("@no", false));
     }
 
     /// <summary>
