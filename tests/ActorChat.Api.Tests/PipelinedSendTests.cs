@@ -10,8 +10,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ActorChat.Api.Tests;
 
 /// <summary>A server whose store can hold a room's next write until the test lets it go, and tells what each write held.</summary>
-public sealed class GatedStoreServer : ChatServer
+public class GatedStoreServer : ChatServer
 {
+    public GatedStoreServer()
+    {
+    }
+
+    protected GatedStoreServer(IReadOnlyDictionary<string, string> overrides)
+        : base(overrides)
+    {
+    }
+
     public StoreGate Gate { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -24,6 +33,13 @@ public sealed class GatedStoreServer : ChatServer
         });
     }
 }
+
+/// <summary>The same, with four sends waiting per connection at most and two messages per room call.</summary>
+public sealed class CappedGatedStoreServer() : GatedStoreServer(new Dictionary<string, string>
+{
+    ["ActorChat:Sockets:PipelinedSends"] = "4",
+    ["ActorChat:Limits:MaxPostBatch"] = "2",
+});
 
 /// <summary>Passes every call to the real store; a room's log writes are counted, and one of them can be held.</summary>
 public sealed class StoreGate
@@ -143,4 +159,41 @@ public sealed class PipelinedSendTests(GatedStoreServer server) : IClassFixture<
 
     private static string Frame(string id, string room, string text, long? replyTo = null) =>
         JsonSerializer.Serialize(replyTo is null ? new { id, type = "send", room, text } : (object)new { id, type = "send", room, text, replyTo });
+}
+
+/// <summary>What a connection may have waiting holds: past it the server reads no further, and a call carries no more than its cap.</summary>
+public sealed class PipelinedSendLimitTests(CappedGatedStoreServer server) : IClassFixture<CappedGatedStoreServer>
+{
+    [Fact]
+    public async Task At_the_cap_the_next_frame_waits_for_an_answer_and_queued_sends_go_in_calls_of_the_batch_cap()
+    {
+        var room = $"cap-{Guid.NewGuid():N}"[..20];
+        await using var client = await server.ConnectAsync($"capper{room[^6..]}");
+        await client.OkAsync("join", ("room", room));
+
+        server.Gate.HoldNext(room);
+        await client.SendTextAsync(Frame("s1", room));
+        await server.Gate.Entered.WaitAsync(ChatClient.Deadline);
+
+        // s1 in flight and s2, s3, s4 queued make four: the server stops reading there, so the malformed frame is
+        // read, and answered, only after s1 is. The three queued go in calls of two.
+        await client.SendTextAsync(Frame("s2", room));
+        await client.SendTextAsync(Frame("s3", room));
+        await client.SendTextAsync(Frame("s4", room));
+        await client.SendTextAsync("{");
+        server.Gate.Release();
+
+        var answers = new List<string>();
+        while (answers.Count < 5)
+        {
+            var reply = await client.NextEventAsync(e => e.Type() is "ok" or "error");
+            answers.Add(reply.Type() == "error" ? "malformed" : reply.Str("id"));
+        }
+
+        Assert.Equal("s1", answers[0]);
+        Assert.Equal(["s1", "s2", "s3", "s4"], answers.Where(a => a != "malformed"));
+        Assert.Equal([1, 2, 1], server.Gate.Writes(room));
+    }
+
+    private static string Frame(string id, string room) => JsonSerializer.Serialize(new { id, type = "send", room, text = id });
 }

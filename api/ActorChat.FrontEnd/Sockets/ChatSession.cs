@@ -168,10 +168,8 @@ internal sealed partial class ChatSession(
 
             // Whatever a client asks after a send sees that send done (a history, a leave, an edit of it).
             await lanes.DrainAsync();
-            using var activity = ChatTracing.Source.StartActivity($"chat {request.Type}", System.Diagnostics.ActivityKind.Server);
-            activity?.SetTag("chat.connection", connection.Id);
             var room = request.TryRoom();
-            activity?.SetTag("chat.room", room);
+            using var activity = StartRequestActivity(connection, request.Type, room);
             using var scope = room is null ? null : RoomScope(logger, room);
             await handler.HandleAsync(connection, request);
         }
@@ -185,13 +183,11 @@ internal sealed partial class ChatSession(
         }
         catch (ChatException ex)
         {
-            metrics.Rejected(ex.Code);
-            await connection.SendAsync(Frames.Error(id, ex, time.GetUtcNow()));
+            await RefusedAsync(connection, id, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogRequestFailed(logger, ex, connection.Id);
-            await RejectAsync(connection, id, ChatErrorCode.Internal, "The request failed; it may be retried.");
+            await FailedAsync(connection, [id], ex);
         }
     }
 
@@ -199,9 +195,7 @@ internal sealed partial class ChatSession(
     private async Task PostAsync(ChatConnection connection, IReadOnlyList<QueuedSend> sends)
     {
         var room = sends[0].Room;
-        using var activity = ChatTracing.Source.StartActivity($"chat {sends[0].Type}", System.Diagnostics.ActivityKind.Server);
-        activity?.SetTag("chat.connection", connection.Id);
-        activity?.SetTag("chat.room", room);
+        using var activity = StartRequestActivity(connection, sends[0].Type, room);
         if (sends.Count > 1)
         {
             activity?.SetTag("chat.batch", sends.Count);
@@ -216,17 +210,36 @@ internal sealed partial class ChatSession(
         {
             foreach (var send in sends)
             {
-                metrics.Rejected(ex.Code);
-                await connection.SendAsync(Frames.Error(send.Id, ex, time.GetUtcNow()));
+                await RefusedAsync(connection, send.Id, ex);
             }
         }
         catch (Exception ex)
         {
-            LogRequestFailed(logger, ex, connection.Id);
-            foreach (var send in sends)
-            {
-                await RejectAsync(connection, send.Id, ChatErrorCode.Internal, "The request failed; it may be retried.");
-            }
+            await FailedAsync(connection, [.. sends.Select(s => s.Id)], ex);
+        }
+    }
+
+    /// <summary>Every socket request is a span, its trace carried on into the grain calls it makes.</summary>
+    private static System.Diagnostics.Activity? StartRequestActivity(ChatConnection connection, string type, string? room)
+    {
+        var activity = ChatTracing.Source.StartActivity($"chat {type}", System.Diagnostics.ActivityKind.Server);
+        activity?.SetTag("chat.connection", connection.Id);
+        activity?.SetTag("chat.room", room);
+        return activity;
+    }
+
+    private ValueTask RefusedAsync(ChatConnection connection, string? id, ChatException refusal)
+    {
+        metrics.Rejected(refusal.Code);
+        return connection.SendAsync(Frames.Error(id, refusal, time.GetUtcNow()));
+    }
+
+    private async Task FailedAsync(ChatConnection connection, IReadOnlyList<string?> ids, Exception exception)
+    {
+        LogRequestFailed(logger, exception, connection.Id);
+        foreach (var id in ids)
+        {
+            await RejectAsync(connection, id, ChatErrorCode.Internal, "The request failed; it may be retried.");
         }
     }
 

@@ -28,7 +28,8 @@ internal sealed partial class RoomGrain
         var outcomes = new PostOutcome?[drafts.Count];
         if (_members.SlowModeSeconds > 0)
         {
-            // Slow mode judges a message by the one before it: each draft waits for its predecessor's commit.
+            // Slow mode judges a message by the one before it: each draft waits for its predecessor's commit (Post
+            // records when the sender last spoke).
             for (var i = 0; i < drafts.Count; i++)
             {
                 outcomes[i] = await OutcomeAsync(Post(user, drafts[i]));
@@ -74,7 +75,13 @@ internal sealed partial class RoomGrain
         {
             if (appends[i] is { } append)
             {
-                outcomes[i] = await OutcomeAsync(append);
+                var outcome = await OutcomeAsync(append);
+                if (outcome.Sent is { } sent)
+                {
+                    _members.Sent(user, sent.Ts);
+                }
+
+                outcomes[i] = outcome;
             }
         }
 
@@ -84,9 +91,7 @@ internal sealed partial class RoomGrain
         {
             try
             {
-                var sent = await sending;
-                _members.Sent(user, sent.Ts);
-                return new PostOutcome(sent, null);
+                return new PostOutcome(await sending, null);
             }
             catch (Exception ex)
             {
