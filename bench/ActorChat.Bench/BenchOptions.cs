@@ -62,6 +62,12 @@ internal sealed class BenchOptions
     /// <summary>fanout: the rates to step through instead of the default ladder (to profile one rate, say).</summary>
     public IReadOnlyList<double>? Rates { get; init; }
 
+    /// <summary>
+    /// How a browser-like ActorChat client signs its socket in: <c>subprotocol</c> (the token offered as the socket's
+    /// subprotocol, what the browser client does) or <c>ticket</c> (a one-use ticket bought first, one request more).
+    /// </summary>
+    public string SignIn { get; init; } = "subprotocol";
+
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
@@ -108,6 +114,9 @@ internal sealed class BenchOptions
             PlotPath = values.GetValueOrDefault("plot"),
             Pin = values.TryGetValue("pin", out var pin) ? PinPlan.Parse(pin) : null,
             MaxTime = TimeSpan.FromSeconds(Double("max-seconds", defaults.MaxTime.TotalSeconds)),
+            SignIn = values.GetValueOrDefault("sign-in") is { } signIn
+                ? signIn is "subprotocol" or "ticket" ? signIn : throw new ArgumentException($"--sign-in takes subprotocol or ticket, not '{signIn}'.")
+                : defaults.SignIn,
             Rates = values.TryGetValue("rates", out var rates) ? [.. rates.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))] : null,
         };
     }

@@ -7,10 +7,15 @@ namespace ActorChat.Api.Tests;
 public static class Upgrade
 {
     /// <summary>101 when a socket opened (it is aborted at once), else the status the server refused it with.</summary>
-    public static async Task<HttpStatusCode> StatusAsync(Uri address, string? bearer = null)
+    public static async Task<HttpStatusCode> StatusAsync(Uri address, string? bearer = null, IReadOnlyList<string>? subprotocols = null)
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        foreach (var subprotocol in subprotocols ?? [])
+        {
+            socket.Options.AddSubProtocol(subprotocol);
+        }
+
         if (bearer is not null)
         {
             socket.Options.SetRequestHeader("Authorization", $"Bearer {bearer}");

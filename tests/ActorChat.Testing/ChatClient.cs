@@ -19,11 +19,18 @@ public sealed class ChatClient : IAsyncDisposable
     private readonly ChatConnection _connection;
     private int _nextId;
 
-    private ChatClient(string? token)
+    private ChatClient(string? token, IReadOnlyList<string>? subprotocols = null)
     {
         _connection = new ChatConnection(new ChatConnectionOptions
         {
             BearerToken = token,
+            ConfigureSocket = socket =>
+            {
+                foreach (var subprotocol in subprotocols ?? [])
+                {
+                    socket.AddSubProtocol(subprotocol);
+                }
+            },
             OnEvent = frame => _events.Writer.TryWrite(frame.ToJsonElement()),
             OnClosed = (status, _) =>
             {
@@ -42,9 +49,13 @@ public sealed class ChatClient : IAsyncDisposable
     public static Task<ChatClient> ConnectWithTicketAsync(Uri address, string ticket) =>
         OpenAsync(new UriBuilder(address) { Query = $"ticket={Uri.EscapeDataString(ticket)}" }.Uri, token: null);
 
-    private static async Task<ChatClient> OpenAsync(Uri address, string? token)
+    /// <summary>Connects as a browser does without a ticket: no header, the token offered as a subprotocol.</summary>
+    public static Task<ChatClient> ConnectWithSubprotocolAsync(Uri address, string token) =>
+        OpenAsync(address, token: null, ["actorchat", $"actorchat.bearer.{token}"]);
+
+    private static async Task<ChatClient> OpenAsync(Uri address, string? token, IReadOnlyList<string>? subprotocols = null)
     {
-        var client = new ChatClient(token);
+        var client = new ChatClient(token, subprotocols);
         try
         {
             using var timeout = new CancellationTokenSource(Deadline);

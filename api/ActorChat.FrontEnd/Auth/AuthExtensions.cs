@@ -14,7 +14,10 @@ namespace ActorChat.FrontEnd.Auth;
 
 internal static partial class AuthExtensions
 {
-    /// <summary>The default scheme: a ticket where the endpoint takes one and the query has one, else the bearer token.</summary>
+    /// <summary>
+    /// The default scheme: a ticket where the endpoint takes one and the query has one; the token in the subprotocol
+    /// where a socket's upgrade offers one; else the bearer token in the <c>Authorization</c> header.
+    /// </summary>
     public const string Scheme = "BearerOrTicket";
 
     public static IServiceCollection AddChatAuthentication(this IServiceCollection services)
@@ -29,10 +32,10 @@ internal static partial class AuthExtensions
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<TicketIssuer>();
         services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "Bearer token, or a ticket on the socket and event-stream endpoints", policy => policy.ForwardDefaultSelector = context =>
-                Tickets.Accepted(context) && context.Request.Query.ContainsKey(Tickets.QueryParameter) ? Tickets.Scheme : JwtBearerDefaults.AuthenticationScheme)
+            .AddPolicyScheme(Scheme, "Bearer token, or a ticket on the socket and event-stream endpoints, or the token in the socket's subprotocol", policy => policy.ForwardDefaultSelector = SelectScheme)
             .AddJwtBearer()
-            .AddScheme<AuthenticationSchemeOptions, TicketHandler>(Tickets.Scheme, displayName: null, _ => { });
+            .AddScheme<AuthenticationSchemeOptions, TicketHandler>(Tickets.Scheme, displayName: null, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, SubprotocolTokenHandler>(SocketProtocol.Scheme, displayName: null, _ => { });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKey, IOptions<AuthOptions>, ILoggerFactory>((jwt, key, auth, loggers) =>
             {
@@ -98,6 +101,21 @@ internal static partial class AuthExtensions
         services.AddAuthorizationBuilder()
             .AddDefaultPolicy("chat-user", policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ChatIds.IsValidUser(c.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value)));
         return services;
+    }
+
+    private static string SelectScheme(HttpContext context)
+    {
+        if (!Tickets.Accepted(context))
+        {
+            return JwtBearerDefaults.AuthenticationScheme;
+        }
+
+        if (context.Request.Query.ContainsKey(Tickets.QueryParameter))
+        {
+            return Tickets.Scheme;
+        }
+
+        return SocketProtocol.Accepted(context) && SocketProtocol.TryGetBearer(context, out _) ? SocketProtocol.Scheme : JwtBearerDefaults.AuthenticationScheme;
     }
 
     /// <summary>The authenticated user id: the token's subject, never anything the client sends.</summary>

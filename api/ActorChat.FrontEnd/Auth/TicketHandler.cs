@@ -1,19 +1,14 @@
-using System.Globalization;
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ActorChat.Contracts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ActorChat.FrontEnd.Auth;
 
 /// <summary>
 /// Signs a request in with <c>?ticket=</c> on the endpoints that accept tickets: the ticket is redeemed (once, before
-/// it expires) and the user is the one it was issued to. The principal carries the bearer token's own expiry as
-/// <c>exp</c>, so a socket opened with a ticket still ends (4001) when the token would have, and its issue time as
-/// <c>iat</c>, so a revocation of the user's tokens refuses it too.
+/// it expires) and the user is the one it was issued to, signed in as <see cref="SignedIn"/> describes.
 /// </summary>
 internal sealed class TicketHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -48,18 +43,6 @@ internal sealed class TicketHandler(
             return AuthenticateResult.Fail("The token the ticket was bought with was revoked.");
         }
 
-        List<Claim> claims = [new(JwtRegisteredClaimNames.Sub, grant.User)];
-        if (grant.TokenExpiresAt is { } expiry)
-        {
-            claims.Add(new(JwtRegisteredClaimNames.Exp, expiry.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
-        }
-
-        if (grant.TokenIssuedAt is { } issued)
-        {
-            claims.Add(new(JwtRegisteredClaimNames.Iat, issued.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
-        }
-
-        var identity = new ClaimsIdentity(claims, Scheme.Name, JwtRegisteredClaimNames.Sub, roleType: null);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        return AuthenticateResult.Success(SignedIn.Ticket(Scheme.Name, grant.User, grant.TokenExpiresAt, grant.TokenIssuedAt));
     }
 }

@@ -6,20 +6,25 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ActorChat.FrontEnd.Auth;
 
-/// <summary>Checks a token sent with <c>refresh</c> exactly as the upgrade's bearer token was checked.</summary>
+/// <summary>
+/// Checks a token outside the bearer middleware (one sent with <c>refresh</c>, or in the socket's subprotocol) exactly
+/// as the middleware checks the <c>Authorization</c> header: signature, issuer, audience, lifetime, algorithm, a valid
+/// user id as subject, and no revocation of the user's tokens since it was issued.
+/// </summary>
 internal sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, IGrainFactory grains)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    /// <summary>The new token's expiry, if it is valid and names <paramref name="user"/>.</summary>
-    public async Task<DateTimeOffset?> ValidateAsync(string token, string user)
+    /// <summary>Who <paramref name="token"/> signs in, or why it does not.</summary>
+    public async Task<TokenCheck> CheckAsync(string token)
     {
         var options = bearer.Get(JwtBearerDefaults.AuthenticationScheme);
-        var parameters = options.TokenValidationParameters.Clone();
+        var parameters = options.TokenValidationParameters;
         if (options.ConfigurationManager is { } manager)
         {
             // An OpenID Connect authority publishes its keys; use the ones it publishes now.
             var configuration = await manager.GetConfigurationAsync(CancellationToken.None);
+            parameters = parameters.Clone();
             parameters.ValidIssuers = [.. parameters.ValidIssuers ?? [], configuration.Issuer];
             parameters.IssuerSigningKeys = [.. parameters.IssuerSigningKeys ?? [], .. configuration.SigningKeys];
         }
@@ -27,22 +32,41 @@ internal sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, I
         var result = await _handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
-            throw new ProtocolException(ChatErrorCode.Forbidden, "The token is not valid.");
+            return TokenCheck.Refused("The token is not valid.");
         }
 
-        if (result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value != user)
+        var user = result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+        if (!ChatIds.IsValidUser(user))
         {
-            throw new ProtocolException(ChatErrorCode.Forbidden, "The token is for another user.");
+            return TokenCheck.Refused("The token's subject is not a valid user id.");
         }
 
         var issuedAt = result.SecurityToken is JsonWebToken { IssuedAt: var issued } && issued != DateTime.MinValue
             ? new DateTimeOffset(issued, TimeSpan.Zero)
             : (DateTimeOffset?)null;
-        if (!await grains.User(user).Accepts(issuedAt))
+        if (!await ClusterFailures.ReadAsync(() => grains.User(user!).Accepts(issuedAt)))
         {
-            throw new ProtocolException(ChatErrorCode.Forbidden, "The token was revoked.");
+            return TokenCheck.Refused("The token was revoked.");
         }
 
-        return result.SecurityToken.ValidTo == DateTime.MinValue ? null : new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero);
+        var expiresAt = result.SecurityToken.ValidTo == DateTime.MinValue ? (DateTimeOffset?)null : new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero);
+        return new TokenCheck(user, issuedAt, expiresAt, Refusal: null);
+    }
+
+    /// <summary>The new token's expiry, if it is valid and names <paramref name="user"/>.</summary>
+    public async Task<DateTimeOffset?> ValidateAsync(string token, string user)
+    {
+        var check = await CheckAsync(token);
+        if (check.Refusal is { } refusal)
+        {
+            throw new ProtocolException(ChatErrorCode.Forbidden, refusal);
+        }
+
+        if (check.User != user)
+        {
+            throw new ProtocolException(ChatErrorCode.Forbidden, "The token is for another user.");
+        }
+
+        return check.ExpiresAt;
     }
 }

@@ -28,6 +28,15 @@ internal static class SocketEndpoint
             return;
         }
 
+        // A browser fails a handshake whose answer selects none of the subprotocols it offered, and the token's own
+        // entry is never selected (that would write it back): a client that sends its token there offers the name too.
+        var named = SocketProtocol.NameOffered(context);
+        if (!named && SocketProtocol.TryGetBearer(context, out _))
+        {
+            await ChatProblems.From(Contracts.ChatErrorCode.BadRequest, $"Offer the '{SocketProtocol.Name}' subprotocol alongside '{SocketProtocol.BearerPrefix}<token>'; see docs/protocol.md.").ExecuteAsync(context);
+            return;
+        }
+
         var user = context.ChatUser();
         if (!await ConnectionAdmission.TryAdmitAsync(context, registry, user, options.Value))
         {
@@ -36,7 +45,7 @@ internal static class SocketEndpoint
 
         try
         {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(named ? SocketProtocol.Name : null);
             await session.RunAsync(socket, context.Features.Get<CoalescingStream>(), user, context.TokenIssuedAt(), context.TokenExpiry(), context.RequestAborted);
         }
         finally

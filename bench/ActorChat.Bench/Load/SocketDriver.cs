@@ -20,10 +20,15 @@ internal sealed class SocketDriver : IChatDriver
     /// <summary>Told the size in bytes of each <c>message</c> frame received, as it came off the wire.</summary>
     public Action<int>? OnMessageFrame { get; set; }
 
-    public static async Task<SocketDriver> ConnectAsync(Uri socket, CancellationToken cancellationToken)
+    public static async Task<SocketDriver> ConnectAsync(Uri socket, IReadOnlyList<string> subprotocols, CancellationToken cancellationToken)
     {
         var driver = new SocketDriver();
         driver._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        foreach (var subprotocol in subprotocols)
+        {
+            driver._socket.Options.AddSubProtocol(subprotocol);
+        }
+
         await driver._socket.ConnectAsync(socket, cancellationToken);
         driver._receive = Task.Run(driver.ReceiveLoopAsync, CancellationToken.None);
         return driver;

@@ -19,16 +19,20 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     private readonly Lazy<BlockDevice?> _disk;
     private ActorChat.Testing.PostgresServer? _postgres;
 
-    private ServerUnderTest(string kind, Uri baseAddress)
+    private ServerUnderTest(string kind, Uri baseAddress, string signIn)
     {
         Kind = kind;
         BaseAddress = baseAddress;
+        SignIn = signIn;
         _disk = new Lazy<BlockDevice?>(FindDisk);
     }
 
     public string Kind { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>How ActorChat sockets sign in: <c>subprotocol</c> or <c>ticket</c> (<see cref="BenchOptions.SignIn"/>).</summary>
+    public string SignIn { get; }
 
     /// <summary>The process whose memory and CPU are reported (the front end for ActorChat).</summary>
     public Process? Measured => _processes.Count == 0 ? null : _processes[^1];
@@ -39,11 +43,11 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     {
         if (options.Url is not null)
         {
-            return new ServerUnderTest(kind, options.Url);
+            return new ServerUnderTest(kind, options.Url, options.SignIn);
         }
 
         var port = FreePort();
-        var server = new ServerUnderTest(kind, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ServerUnderTest(kind, new Uri($"http://127.0.0.1:{port}"), options.SignIn);
         try
         {
             switch (kind)
@@ -98,8 +102,21 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             return await SignalRDriver.ConnectAsync(new Uri(BaseAddress, "/hub"), cancellationToken);
         }
 
-        var socket = new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws", Query = await SocketQueryAsync(user) }.Uri;
-        return await SocketDriver.ConnectAsync(socket, cancellationToken);
+        var socket = new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" };
+        if (!SpeaksActorChat)
+        {
+            socket.Query = $"user={user}";
+            return await SocketDriver.ConnectAsync(socket.Uri, subprotocols: [], cancellationToken);
+        }
+
+        var token = await TokenAsync(user);
+        if (SignIn == "subprotocol")
+        {
+            return await SocketDriver.ConnectAsync(socket.Uri, ["actorchat", $"actorchat.bearer.{token}"], cancellationToken);
+        }
+
+        socket.Query = await TicketQueryAsync(token);
+        return await SocketDriver.ConnectAsync(socket.Uri, subprotocols: [], cancellationToken);
     }
 
     public async Task<string> TokenAsync(string user)
@@ -119,17 +136,12 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
     }
 
-    // What a browser does for each connect: sign in, then trade the token for a one-use ticket (two requests
-    // before the upgrade, counted in the idle scenario's connects per second). The baselines take a user name.
-    // Releases before tickets (driven with --url, for a before/after figure) took the token in the query.
-    private async Task<string> SocketQueryAsync(string user)
+    // What a browser does for each connect: sign in (counted in the idle scenario's connects per second), then offer
+    // the token as the socket's subprotocol, or with --sign-in ticket trade it for a one-use ticket first (one request
+    // more). The baselines take a user name. Releases before tickets (driven with --url, for a before/after figure)
+    // took the token in the query.
+    private async Task<string> TicketQueryAsync(string token)
     {
-        if (!SpeaksActorChat)
-        {
-            return $"user={user}";
-        }
-
-        var token = await TokenAsync(user);
         try
         {
             return $"ticket={Uri.EscapeDataString(await TicketAsync(token))}";
@@ -293,7 +305,8 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     {
         var socket = new System.Net.WebSockets.ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        await socket.ConnectAsync(new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws", Query = await SocketQueryAsync(user) }.Uri, cancellationToken);
+        var query = SpeaksActorChat ? await TicketQueryAsync(await TokenAsync(user)) : $"user={user}";
+        await socket.ConnectAsync(new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws", Query = query }.Uri, cancellationToken);
         await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { id = "stalled", type = "join", room }), System.Net.WebSockets.WebSocketMessageType.Text, true, cancellationToken);
         return socket;
     }

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text.Json;
+using ActorChat.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorChat.Api.Tests;
+
+/// <summary>
+/// A browser's other way to sign a socket in: the bearer token offered as the subprotocol
+/// <c>actorchat.bearer.&lt;token&gt;</c> next to <c>actorchat</c>, checked as the <c>Authorization</c> header is, on a
+/// real Kestrel socket and the server's (fake) clock.
+/// </summary>
+[Collection(FakeClockCollection.Name)]
+public sealed class SubprotocolTokenTests(FakeClockServer server)
+{
+    private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..16];
+
+    private static string[] Offer(string token) => ["actorchat", $"actorchat.bearer.{token}"];
+
+    [Fact]
+    public async Task The_token_in_the_subprotocol_opens_the_users_socket_and_the_answer_selects_actorchat_not_the_token()
+    {
+        var user = NewUser("subproto");
+        var token = server.Token(user, TimeSpan.FromMinutes(10));
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        foreach (var offered in Offer(token))
+        {
+            socket.Options.AddSubProtocol(offered);
+        }
+
+        using var timeout = new CancellationTokenSource(ChatClient.Deadline);
+        await socket.ConnectAsync(server.SocketAddress, timeout.Token);
+        Assert.Equal("actorchat", socket.SubProtocol);
+        Assert.Equal(["actorchat"], socket.HttpResponseHeaders!["Sec-WebSocket-Protocol"]);
+
+        var buffer = new byte[4096];
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+        var welcome = JsonDocument.Parse(buffer.AsMemory(0, received.Count)).RootElement;
+        Assert.Equal("welcome", welcome.Str("type"));
+        Assert.Equal(user, welcome.Str("user"));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+
+        await using var client = await ChatClient.ConnectWithSubprotocolAsync(server.SocketAddress, token);
+        Assert.Equal(user, client.User);
+        await client.OkAsync("join", ("room", $"sp-{Guid.NewGuid():N}"[..20]));
+    }
+
+    [Fact]
+    public async Task A_malformed_forged_expired_or_revoked_token_in_the_subprotocol_gets_401_before_the_upgrade()
+    {
+        var good = server.Token(NewUser("forged"), TimeSpan.FromMinutes(10));
+        var parts = good.Split('.');
+        var forged = $"{parts[0]}.{parts[1]}.{Convert.ToBase64String(new byte[32]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
+        var expired = server.Token(NewUser("expired"), TimeSpan.FromMinutes(-5));
+        foreach (var token in new[] { "not-a-token", forged, expired })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: Offer(token)));
+        }
+
+        var revokedUser = NewUser("revoked");
+        var revoked = server.Token(revokedUser, TimeSpan.FromMinutes(10));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: Offer(revoked)));
+        await server.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(revokedUser).EndSessions(revokeTokens: true);
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: Offer(revoked)));
+    }
+
+    [Fact]
+    public async Task The_token_without_the_actorchat_subprotocol_gets_400_because_a_browser_would_fail_the_answer()
+    {
+        var token = server.Token(NewUser("unnamed"), TimeSpan.FromMinutes(10));
+        Assert.Equal(HttpStatusCode.BadRequest, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: [$"actorchat.bearer.{token}"]));
+
+        // Offering the name alone with a header token is fine: the answer names the protocol.
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await Upgrade.StatusAsync(server.SocketAddress, bearer: token, subprotocols: ["actorchat"]));
+    }
+
+    [Fact]
+    public async Task Only_a_socket_upgrade_takes_the_token_that_way_not_the_rest_api_or_the_event_stream()
+    {
+        var token = server.Token(NewUser("elsewhere"), TimeSpan.FromMinutes(10));
+        foreach (var path in new[] { "/api/rooms", $"/api/rooms/sp-{Guid.NewGuid():N}"[..30] + "/events" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("Sec-WebSocket-Protocol", string.Join(", ", Offer(token)));
+            using var response = await server.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_socket_opened_with_the_token_in_its_subprotocol_closes_with_4001_when_the_token_expires()
+    {
+        await using var client = await ChatClient.ConnectWithSubprotocolAsync(server.SocketAddress, server.Token(NewUser("spexpiry"), TimeSpan.FromSeconds(3)));
+        await client.OkAsync("ping");
+        server.Clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal((WebSocketCloseStatus)4001, await client.Closed.Task.WaitAsync(ChatClient.Deadline));
+    }
+}
