@@ -31,7 +31,12 @@ export interface ActorChatOptions {
   token: string | (() => string | Promise<string>);
   /** Defaults to the global WebSocket; in Node pass `WebSocket` from the `ws` package. */
   WebSocket?: unknown;
-  /** For the one-use ticket asked for before every (re)connect; defaults to the global fetch. */
+  /**
+   * How the socket shows the token: offered as its subprotocol `actorchat.bearer.<token>` (default; a token that is
+   * not a valid subprotocol name falls back to a ticket), or traded for a one-use ticket before every (re)connect.
+   */
+  signIn?: 'subprotocol' | 'ticket';
+  /** For tickets, and to ask the server why a handshake failed (a refused token?); defaults to the global fetch. */
   fetch?: typeof fetch;
   /** Where tickets come from; defaults to `/api/auth/ticket` on the socket's host (http for ws, https for wss). */
   ticketUrl?: string;

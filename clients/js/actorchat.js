@@ -20,7 +20,14 @@ export const State = Object.freeze({
   closed: 'closed',
 });
 
+/** The subprotocol the server selects, and the one that carries the token (offered, never selected). */
+const PROTOCOL = 'actorchat';
+const BEARER_PREFIX = 'actorchat.bearer.';
+// What a subprotocol name may hold (an HTTP token); a JWT always fits, an opaque token might not.
+const SUBPROTOCOL_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
 const defaults = {
+  signIn: 'subprotocol',
   requestTimeoutMs: 15000,
   backoff: { initialMs: 500, maxMs: 30000, factor: 2 },
   random: Math.random,
@@ -82,7 +89,9 @@ export class ActorChat extends Emitter {
    * @param {string} options.url  WebSocket address, e.g. `ws://localhost:5080/ws`.
    * @param {string | (() => string | Promise<string>)} options.token  A token, or a function called on every (re)connect for a fresh one.
    * @param {typeof WebSocket} [options.WebSocket]  Defaults to the global WebSocket.
-   * @param {typeof fetch} [options.fetch]  For the ticket before each connect; defaults to the global fetch.
+   * @param {'subprotocol' | 'ticket'} [options.signIn]  How the socket shows the token: as its subprotocol
+   *   `actorchat.bearer.<token>` (default), or as a one-use ticket bought before each connect (one request more).
+   * @param {typeof fetch} [options.fetch]  For tickets, and to ask why a handshake failed; defaults to the global fetch.
    * @param {string} [options.ticketUrl]  Where tickets come from; defaults to `/api/auth/ticket` on the socket's host.
    * @param {number} [options.requestTimeoutMs]  How long a request waits for its reply.
    * @param {{initialMs:number,maxMs:number,factor:number}} [options.backoff]  Reconnect delays.
@@ -161,13 +170,17 @@ export class ActorChat extends Emitter {
 
   async open() {
     this.setState(this.attempt === 0 ? State.connecting : State.reconnecting, { attempt: this.attempt });
-    // Every connect trades the token for a new one-use ticket: a socket URL with the token in it would end up in
-    // proxies' access logs, one with a ticket holds nothing usable by the time anyone reads it.
-    let ticket;
+    // The token goes in the one header a browser may set on a WebSocket, as the subprotocol actorchat.bearer.<token>
+    // (next to actorchat, which the server selects): never in the URL, where proxies would log it. With
+    // signIn 'ticket', or a token that is not a valid subprotocol name, it is traded for a one-use ticket first.
+    let token;
+    let ticket = null;
     try {
-      const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+      token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
       if (this.state === State.closed) return;
-      ({ ticket } = await requestTicket(this.ticketUrl, token, this.fetch));
+      if (this.options.signIn === 'ticket' || !SUBPROTOCOL_TOKEN.test(token)) {
+        ({ ticket } = await requestTicket(this.ticketUrl, token, this.fetch));
+      }
     } catch (err) {
       if (this.state === State.closed) return;
       this.emit('error', err);
@@ -177,23 +190,39 @@ export class ActorChat extends Emitter {
     if (this.state === State.closed) return;
 
     const url = new URL(this.options.url);
-    url.searchParams.set('ticket', ticket);
+    if (ticket !== null) url.searchParams.set('ticket', ticket);
     let socket;
     try {
-      socket = new this.WebSocket(url.toString());
+      socket = ticket !== null
+        ? new this.WebSocket(url.toString())
+        : new this.WebSocket(url.toString(), [PROTOCOL, `${BEARER_PREFIX}${token}`]);
     } catch (err) {
       this.emit('error', err);
       this.scheduleReconnect(null);
       return;
     }
     this.socket = socket;
+    let opened = false;
+    socket.onopen = () => { opened = true; };
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.dropped(event.code, event.reason);
+      if (!opened && ticket === null) this.handshakeFailed(token, event.code, event.reason);
+      else this.dropped(event.code, event.reason);
     };
     socket.onerror = () => { /* a close event follows and decides */ };
+  }
+
+  // A page cannot see why a handshake failed: a refused token (401) and a server out of reach look the same. Only
+  // then, the token is shown to the ticket endpoint, whose answer tells them apart (unauthorized: sign in again).
+  async handshakeFailed(token, code, reason) {
+    try {
+      await requestTicket(this.ticketUrl, token, this.fetch);
+    } catch (err) {
+      if (this.state !== State.closed && err instanceof ActorChatError) this.emit('error', err);
+    }
+    this.dropped(code, reason);
   }
 
   dropped(code, reason) {

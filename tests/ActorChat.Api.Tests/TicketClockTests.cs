@@ -63,12 +63,20 @@ public sealed class TicketClockTests(FakeClockServer server)
         var (streamTicket, _) = await server.TicketAsync(token);
         var (restTicket, _) = await server.TicketAsync(token);
         var neverIssued = Tickets.New();
+        var subprotocolToken = Token(NewUser("logsub"));
+        var refusedToken = subprotocolToken[..^4] + "AAAA";
 
         await using (var client = await ChatClient.ConnectWithTicketAsync(server.SocketAddress, socketTicket))
         {
             await client.OkAsync("ping");
         }
 
+        await using (var client = await ChatClient.ConnectWithSubprotocolAsync(server.SocketAddress, subprotocolToken))
+        {
+            await client.OkAsync("ping");
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: ["actorchat", $"actorchat.bearer.{refusedToken}"]));
         Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "ticket", socketTicket)));
         Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "ticket", neverIssued)));
         Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "access_token", token)));
@@ -87,8 +95,9 @@ public sealed class TicketClockTests(FakeClockServer server)
 
         // The capture did see the refusals, so the absence below is not for want of logging.
         Assert.Contains(lines, l => l.Contains("The ticket is unknown, used already or expired.", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("The token is not valid.", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("access_token", StringComparison.Ordinal) && l.Contains("was ignored", StringComparison.Ordinal));
-        foreach (var secret in new[] { socketTicket, streamTicket, restTicket, neverIssued, token })
+        foreach (var secret in new[] { socketTicket, streamTicket, restTicket, neverIssued, token, subprotocolToken, refusedToken })
         {
             Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.Ordinal));
         }

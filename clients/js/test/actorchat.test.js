@@ -1,5 +1,5 @@
 // Tests of the client library's reconnect, resume and de-duplication against a scripted server double
-// (the `ws` package on 127.0.0.1, a port the OS picks, behind a ticket endpoint). Run: npm test (in clients/js).
+// (the `ws` package on 127.0.0.1, a port the OS picks, taking a subprotocol token or a ticket). Run: npm test (in clients/js).
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActorChatError, RoomEvents, State, backoffDelay, getTicket, newClientMsgId } from '../actorchat.js';
@@ -173,7 +173,7 @@ test('a room that refuses the resume for good is dropped from the resume list', 
   }
 });
 
-test('every connect trades the token for a fresh ticket: the socket URL carries the ticket, never the token', async () => {
+test('every connect offers the current token as the subprotocol next to actorchat: nothing in the URL, no ticket bought', async () => {
   const server = await serverDouble(() => {});
   let issued = 0;
   const chat = client(server.url, { token: async () => `t${++issued}` });
@@ -183,17 +183,18 @@ test('every connect trades the token for a fresh ticket: the socket URL carries 
     const second = await server.connection(2);
     assert.deepEqual([server.connections[0].token, second.token], ['t1', 't2']);
     for (const connection of server.connections) {
-      assert.deepEqual([...connection.url.searchParams.keys()], ['ticket']);
+      assert.equal(connection.protocol, 'actorchat');
+      assert.equal(connection.url.search, '');
       assert.equal(connection.url.pathname, '/ws');
     }
-    assert.notEqual(server.connections[0].ticket, second.ticket);
+    assert.equal(server.issued.size, 0);
   } finally {
     chat.close();
     await server.close();
   }
 });
 
-test('a token refused at the ticket endpoint is reported as unauthorized, and the token function is asked again', async () => {
+test('a refused handshake is told from a lost server by the ticket endpoint: unauthorized, and the token function is asked again', async () => {
   const server = await serverDouble(() => {}, { refuse: (token) => token === 'expired' });
   const tokens = ['expired', 'fresh'];
   const chat = client(server.url, { token: async () => tokens.shift() ?? 'fresh' });
@@ -201,8 +202,49 @@ test('a token refused at the ticket endpoint is reported as unauthorized, and th
     const refused = next(chat, 'error');
     await chat.connect();
     assert.equal((await refused).code, 'unauthorized');
+    assert.deepEqual(server.handshakes.map((h) => h.token), ['expired', 'fresh']);
     assert.equal(server.connections.length, 1);
     assert.equal(server.connections[0].token, 'fresh');
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('with signIn ticket, or a token no subprotocol can carry, every connect trades the token for a fresh ticket: the URL carries the ticket, never the token', async () => {
+  for (const [options, tokenOf] of [[{ signIn: 'ticket' }, (n) => `t${n}`], [{}, (n) => `opaque/${n}==`]]) {
+    const server = await serverDouble(() => {});
+    let issued = 0;
+    const chat = client(server.url, { ...options, token: async () => tokenOf(++issued) });
+    try {
+      await chat.connect();
+      (await server.connection(1)).socket.close(4001, 'token expired');
+      const second = await server.connection(2);
+      assert.deepEqual([server.connections[0].token, second.token], [tokenOf(1), tokenOf(2)]);
+      for (const connection of server.connections) {
+        assert.deepEqual([...connection.url.searchParams.keys()], ['ticket']);
+        assert.equal(connection.url.pathname, '/ws');
+        assert.equal(connection.protocol, '');
+      }
+      assert.notEqual(server.connections[0].ticket, second.ticket);
+    } finally {
+      chat.close();
+      await server.close();
+    }
+  }
+});
+
+test('with signIn ticket, a token refused at the ticket endpoint is reported as unauthorized, and the token function is asked again', async () => {
+  const server = await serverDouble(() => {}, { refuse: (token) => token === 'expired' });
+  const tokens = ['expired', 'fresh'];
+  const chat = client(server.url, { signIn: 'ticket', token: async () => tokens.shift() ?? 'fresh' });
+  try {
+    const refused = next(chat, 'error');
+    await chat.connect();
+    assert.equal((await refused).code, 'unauthorized');
+    assert.equal(server.connections.length, 1);
+    assert.equal(server.connections[0].token, 'fresh');
+    assert.deepEqual(server.handshakes.map((h) => h.token), [null]);
   } finally {
     chat.close();
     await server.close();

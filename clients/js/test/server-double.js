@@ -6,8 +6,9 @@ import { ActorChat } from '../actorchat.js';
 
 /**
  * A server double: `POST /api/auth/ticket` hands out one-use tickets for any bearer token (but those `refuse`
- * names), the socket opens only with an unused ticket (else 401, as the real server), and every connection and
- * frame is recorded for each test to script its replies.
+ * names), the socket opens only with an unused ticket or a token offered as the subprotocol
+ * `actorchat.bearer.<token>` next to `actorchat` (else 401, as the real server; `actorchat` is selected), and every
+ * connection and frame is recorded for each test to script its replies.
  */
 export async function serverDouble(onRequest, { refuse = () => false } = {}) {
   const issued = new Map();   // ticket -> {token, used}
@@ -26,10 +27,21 @@ export async function serverDouble(onRequest, { refuse = () => false } = {}) {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ ticket, expiresAt: new Date(Date.now() + 30_000).toISOString() }));
   });
+  const offeredToken = (request) => {
+    const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const bearer = offered.find((p) => p.startsWith('actorchat.bearer.'));
+    return bearer && offered.includes('actorchat') ? bearer.slice('actorchat.bearer.'.length) : null;
+  };
+  const handshakes = [];
   const wss = new WebSocketServer({
     server: http,
+    handleProtocols: (protocols) => (protocols.has('actorchat') ? 'actorchat' : false),
     verifyClient: (info, done) => {
-      const entry = issued.get(new URL(info.req.url, 'http://x').searchParams.get('ticket'));
+      const ticket = new URL(info.req.url, 'http://x').searchParams.get('ticket');
+      const token = offeredToken(info.req);
+      handshakes.push({ ticket, token });
+      if (ticket === null && token !== null) return done(!refuse(token), 401);
+      const entry = issued.get(ticket);
       if (!entry || entry.used) return done(false, 401);
       entry.used = true;
       return done(true);
@@ -45,7 +57,8 @@ export async function serverDouble(onRequest, { refuse = () => false } = {}) {
       socket,
       url,
       ticket: url.searchParams.get('ticket'),
-      token: issued.get(url.searchParams.get('ticket')).token,
+      token: url.searchParams.has('ticket') ? issued.get(url.searchParams.get('ticket')).token : offeredToken(request),
+      protocol: socket.protocol,
       frames: [],
       send: (frame) => socket.send(JSON.stringify(frame)),
     };
@@ -64,6 +77,8 @@ export async function serverDouble(onRequest, { refuse = () => false } = {}) {
     base: `http://127.0.0.1:${port}`,
     issued,
     connections,
+    /** Every upgrade attempt, accepted or refused: its ticket and its subprotocol token. */
+    handshakes,
     /** The next connection to arrive (or the n-th, if it is already here). */
     connection(n) {
       if (connections.length >= n) return Promise.resolve(connections[n - 1]);
