@@ -1,3 +1,5 @@
+using ActorChat.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 
 using static ActorChat.Clients.Tests.UniqueIds;
@@ -99,6 +101,22 @@ public sealed class BrowserTests(ChatServer server)
         browser.Click("#token-button");
         browser.WaitFor("#connection[data-state='open']");
         Assert.Equal(user, browser.Find("#me").Text);
+    }
+
+    [Fact]
+    public async Task When_the_users_tokens_are_revoked_the_refused_handshake_is_told_apart_and_the_page_asks_to_sign_in_again()
+    {
+        var user = NewUser("revoked");
+        using var browser = Browser.Open(server.BaseAddress);
+        browser.Type("#login-token", await server.TokenAsync(user));
+        browser.Click("#token-button");
+        browser.WaitFor("#connection[data-state='open']");
+
+        // The socket closes (4003) and every reconnect's handshake is refused (401), which a page cannot see:
+        // the library asks the ticket endpoint, hears unauthorized, and the page signs out with the reason.
+        await server.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(user).EndSessions(revokeTokens: true);
+        browser.Until(d => d.FindElement(By.Id("login-error")).Text == "The server no longer takes your token: sign in again.", "the page to ask for a new token");
+        Assert.False(browser.Find("#login-view").GetAttribute("hidden") is not null);
     }
 
     [Fact]
