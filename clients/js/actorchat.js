@@ -118,6 +118,8 @@ export class ActorChat extends Emitter {
     this.browsing = null;        // browse options while the room directory is watched, re-sent on reconnect
     this.resuming = false;
     this.reconnectTimer = null;
+    this.ticketsOnly = false;    // a server took the token but not the socket that carried it: tickets from now on
+    this.probeTicket = null;     // the ticket that finding bought, for the next connect
   }
 
   // ---- events -------------------------------------------------------------------------------------------
@@ -172,14 +174,15 @@ export class ActorChat extends Emitter {
     this.setState(this.attempt === 0 ? State.connecting : State.reconnecting, { attempt: this.attempt });
     // The token goes in the one header a browser may set on a WebSocket, as the subprotocol actorchat.bearer.<token>
     // (next to actorchat, which the server selects): never in the URL, where proxies would log it. With
-    // signIn 'ticket', or a token that is not a valid subprotocol name, it is traded for a one-use ticket first.
+    // signIn 'ticket', a token that is not a valid subprotocol name, or once a server took the token but not the
+    // socket that carried it (see handshakeFailed), it is traded for a one-use ticket first.
     let token;
     let ticket = null;
     try {
       token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
       if (this.state === State.closed) return;
-      if (this.options.signIn === 'ticket' || !SUBPROTOCOL_TOKEN.test(token)) {
-        ({ ticket } = await requestTicket(this.ticketUrl, token, this.fetch));
+      if (this.options.signIn === 'ticket' || this.ticketsOnly || !SUBPROTOCOL_TOKEN.test(token)) {
+        ({ ticket } = this.takeProbeTicket(token) ?? await requestTicket(this.ticketUrl, token, this.fetch));
       }
     } catch (err) {
       if (this.state === State.closed) return;
@@ -214,15 +217,26 @@ export class ActorChat extends Emitter {
     socket.onerror = () => { /* a close event follows and decides */ };
   }
 
-  // A page cannot see why a handshake failed: a refused token (401) and a server out of reach look the same. Only
-  // then, the token is shown to the ticket endpoint, whose answer tells them apart (unauthorized: sign in again).
+  // A page cannot see why a handshake failed: a refused token (401), a server that does not take the token this way
+  // (a front end from before it, a proxy that drops the header) and one out of reach look the same. Only then, the
+  // token is shown to the ticket endpoint. Refused: unauthorized, sign in again. Taken: this client opens its
+  // sockets with tickets from now on, starting with the one the question bought.
   async handshakeFailed(token, code, reason) {
     try {
-      await requestTicket(this.ticketUrl, token, this.fetch);
+      const probe = await requestTicket(this.ticketUrl, token, this.fetch, AbortSignal.timeout(this.options.requestTimeoutMs));
+      this.ticketsOnly = true;
+      this.probeTicket = { ...probe, token };
     } catch (err) {
       if (this.state !== State.closed && err instanceof ActorChatError) this.emit('error', err);
     }
     this.dropped(code, reason);
+  }
+
+  // The ticket handshakeFailed bought, if it was bought with this token and has a second of its life left.
+  takeProbeTicket(token) {
+    const probe = this.probeTicket;
+    this.probeTicket = null;
+    return probe && probe.token === token && Date.parse(probe.expiresAt) - Date.now() > 1000 ? probe : null;
   }
 
   dropped(code, reason) {
@@ -737,8 +751,8 @@ export function getTicket(base, token, fetchImpl = globalThis.fetch) {
   return requestTicket(new URL('/api/auth/ticket', base), token, fetchImpl);
 }
 
-async function requestTicket(url, token, fetchImpl) {
-  const response = await fetchImpl(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+async function requestTicket(url, token, fetchImpl, signal) {
+  const response = await fetchImpl(url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, signal });
   const body = await response.json().catch(() => ({}));
   if (response.status === 401) throw new ActorChatError('unauthorized', 'The server refused the token (401): sign in again.');
   if (!response.ok) throw new ActorChatError(body.code ?? `http_${response.status}`, body.detail ?? `No ticket (${response.status}).`);

@@ -60,7 +60,8 @@ public sealed class SubprotocolTokenTests(FakeClockServer server)
         }
 
         var revokedUser = NewUser("revoked");
-        var revoked = server.Token(revokedUser, TimeSpan.FromMinutes(10));
+        // Issued on the server's (fake) clock, which the revocation is dated by; the wall clock may be ahead of it.
+        var revoked = TestTokens.Mint(revokedUser, TimeSpan.FromMinutes(10), server.Now, issuedAt: server.Now.UtcDateTime);
         Assert.Equal(HttpStatusCode.SwitchingProtocols, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: Offer(revoked)));
         await server.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(revokedUser).EndSessions(revokeTokens: true);
         Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: Offer(revoked)));
@@ -77,16 +78,21 @@ public sealed class SubprotocolTokenTests(FakeClockServer server)
     }
 
     [Fact]
-    public async Task Only_a_socket_upgrade_takes_the_token_that_way_not_the_rest_api_or_the_event_stream()
+    public async Task Only_the_sockets_upgrade_takes_the_token_that_way_not_the_rest_api_or_the_event_stream()
     {
         var token = server.Token(NewUser("elsewhere"), TimeSpan.FromMinutes(10));
-        foreach (var path in new[] { "/api/rooms", $"/api/rooms/sp-{Guid.NewGuid():N}"[..30] + "/events" })
+        var events = $"/api/rooms/sp-{Guid.NewGuid():N}"[..30] + "/events";
+        foreach (var path in new[] { "/api/rooms", events })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Add("Sec-WebSocket-Protocol", string.Join(", ", Offer(token)));
             using var response = await server.Http.SendAsync(request);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
+
+        // A real upgrade of the event stream's address too: the stream takes tickets, not this.
+        var upgrade = new UriBuilder(server.SocketAddress) { Path = events }.Uri;
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(upgrade, subprotocols: Offer(token)));
     }
 
     [Fact]

@@ -105,12 +105,7 @@ internal static partial class AuthExtensions
 
     private static string SelectScheme(HttpContext context)
     {
-        if (!Tickets.Accepted(context))
-        {
-            return JwtBearerDefaults.AuthenticationScheme;
-        }
-
-        if (context.Request.Query.ContainsKey(Tickets.QueryParameter))
+        if (Tickets.Accepted(context) && context.Request.Query.ContainsKey(Tickets.QueryParameter))
         {
             return Tickets.Scheme;
         }

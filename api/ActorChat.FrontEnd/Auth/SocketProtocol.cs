@@ -19,8 +19,9 @@ internal static class SocketProtocol
     /// <summary>The authentication scheme that signs a socket in with the token in its subprotocol.</summary>
     public const string Scheme = "SubprotocolBearer";
 
-    /// <summary>Whether the request is a WebSocket upgrade of an endpoint that takes tickets, the one place a token may come this way.</summary>
-    public static bool Accepted(HttpContext context) => context.WebSockets.IsWebSocketRequest && Tickets.Accepted(context);
+    /// <summary>Whether the request is a WebSocket upgrade of the endpoint that takes the token this way (<c>/ws</c>).</summary>
+    public static bool Accepted(HttpContext context) =>
+        context.WebSockets.IsWebSocketRequest && context.GetEndpoint()?.Metadata.GetMetadata<SubprotocolTokenAccepted>() is not null;
 
     /// <summary>The token a WebSocket upgrade offers as <c>actorchat.bearer.&lt;token&gt;</c> (the first, if several).</summary>
     public static bool TryGetBearer(HttpContext context, out string token)

@@ -24,7 +24,7 @@ internal sealed class SubprotocolTokenHandler(
         }
 
         // The failure messages are logged by the base class: they never quote the token.
-        var check = await tokens.CheckAsync(token);
+        var check = await tokens.CheckAsync(token, Context.RequestAborted);
         return check.Refusal is { } refusal
             ? AuthenticateResult.Fail(refusal)
             : AuthenticateResult.Success(SignedIn.Ticket(Scheme.Name, check.User!, check.ExpiresAt, check.IssuedAt));

@@ -3,6 +3,7 @@ using ActorChat.FrontEnd.Protocol;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace ActorChat.FrontEnd.Auth;
 
@@ -16,14 +17,20 @@ internal sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, I
     private readonly JsonWebTokenHandler _handler = new();
 
     /// <summary>Who <paramref name="token"/> signs in, or why it does not.</summary>
-    public async Task<TokenCheck> CheckAsync(string token)
+    public async Task<TokenCheck> CheckAsync(string token, CancellationToken cancellationToken = default)
     {
         var options = bearer.Get(JwtBearerDefaults.AuthenticationScheme);
         var parameters = options.TokenValidationParameters;
-        if (options.ConfigurationManager is { } manager)
+        if (options.ConfigurationManager is BaseConfigurationManager refreshing)
         {
-            // An OpenID Connect authority publishes its keys; use the ones it publishes now.
-            var configuration = await manager.GetConfigurationAsync(CancellationToken.None);
+            // As the bearer middleware does: the validation asks the authority's published configuration itself,
+            // fetches it again on a key it does not know (a rotation) and keeps the last good one if the authority is away.
+            parameters = parameters.Clone();
+            parameters.ConfigurationManager = refreshing;
+        }
+        else if (options.ConfigurationManager is { } manager)
+        {
+            var configuration = await manager.GetConfigurationAsync(cancellationToken);
             parameters = parameters.Clone();
             parameters.ValidIssuers = [.. parameters.ValidIssuers ?? [], configuration.Issuer];
             parameters.IssuerSigningKeys = [.. parameters.IssuerSigningKeys ?? [], .. configuration.SigningKeys];

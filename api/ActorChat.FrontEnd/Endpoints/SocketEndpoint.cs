@@ -16,7 +16,7 @@ internal static class SocketEndpoint
     public static IEndpointRouteBuilder MapChatSocket(this IEndpointRouteBuilder app)
     {
         // Not restricted to GET: WebSockets over HTTP/2 arrive as CONNECT.
-        app.Map(Path, Accept).RequireAuthorization().AcceptsTickets().WithName("ChatSocket");
+        app.Map(Path, Accept).RequireAuthorization().AcceptsTickets().AcceptsSubprotocolToken().WithName("ChatSocket");
         return app;
     }
 

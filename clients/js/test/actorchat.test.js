@@ -211,6 +211,43 @@ test('a refused handshake is told from a lost server by the ticket endpoint: una
   }
 });
 
+test('a server that takes the token but not as a subprotocol gets tickets from then on, the first one the question bought', async () => {
+  const server = await serverDouble(() => {}, { subprotocolTokens: false });
+  const chat = client(server.url);
+  const errors = [];
+  chat.on('error', (err) => errors.push(err));
+  try {
+    await chat.connect();
+    (await server.connection(1)).socket.close(4001, 'token expired');
+    await server.connection(2);
+    assert.deepEqual(server.handshakes.map((h) => (h.ticket === null ? 'subprotocol' : 'ticket')), ['subprotocol', 'ticket', 'ticket']);
+    assert.equal(server.issued.size, 2);
+    assert.ok([...server.issued.values()].every((entry) => entry.used));
+    assert.deepEqual(errors, []);
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('when neither the socket nor the ticket endpoint can be reached, no error is reported and reconnecting goes on', async () => {
+  const server = await serverDouble(() => {});
+  const url = server.url;
+  await server.close();
+  const unreachable = () => Promise.reject(new TypeError('fetch failed'));
+  const chat = client(url, { fetch: unreachable });
+  const errors = [];
+  chat.on('error', (err) => errors.push(err));
+  try {
+    const thirdRetry = new Promise((resolve) => chat.on('state', ({ state, attempt }) => state === State.reconnecting && attempt >= 3 && resolve()));
+    chat.connect().catch(() => {});
+    await thirdRetry;
+    assert.deepEqual(errors, []);
+  } finally {
+    chat.close();
+  }
+});
+
 test('with signIn ticket, or a token no subprotocol can carry, every connect trades the token for a fresh ticket: the URL carries the ticket, never the token', async () => {
   for (const [options, tokenOf] of [[{ signIn: 'ticket' }, (n) => `t${n}`], [{}, (n) => `opaque/${n}==`]]) {
     const server = await serverDouble(() => {});

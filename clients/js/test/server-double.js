@@ -8,9 +8,10 @@ import { ActorChat } from '../actorchat.js';
  * A server double: `POST /api/auth/ticket` hands out one-use tickets for any bearer token (but those `refuse`
  * names), the socket opens only with an unused ticket or a token offered as the subprotocol
  * `actorchat.bearer.<token>` next to `actorchat` (else 401, as the real server; `actorchat` is selected), and every
- * connection and frame is recorded for each test to script its replies.
+ * connection and frame is recorded for each test to script its replies. `subprotocolTokens: false` plays a front
+ * end from before subprotocol tokens (or behind a proxy that drops the header): 401 for every such handshake.
  */
-export async function serverDouble(onRequest, { refuse = () => false } = {}) {
+export async function serverDouble(onRequest, { refuse = () => false, subprotocolTokens = true } = {}) {
   const issued = new Map();   // ticket -> {token, used}
   const http = createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== '/api/auth/ticket') {
@@ -40,7 +41,7 @@ export async function serverDouble(onRequest, { refuse = () => false } = {}) {
       const ticket = new URL(info.req.url, 'http://x').searchParams.get('ticket');
       const token = offeredToken(info.req);
       handshakes.push({ ticket, token });
-      if (ticket === null && token !== null) return done(!refuse(token), 401);
+      if (ticket === null && token !== null) return done(subprotocolTokens && !refuse(token), 401);
       const entry = issued.get(ticket);
       if (!entry || entry.used) return done(false, 401);
       entry.used = true;
