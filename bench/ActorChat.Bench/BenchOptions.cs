@@ -68,6 +68,13 @@ internal sealed class BenchOptions
     /// </summary>
     public string SignIn { get; init; } = "subprotocol";
 
+    /// <summary>
+    /// idle: <c>loop</c> (default) signs each user in (the dev login's token) inside the timed connects;
+    /// <c>ahead</c> fetches every token before the clock starts, as a browser holding a token from an identity
+    /// provider connects.
+    /// </summary>
+    public string Tokens { get; init; } = "loop";
+
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
@@ -117,6 +124,9 @@ internal sealed class BenchOptions
             SignIn = values.GetValueOrDefault("sign-in") is { } signIn
                 ? signIn is "subprotocol" or "ticket" ? signIn : throw new ArgumentException($"--sign-in takes subprotocol or ticket, not '{signIn}'.")
                 : defaults.SignIn,
+            Tokens = values.GetValueOrDefault("tokens") is { } tokens
+                ? tokens is "loop" or "ahead" ? tokens : throw new ArgumentException($"--tokens takes loop or ahead, not '{tokens}'.")
+                : defaults.Tokens,
             Rates = values.TryGetValue("rates", out var rates) ? [.. rates.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))] : null,
         };
     }

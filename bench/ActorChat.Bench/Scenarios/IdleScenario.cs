@@ -12,6 +12,12 @@ internal static class IdleScenario
     {
         await using var progress = new Progress($"idle {server.Kind}");
 
+        // With --tokens ahead the users are signed in before anything is measured, as if by an identity provider.
+        if (options.Tokens == "ahead")
+        {
+            await server.PrepareTokensAsync(Enumerable.Range(0, options.Sockets).Select(i => $"idle{run}-{i}"), cancellationToken);
+        }
+
         // Warm the server's code paths first so that memory measured is per socket, not first-use.
         var warm = await Connections.OpenAsync(server, 50, $"warm{run}-", i => $"idle{run}-{i % options.IdleRooms}", progress, cancellationToken);
         await Connections.CloseAsync(warm);

@@ -15,6 +15,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 {
     private readonly List<Process> _processes = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
     private string? _dataDirectory;
     private readonly Lazy<BlockDevice?> _disk;
     private ActorChat.Testing.PostgresServer? _postgres;
@@ -109,7 +110,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             return await SocketDriver.ConnectAsync(socket.Uri, subprotocols: [], cancellationToken);
         }
 
-        var token = await TokenAsync(user);
+        var token = _tokens.TryRemove(user, out var ahead) ? ahead : await TokenAsync(user);
         if (SignIn == "subprotocol")
         {
             return await SocketDriver.ConnectAsync(socket.Uri, ["actorchat", $"actorchat.bearer.{token}"], cancellationToken);
@@ -117,6 +118,18 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
         socket.Query = await TicketQueryAsync(token);
         return await SocketDriver.ConnectAsync(socket.Uri, subprotocols: [], cancellationToken);
+    }
+
+    /// <summary>Signs <paramref name="users"/> in now, so that their connects later use these tokens (<c>--tokens ahead</c>).</summary>
+    public async Task PrepareTokensAsync(IEnumerable<string> users, CancellationToken cancellationToken)
+    {
+        if (!SpeaksActorChat)
+        {
+            return;
+        }
+
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (user, _) =>
+            _tokens[user] = await TokenAsync(user));
     }
 
     public async Task<string> TokenAsync(string user)
