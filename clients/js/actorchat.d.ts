@@ -34,7 +34,7 @@ export interface ActorChatOptions {
   /**
    * How the socket shows the token: offered as its subprotocol `actorchat.bearer.<token>` (default; a token that is
    * not a valid subprotocol name, or a server that took the token but not the socket that carried it, falls back to
-   * tickets), or traded for a one-use ticket before every (re)connect.
+   * tickets, the latter for ten minutes), or traded for a one-use ticket before every (re)connect.
    */
   signIn?: 'subprotocol' | 'ticket';
   /** For tickets, and to ask the server why a handshake failed (a refused token?); defaults to the global fetch. */

@@ -25,6 +25,10 @@ const PROTOCOL = 'actorchat';
 const BEARER_PREFIX = 'actorchat.bearer.';
 // What a subprotocol name may hold (an HTTP token); a JWT always fits, an opaque token might not.
 const SUBPROTOCOL_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+// After a handshake failed with a token the ticket endpoint took, how long sockets open with tickets instead.
+const TICKETS_AFTER_REFUSAL_MS = 10 * 60_000;
+// A ticket lives 30 s by default; one bought to ask about a failed handshake is used only well within that.
+const PROBE_TICKET_MAX_AGE_MS = 20_000;
 
 const defaults = {
   signIn: 'subprotocol',
@@ -118,7 +122,7 @@ export class ActorChat extends Emitter {
     this.browsing = null;        // browse options while the room directory is watched, re-sent on reconnect
     this.resuming = false;
     this.reconnectTimer = null;
-    this.ticketsOnly = false;    // a server took the token but not the socket that carried it: tickets from now on
+    this.ticketsUntil = 0;       // a server took the token but not the socket that carried it: tickets until then
     this.probeTicket = null;     // the ticket that finding bought, for the next connect
   }
 
@@ -181,8 +185,8 @@ export class ActorChat extends Emitter {
     try {
       token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
       if (this.state === State.closed) return;
-      if (this.options.signIn === 'ticket' || this.ticketsOnly || !SUBPROTOCOL_TOKEN.test(token)) {
-        ({ ticket } = this.takeProbeTicket(token) ?? await requestTicket(this.ticketUrl, token, this.fetch));
+      if (this.options.signIn === 'ticket' || Date.now() < this.ticketsUntil || !SUBPROTOCOL_TOKEN.test(token)) {
+        ({ ticket } = this.takeProbeTicket(token) ?? await requestTicket(this.ticketUrl, token, this.fetch, timeoutSignal(this.options.requestTimeoutMs)));
       }
     } catch (err) {
       if (this.state === State.closed) return;
@@ -218,25 +222,27 @@ export class ActorChat extends Emitter {
   }
 
   // A page cannot see why a handshake failed: a refused token (401), a server that does not take the token this way
-  // (a front end from before it, a proxy that drops the header) and one out of reach look the same. Only then, the
-  // token is shown to the ticket endpoint. Refused: unauthorized, sign in again. Taken: this client opens its
-  // sockets with tickets from now on, starting with the one the question bought.
+  // (a front end from before it, a proxy that drops the header), a full one (429, 503) and one out of reach look the
+  // same. Only then, the token is shown to the ticket endpoint. Refused: unauthorized, sign in again. Taken: this
+  // client opens its sockets with tickets for a while (TICKETS_AFTER_REFUSAL_MS), starting with the one the question
+  // bought, then tries the subprotocol again.
   async handshakeFailed(token, code, reason) {
     try {
-      const probe = await requestTicket(this.ticketUrl, token, this.fetch, AbortSignal.timeout(this.options.requestTimeoutMs));
-      this.ticketsOnly = true;
-      this.probeTicket = { ...probe, token };
+      const probe = await requestTicket(this.ticketUrl, token, this.fetch, timeoutSignal(this.options.requestTimeoutMs));
+      this.ticketsUntil = Date.now() + TICKETS_AFTER_REFUSAL_MS;
+      this.probeTicket = { ticket: probe.ticket, token, boughtAt: Date.now() };
     } catch (err) {
       if (this.state !== State.closed && err instanceof ActorChatError) this.emit('error', err);
     }
     this.dropped(code, reason);
   }
 
-  // The ticket handshakeFailed bought, if it was bought with this token and has a second of its life left.
+  // The ticket handshakeFailed bought, if it was bought with this token and well within its life (measured on this
+  // clock: the server's expiresAt may be on another).
   takeProbeTicket(token) {
     const probe = this.probeTicket;
     this.probeTicket = null;
-    return probe && probe.token === token && Date.parse(probe.expiresAt) - Date.now() > 1000 ? probe : null;
+    return probe && probe.token === token && Date.now() - probe.boughtAt < PROBE_TICKET_MAX_AGE_MS ? probe : null;
   }
 
   dropped(code, reason) {
@@ -756,7 +762,16 @@ async function requestTicket(url, token, fetchImpl, signal) {
   const body = await response.json().catch(() => ({}));
   if (response.status === 401) throw new ActorChatError('unauthorized', 'The server refused the token (401): sign in again.');
   if (!response.ok) throw new ActorChatError(body.code ?? `http_${response.status}`, body.detail ?? `No ticket (${response.status}).`);
+  if (typeof body.ticket !== 'string') throw new ActorChatError('bad_response', `No ticket in the answer of ${url}.`);
   return body;
+}
+
+/** A signal that aborts after `ms`: AbortSignal.timeout where there is one (older Safari has none). */
+function timeoutSignal(ms) {
+  if (typeof AbortSignal.timeout === 'function') return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
 }
 
 /** The ticket address for a socket address: the same host, over http(s). */
