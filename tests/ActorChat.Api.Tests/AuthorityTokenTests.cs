@@ -19,14 +19,12 @@ public sealed class AuthorityTokenTests(AuthorityServer server) : IClassFixture<
 {
     private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..16];
 
-    private static string[] Offer(string token) => ["actorchat", $"actorchat.bearer.{token}"];
-
     [Fact]
     public async Task A_token_signed_with_the_published_key_by_the_published_issuer_opens_a_socket_either_way()
     {
         var token = TestTokens.Mint(NewUser("oidc"), TimeSpan.FromMinutes(10), issuer: AuthorityServer.Issuer, key: AuthorityServer.Key);
         Assert.Equal(HttpStatusCode.SwitchingProtocols, await Upgrade.StatusAsync(server.SocketAddress, bearer: token));
-        Assert.Equal(HttpStatusCode.SwitchingProtocols, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: Offer(token)));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: ChatClient.SubprotocolsFor(token)));
     }
 
     [Fact]
@@ -37,7 +35,7 @@ public sealed class AuthorityTokenTests(AuthorityServer server) : IClassFixture<
         foreach (var token in new[] { otherIssuer, otherKey })
         {
             Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, bearer: token));
-            Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: Offer(token)));
+            Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: ChatClient.SubprotocolsFor(token)));
         }
     }
 }

@@ -30,8 +30,6 @@ public sealed class SubprotocolTokenTests
 
     private static string NewUser(string name) => $"{name}{Guid.NewGuid():N}"[..16];
 
-    private static string[] Offer(string token) => ["actorchat", $"actorchat.bearer.{token}"];
-
     [Fact]
     public async Task The_token_in_the_subprotocol_opens_the_users_socket_and_the_answer_selects_actorchat_not_the_token()
     {
@@ -39,7 +37,7 @@ public sealed class SubprotocolTokenTests
         var token = _server.Token(user, TimeSpan.FromMinutes(10));
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
-        foreach (var offered in Offer(token))
+        foreach (var offered in ChatClient.SubprotocolsFor(token))
         {
             socket.Options.AddSubProtocol(offered);
         }
@@ -71,15 +69,15 @@ public sealed class SubprotocolTokenTests
         var expired = TestTokens.Mint(NewUser("expired"), TimeSpan.FromMinutes(-5));
         foreach (var token in new[] { "not-a-token", forged, expired })
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(_server.SocketAddress, subprotocols: Offer(token)));
+            Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(_server.SocketAddress, subprotocols: ChatClient.SubprotocolsFor(token)));
         }
 
         var revokedUser = NewUser("revoked");
         // Issued on the server's (fake) clock, which the revocation is dated by; the wall clock may be ahead of it.
         var revoked = TestTokens.Mint(revokedUser, TimeSpan.FromMinutes(10), _server.Now, issuedAt: _server.Now.UtcDateTime);
-        Assert.Equal(HttpStatusCode.SwitchingProtocols, await Upgrade.StatusAsync(_server.SocketAddress, subprotocols: Offer(revoked)));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await Upgrade.StatusAsync(_server.SocketAddress, subprotocols: ChatClient.SubprotocolsFor(revoked)));
         await _server.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(revokedUser).EndSessions(revokeTokens: true);
-        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(_server.SocketAddress, subprotocols: Offer(revoked)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(_server.SocketAddress, subprotocols: ChatClient.SubprotocolsFor(revoked)));
     }
 
     [Fact]
@@ -100,14 +98,14 @@ public sealed class SubprotocolTokenTests
         foreach (var path in new[] { "/api/rooms", events })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Add("Sec-WebSocket-Protocol", string.Join(", ", Offer(token)));
+            request.Headers.Add("Sec-WebSocket-Protocol", string.Join(", ", ChatClient.SubprotocolsFor(token)));
             using var response = await _server.Http.SendAsync(request);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
         // A real upgrade of the event stream's address too: the stream takes tickets, not this.
         var upgrade = new UriBuilder(_server.SocketAddress) { Path = events }.Uri;
-        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(upgrade, subprotocols: Offer(token)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(upgrade, subprotocols: ChatClient.SubprotocolsFor(token)));
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class TicketClockTests(FakeClockServer server)
             await client.OkAsync("ping");
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: ["actorchat", $"actorchat.bearer.{refusedToken}"]));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(server.SocketAddress, subprotocols: ChatClient.SubprotocolsFor(refusedToken)));
         Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "ticket", socketTicket)));
         Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "ticket", neverIssued)));
         Assert.Equal(HttpStatusCode.Unauthorized, await Upgrade.StatusAsync(Upgrade.WithQuery(server.SocketAddress, "access_token", token)));

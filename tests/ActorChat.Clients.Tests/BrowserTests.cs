@@ -116,7 +116,7 @@ public sealed class BrowserTests(ChatServer server)
         // the library asks the ticket endpoint, hears unauthorized, and the page signs out with the reason.
         await server.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(user).EndSessions(revokeTokens: true);
         browser.Until(d => d.FindElement(By.Id("login-error")).Text == "The server no longer takes your token: sign in again.", "the page to ask for a new token");
-        Assert.False(browser.Find("#login-view").GetAttribute("hidden") is not null);
+        Assert.Null(browser.Find("#login-view").GetAttribute("hidden"));
     }
 
     [Fact]

@@ -51,7 +51,10 @@ public sealed class ChatClient : IAsyncDisposable
 
     /// <summary>Connects as a browser does without a ticket: no header, the token offered as a subprotocol.</summary>
     public static Task<ChatClient> ConnectWithSubprotocolAsync(Uri address, string token) =>
-        OpenAsync(address, token: null, ["actorchat", $"actorchat.bearer.{token}"]);
+        OpenAsync(address, token: null, SubprotocolsFor(token));
+
+    /// <summary>What a browser offers in <c>Sec-WebSocket-Protocol</c> to sign in with <paramref name="token"/>.</summary>
+    public static string[] SubprotocolsFor(string token) => ["actorchat", $"actorchat.bearer.{token}"];
 
     private static async Task<ChatClient> OpenAsync(Uri address, string? token, IReadOnlyList<string>? subprotocols = null)
     {

@@ -245,6 +245,30 @@ test('when neither the socket nor the ticket endpoint can be reached, no error i
   }
 });
 
+test('a question the ticket endpoint never answers is given up after requestTimeoutMs, quietly, and reconnecting goes on', { timeout: 10_000 }, async () => {
+  // A fetch that answers nothing until its signal gives up on it, as a blackholed server.
+  const silent = (_url, { signal }) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+  const chat = client('ws://127.0.0.1:1/ws', { fetch: silent, requestTimeoutMs: 50 });
+  const errors = [];
+  chat.on('error', (err) => errors.push(err));
+  // AbortSignal.timeout's timer does not keep Node running by itself (a page's would; here nothing else is pending).
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    const secondRetry = new Promise((resolve) => chat.on('state', ({ state, attempt }) => state === State.reconnecting && attempt >= 2 && resolve()));
+    chat.connect().catch(() => {});
+    await secondRetry;
+    assert.deepEqual(errors, []);
+  } finally {
+    clearInterval(keepAlive);
+    chat.close();
+  }
+});
+
+test('a ticket answer without a ticket is bad_response, not a ticket', async () => {
+  const answer = async () => new Response('<html>not here</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+  await assert.rejects(getTicket('http://127.0.0.1:1', 't', answer), (err) => err instanceof ActorChatError && err.code === 'bad_response');
+});
+
 test('with signIn ticket, or a token no subprotocol can carry, every connect trades the token for a fresh ticket: the URL carries the ticket, never the token', async () => {
   for (const [options, tokenOf] of [[{ signIn: 'ticket' }, (n) => `t${n}`], [{}, (n) => `opaque/${n}==`]]) {
     const server = await serverDouble(() => {});
