@@ -20,6 +20,7 @@ internal sealed class ChatMetrics : IDisposable
     private long _receivedTotal;
     private long _deliveredTotal;
     private long _slowConsumerTotal;
+    private long _sendsWaiting;
 
     public ChatMetrics(IMeterFactory meters, ConnectionRegistry registry)
     {
@@ -32,6 +33,7 @@ internal sealed class ChatMetrics : IDisposable
         _resubscriptions = _meter.CreateCounter<long>("actorchat.relay.resubscriptions", "{subscription}", "Room watches re-established after a lost cluster connection or gateway, or a room that moved.");
         _backfilled = _meter.CreateCounter<long>("actorchat.relay.backfilled", "{message}", "Messages the relay fetched from a room grain to fill a gap in its stream.");
         _sendDuration = _meter.CreateHistogram<double>("actorchat.send.duration", "ms", "Time from a send request to its ok (stored and published).");
+        _meter.CreateObservableUpDownCounter("actorchat.sends.waiting", () => SendsWaiting, "{message}", "Sends read from this node's sockets and not yet answered: what the rooms' commits hold back.");
     }
 
     /// <summary>The relay reports its room count this way, since it is built after the meter.</summary>
@@ -46,6 +48,8 @@ internal sealed class ChatMetrics : IDisposable
     public long DeliveredTotal => Interlocked.Read(ref _deliveredTotal);
 
     public long SlowConsumerTotal => Interlocked.Read(ref _slowConsumerTotal);
+
+    public long SendsWaiting => Interlocked.Read(ref _sendsWaiting);
 
     public void Received()
     {
@@ -70,6 +74,10 @@ internal sealed class ChatMetrics : IDisposable
     public void Resubscribed() => _resubscriptions.Add(1);
 
     public void Backfilled(int messages) => _backfilled.Add(messages);
+
+    public void SendsQueued(int sends) => Interlocked.Add(ref _sendsWaiting, sends);
+
+    public void SendsAnswered(int sends) => Interlocked.Add(ref _sendsWaiting, -sends);
 
     public void SendCompleted(TimeSpan elapsed) => _sendDuration.Record(elapsed.TotalMilliseconds);
 

@@ -29,6 +29,11 @@ const SUBPROTOCOL_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const TICKETS_AFTER_REFUSAL_MS = 10 * 60_000;
 // A ticket lives 30 s by default; one bought to ask about a failed handshake is used only well within that.
 const PROBE_TICKET_MAX_AGE_MS = 20_000;
+// Close codes of a socket the server took only to refuse it: 1013, the node is full (come back in 5 s or more);
+// 4029, this user already holds as many sockets on that node as it allows.
+const TRY_AGAIN_LATER = 1013;
+const TOO_MANY_CONNECTIONS = 4029;
+const TRY_AGAIN_LATER_MS = 5000;
 
 const defaults = {
   signIn: 'subprotocol',
@@ -222,8 +227,8 @@ export class ActorChat extends Emitter {
   }
 
   // A page cannot see why a handshake failed: a refused token (401), a server that does not take the token this way
-  // (a front end from before it, a proxy that drops the header), a full one (429, 503) and one out of reach look the
-  // same. Only then, the token is shown to the ticket endpoint. Refused: unauthorized, sign in again. Taken: this
+  // (a front end from before it, a proxy that drops the header) and one out of reach look the same (a full node
+  // takes the socket and closes it with a code instead). Only then, the token is shown to the ticket endpoint. Refused: unauthorized, sign in again. Taken: this
   // client opens its sockets with tickets for a while (TICKETS_AFTER_REFUSAL_MS), starting with the one the question
   // bought, then tries the subprotocol again.
   async handshakeFailed(token, code, reason) {
@@ -255,7 +260,14 @@ export class ActorChat extends Emitter {
   }
 
   scheduleReconnect(code, reason) {
-    const delayMs = backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    let delayMs = backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    if (code === TOO_MANY_CONNECTIONS) {
+      this.emit('error', new ActorChatError('too_many_connections', reason || 'Too many connections for this user.'));
+    }
+    if (code === TRY_AGAIN_LATER || code === TOO_MANY_CONNECTIONS) {
+      // A full node is not asked again within the time it named; the jitter spreads those it turned away.
+      delayMs = Math.max(delayMs, Math.round(TRY_AGAIN_LATER_MS * (1 + this.options.random())));
+    }
     this.attempt++;
     this.setState(State.reconnecting, { attempt: this.attempt, delayMs, code, reason });
     clearTimeout(this.reconnectTimer);

@@ -46,17 +46,15 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
     }
 
     [Fact]
-    public async Task A_user_over_the_per_user_socket_limit_gets_429_before_the_upgrade()
+    public async Task A_user_over_the_per_user_socket_limit_is_taken_only_to_be_closed_with_4029()
     {
         var user = NewUser("many");
         await using var first = await server.ConnectAsync(user);
         await using var second = await server.ConnectAsync(user);
 
-        using var third = new ClientWebSocket();
-        third.Options.SetRequestHeader("Authorization", $"Bearer {await server.TokenAsync(user)}");
-        third.Options.CollectHttpResponseDetails = true;
-        await Assert.ThrowsAsync<WebSocketException>(() => third.ConnectAsync(server.SocketAddress, CancellationToken.None));
-        Assert.Equal(HttpStatusCode.TooManyRequests, third.HttpStatusCode);
+        var (status, reason) = await RefusedAsync(await server.TokenAsync(user), asBrowser: false);
+        Assert.Equal((WebSocketCloseStatus)4029, status);
+        Assert.Equal("too_many_connections: at most 2 per user on this node", reason);
 
         // A place frees up when a socket closes.
         await second.DisposeAsync();
@@ -87,7 +85,7 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
     }
 
     [Fact]
-    public async Task A_node_over_its_socket_limit_gets_503_before_the_upgrade()
+    public async Task A_node_over_its_socket_limit_takes_a_browsers_socket_only_to_close_it_with_1013()
     {
         var open = new List<ChatClient>();
         try
@@ -97,11 +95,15 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
                 open.Add(await server.ConnectAsync(NewUser("node")));
             }
 
-            using var fifth = new ClientWebSocket();
-            fifth.Options.SetRequestHeader("Authorization", $"Bearer {await server.TokenAsync(NewUser("late"))}");
-            fifth.Options.CollectHttpResponseDetails = true;
-            await Assert.ThrowsAsync<WebSocketException>(() => fifth.ConnectAsync(server.SocketAddress, CancellationToken.None));
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, fifth.HttpStatusCode);
+            // A browser is not shown a refused handshake's status; a close code it reads.
+            var (status, reason) = await RefusedAsync(await server.TokenAsync(NewUser("late")), asBrowser: true);
+            Assert.Equal((WebSocketCloseStatus)1013, status);
+            Assert.StartsWith("node_full", reason, StringComparison.Ordinal);
+
+            // Nothing was held for it: when one leaves, the next is let in.
+            await open[0].DisposeAsync();
+            open.RemoveAt(0);
+            open.Add(await ConnectOnceFreeAsync(NewUser("next")));
         }
         finally
         {
@@ -110,6 +112,33 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
                 await client.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Opens a socket the node's limits refuse: the upgrade succeeds (with the subprotocol a browser would offer when
+    /// <paramref name="asBrowser"/>) and the first thing read is the server's close.
+    /// </summary>
+    private async Task<(WebSocketCloseStatus? Status, string? Reason)> RefusedAsync(string token, bool asBrowser)
+    {
+        using var socket = new ClientWebSocket();
+        if (asBrowser)
+        {
+            foreach (var subprotocol in ChatClient.SubprotocolsFor(token))
+            {
+                socket.Options.AddSubProtocol(subprotocol);
+            }
+        }
+        else
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        }
+
+        using var deadline = new CancellationTokenSource(ChatClient.Deadline);
+        await socket.ConnectAsync(server.SocketAddress, deadline.Token);
+        Assert.Equal(asBrowser ? "actorchat" : null, socket.SubProtocol);
+        var result = await socket.ReceiveAsync(new byte[256], deadline.Token);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        return (socket.CloseStatus, socket.CloseStatusDescription);
     }
 
     [Fact]
@@ -200,14 +229,18 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
 
     private async Task WaitForSocketsAsync(string user, ChatClient stillOpen)
     {
+        await using var again = await ConnectOnceFreeAsync(user);
+        await stillOpen.OkAsync("ping");
+    }
+
+    private async Task<ChatClient> ConnectOnceFreeAsync(string user)
+    {
         using var deadline = new CancellationTokenSource(ChatClient.Deadline);
         while (true)
         {
             try
             {
-                await using var again = await server.ConnectAsync(user);
-                await stillOpen.OkAsync("ping");
-                return;
+                return await server.ConnectAsync(user);
             }
             catch (WebSocketException) when (!deadline.IsCancellationRequested)
             {

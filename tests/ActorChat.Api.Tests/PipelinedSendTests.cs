@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using ActorChat.Contracts;
+using ActorChat.FrontEnd;
 using ActorChat.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -181,6 +182,7 @@ public sealed class PipelinedSendLimitTests(CappedGatedStoreServer server) : ICl
         await client.SendTextAsync(Frame("s3", room));
         await client.SendTextAsync(Frame("s4", room));
         await client.SendTextAsync("{");
+        await WaitForSendsWaitingAsync(4);
         server.Gate.Release();
 
         var answers = new List<string>();
@@ -196,4 +198,15 @@ public sealed class PipelinedSendLimitTests(CappedGatedStoreServer server) : ICl
     }
 
     private static string Frame(string id, string room) => JsonSerializer.Serialize(new { id, type = "send", room, text = id });
+
+    /// <summary>Until the node's gauge shows the sends read (this fixture's server serves this test alone).</summary>
+    private async Task WaitForSendsWaitingAsync(long sends)
+    {
+        var metrics = server.Services.GetRequiredService<ChatMetrics>();
+        using var deadline = new CancellationTokenSource(ChatClient.Deadline);
+        while (metrics.SendsWaiting != sends)
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
 }

@@ -19,4 +19,10 @@ public static class CloseCodes
 
     /// <summary>The service is restarting; reconnect (to any node) and resume with <c>since</c>.</summary>
     public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
+
+    /// <summary>The node holds as many connections as it may: try again in a few seconds (another node may take it).</summary>
+    public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
+    /// <summary>The user holds as many connections on this node as it allows; one must close first.</summary>
+    public const WebSocketCloseStatus TooManyConnections = (WebSocketCloseStatus)4029;
 }

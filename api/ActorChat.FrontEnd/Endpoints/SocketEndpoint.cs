@@ -38,14 +38,15 @@ internal static class SocketEndpoint
         }
 
         var user = context.ChatUser();
-        if (!await ConnectionAdmission.TryAdmitAsync(context, registry, user, options.Value))
+        var subprotocol = named ? SocketProtocol.Name : null;
+        if (!await ConnectionAdmission.TryAdmitSocketAsync(context, registry, user, subprotocol, options.Value))
         {
             return;
         }
 
         try
         {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(named ? SocketProtocol.Name : null);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
             await session.RunAsync(socket, context.Features.Get<CoalescingStream>(), user, context.TokenIssuedAt(), context.TokenExpiry(), context.RequestAborted);
         }
         finally

@@ -50,7 +50,7 @@ internal sealed partial class ChatSession(
         }
 
         await connection.SendAsync(Frames.Welcome(connection.User, connection.Id));
-        var lanes = new SendLanes(sends => PostAsync(connection, sends), _options.PipelinedSends, _limits.MaxPostBatch);
+        var lanes = new SendLanes(sends => PostAsync(connection, sends), _options.PipelinedSends, _limits.MaxPostBatch, metrics);
         try
         {
             return await ReadLoopAsync(connection, socket, lanes, aborted);

@@ -9,7 +9,7 @@ namespace ActorChat.FrontEnd.Sockets;
 /// <c>ActorChat:Sockets:PipelinedSends</c> sends wait, the read loop waits as well.
 /// </summary>
 /// <remarks>Only the read loop enqueues and waits; the calls finish on any thread.</remarks>
-internal sealed class SendLanes(Func<IReadOnlyList<QueuedSend>, Task> post, int capacity, int maxBatch)
+internal sealed class SendLanes(Func<IReadOnlyList<QueuedSend>, Task> post, int capacity, int maxBatch, ChatMetrics metrics)
 {
     private readonly Lock _gate = new();
 
@@ -23,6 +23,7 @@ internal sealed class SendLanes(Func<IReadOnlyList<QueuedSend>, Task> post, int 
     public Task EnqueueAsync(QueuedSend send)
     {
         bool start;
+        metrics.SendsQueued(1);
         lock (_gate)
         {
             _waiting++;
@@ -78,6 +79,7 @@ internal sealed class SendLanes(Func<IReadOnlyList<QueuedSend>, Task> post, int 
                 // would wait for it forever.
             }
 
+            metrics.SendsAnswered(batch.Count);
             TaskCompletionSource? wake = null;
             lock (_gate)
             {

@@ -15,6 +15,8 @@ namespace ActorChat.Client;
 /// </summary>
 public sealed partial class ChatClient : IAsyncDisposable
 {
+    private const double RetryLaterMilliseconds = 5000;
+
     private readonly ChatClientOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -178,6 +180,13 @@ public sealed partial class ChatClient : IAsyncDisposable
                     _ => new ChatException(ChatErrorCodes.TicketRefused, "The server refused the ticket (401); a new one is needed.", ex),
                 };
             }
+            catch (WebSocketException ex) when (connection.Closed.IsCompleted && connection.Closed.Result is (WebSocketCloseStatus)1013 or (WebSocketCloseStatus)4029)
+            {
+                // The server took the socket only to say no: a full node, or one connection too many for this user.
+                await connection.DisposeAsync();
+                var code = connection.Closed.Result == (WebSocketCloseStatus)1013 ? ChatErrorCodes.NodeFull : ChatErrorCodes.TooManyConnections;
+                throw new ChatException(code, connection.CloseStatusDescription ?? code, ex);
+            }
             catch
             {
                 await connection.DisposeAsync();
@@ -275,6 +284,12 @@ public sealed partial class ChatClient : IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             var delay = _options.Backoff.Delay(attempt);
+            if (lastError is ChatException { Code: ChatErrorCodes.NodeFull or ChatErrorCodes.TooManyConnections })
+            {
+                // Not asked again within the time the node named; the jitter spreads those it turned away.
+                delay = TimeSpan.FromMilliseconds(Math.Max(delay.TotalMilliseconds, RetryLaterMilliseconds * (1 + Random.Shared.NextDouble())));
+            }
+
             lock (_lock)
             {
                 if (_lifetime.IsCancellationRequested)

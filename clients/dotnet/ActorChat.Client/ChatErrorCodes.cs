@@ -20,6 +20,12 @@ public static class ChatErrorCodes
     /// <summary>The server refused the token (401), or the token provider failed: sign in again.</summary>
     public const string Unauthorized = "unauthorized";
 
+    /// <summary>The node was full: it closed the socket with 1013 before the welcome. Reconnecting waits 5 s or more.</summary>
+    public const string NodeFull = "node_full";
+
+    /// <summary>The user held as many connections on the node as it allows (close 4029 before the welcome).</summary>
+    public const string TooManyConnections = "too_many_connections";
+
     /// <summary>The socket's one-use ticket was refused although the token bought it; a new one is needed.</summary>
     public const string TicketRefused = "ticket_refused";
 

@@ -230,6 +230,46 @@ test('a server that takes the token but not as a subprotocol gets tickets for a 
   }
 });
 
+test('a node that takes the socket only to close it with 1013 is not asked again for 5 s or more, and no ticket is bought', async () => {
+  const server = await serverDouble(() => {});
+  const chat = client(server.url, { random: () => 0 });
+  const errors = [];
+  chat.on('error', (err) => errors.push(err));
+  try {
+    await chat.connect();
+    const waiting = next(chat, 'state');
+    (await server.connection(1)).socket.close(1013, 'node_full: retry in 5 s, another node may take it');
+    const state = await waiting;
+    assert.equal(state.state, 'reconnecting');
+    assert.equal(state.code, 1013);
+    assert.equal(state.delayMs, 5000);
+    assert.equal(server.issued.size, 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
+test('a socket closed with 4029 reports too_many_connections with the server\'s reason and waits before trying again', async () => {
+  const server = await serverDouble(() => {});
+  const chat = client(server.url, { random: () => 1 });
+  try {
+    await chat.connect();
+    const refused = next(chat, 'error');
+    const waiting = next(chat, 'state');
+    (await server.connection(1)).socket.close(4029, 'too_many_connections: at most 20 per user on this node');
+    const error = await refused;
+    assert.equal(error.code, 'too_many_connections');
+    assert.match(error.message, /at most 20 per user/);
+    assert.equal((await waiting).delayMs, 10000);
+    assert.equal(server.issued.size, 0);
+  } finally {
+    chat.close();
+    await server.close();
+  }
+});
+
 test('when neither the socket nor the ticket endpoint can be reached, no error is reported and reconnecting goes on', { timeout: 10_000 }, async () => {
   const unreachable = () => Promise.reject(new TypeError('fetch failed'));
   const chat = client('ws://127.0.0.1:1/ws', { fetch: unreachable });
