@@ -20,6 +20,8 @@ export function showState({ state, attempt, delayMs, code }) {
     reconnecting: delayMs === undefined
       ? `Reconnecting (attempt ${attempt})…`
       : code === 4003 ? 'The server ended this session; reconnecting…'
+      : code === 1013 ? `The server is full; trying again in ${Math.max(1, Math.round(delayMs / 1000))} s…`
+      : code === 4029 ? `Too many open tabs or devices on this server; trying again in ${Math.max(1, Math.round(delayMs / 1000))} s…`
       : `Connection lost${code ? ` (${code})` : ''}; reconnecting in ${Math.max(1, Math.round(delayMs / 1000))} s…`,
     closed: 'Offline',
   }[state] ?? state;
