@@ -14,6 +14,7 @@ internal sealed class ChatMetrics : IDisposable
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _slowConsumers;
+    private readonly Counter<long> _refused;
     private readonly Counter<long> _resubscriptions;
     private readonly Counter<long> _backfilled;
     private readonly Histogram<double> _sendDuration;
@@ -29,6 +30,7 @@ internal sealed class ChatMetrics : IDisposable
         _received = _meter.CreateCounter<long>("actorchat.messages.received", "{message}", "Messages accepted from clients (socket and REST).");
         _delivered = _meter.CreateCounter<long>("actorchat.messages.delivered", "{frame}", "Message frames handed to local sockets by the relay (fan-out deliveries).");
         _rejected = _meter.CreateCounter<long>("actorchat.requests.rejected", "{request}", "Requests answered with an error, by error code.");
+        _refused = _meter.CreateCounter<long>("actorchat.connections.refused", "{connection}", "Sockets and event streams turned away by the connection limits, by reason: node_full, too_many_connections.");
         _slowConsumers = _meter.CreateCounter<long>("actorchat.sockets.slow_consumer_closes", "{socket}", "Sockets closed with 4008 because their outbound queue filled.");
         _resubscriptions = _meter.CreateCounter<long>("actorchat.relay.resubscriptions", "{subscription}", "Room watches re-established after a lost cluster connection or gateway, or a room that moved.");
         _backfilled = _meter.CreateCounter<long>("actorchat.relay.backfilled", "{message}", "Messages the relay fetched from a room grain to fill a gap in its stream.");
@@ -70,6 +72,8 @@ internal sealed class ChatMetrics : IDisposable
         _slowConsumers.Add(1);
         Interlocked.Increment(ref _slowConsumerTotal);
     }
+
+    public void Refused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Resubscribed() => _resubscriptions.Add(1);
 

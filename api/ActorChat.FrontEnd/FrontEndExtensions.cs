@@ -66,6 +66,7 @@ public static class FrontEndExtensions
         services.AddHostedService<RelayMaintenance>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ConnectionLifecycle>();
+        services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<ChatSession>();
         services.AddSingleton<RoomEventStream>();

@@ -61,7 +61,7 @@ internal sealed class RoomFollower(ChatClient chat, string target, long? since, 
             }
             catch (Exception ex) when (IsTransient(ex))
             {
-                var delay = ChatBackoff.Default.Delay(attempt);
+                var delay = ChatBackoff.Default.DelayAfter(attempt, ex);
                 status.WriteLine($"! {ex.Message}; trying again in {delay.TotalSeconds:0.0} s");
                 await Task.Delay(delay, cancellationToken);
             }
@@ -117,10 +117,14 @@ internal sealed class RoomFollower(ChatClient chat, string target, long? since, 
     private static string DirectRoom(string me, string other) =>
         string.CompareOrdinal(me, other) <= 0 ? $"dm:{me}:{other}" : $"dm:{other}:{me}";
 
-    /// <summary>The server cannot be reached, or a front end going away answered 5xx or lost a ticket, while another takes over.</summary>
+    /// <summary>
+    /// The server cannot be reached, a front end going away answered 5xx or lost a ticket while another takes over,
+    /// or a node's connection limits turned the socket away for now.
+    /// </summary>
     private static bool IsTransient(Exception ex) => ex switch
     {
-        ChatException chat => chat.Code is ChatErrorCodes.TicketRefused or ChatErrorCodes.Timeout or ChatErrorCodes.Internal || chat.Code.StartsWith("http_5", StringComparison.Ordinal),
+        ChatException chat => chat.Code is ChatErrorCodes.TicketRefused or ChatErrorCodes.Timeout or ChatErrorCodes.Internal
+            or ChatErrorCodes.NodeFull or ChatErrorCodes.TooManyConnections || chat.Code.StartsWith("http_5", StringComparison.Ordinal),
         System.Net.WebSockets.WebSocketException or HttpRequestException or IOException or TimeoutException => true,
         _ => false,
     };

@@ -6,8 +6,9 @@ export type ErrorCode =
   // `muted`: the user may not send, edit, react or type in this room (until `retryAfterMs`, if the mute has an end);
   // `slow_mode`: the room's slow mode; the next message is allowed in `retryAfterMs`
   | 'muted' | 'slow_mode'
-  // raised by the library itself; `unauthorized`: the server refused the token when asked for a ticket
-  | 'timeout' | 'disconnected' | 'closed' | 'unauthorized';
+  // raised by the library itself; `unauthorized`: the server refused the token when asked for a ticket;
+  // `too_many_connections`: the server closed the socket with 4029 (this user's connection limit on that node)
+  | 'timeout' | 'disconnected' | 'closed' | 'unauthorized' | 'too_many_connections';
 
 export class ActorChatError extends Error {
   readonly code: ErrorCode | string;

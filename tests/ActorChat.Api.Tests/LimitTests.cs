@@ -116,7 +116,7 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
 
     /// <summary>
     /// Opens a socket the node's limits refuse: the upgrade succeeds (with the subprotocol a browser would offer when
-    /// <paramref name="asBrowser"/>) and the first thing read is the server's close.
+    /// <paramref name="asBrowser"/>), a request sent at once is not answered, and the first thing read is the server's close.
     /// </summary>
     private async Task<(WebSocketCloseStatus? Status, string? Reason)> RefusedAsync(string token, bool asBrowser)
     {
@@ -136,6 +136,10 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
         using var deadline = new CancellationTokenSource(ChatClient.Deadline);
         await socket.ConnectAsync(server.SocketAddress, deadline.Token);
         Assert.Equal(asBrowser ? "actorchat" : null, socket.SubProtocol);
+
+        // A client sends its first request without waiting; the server reads it away rather than reset the
+        // connection under the close it sent.
+        await socket.SendAsync("""{"id":"1","type":"ping"}"""u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, deadline.Token);
         var result = await socket.ReceiveAsync(new byte[256], deadline.Token);
         Assert.Equal(WebSocketMessageType.Close, result.MessageType);
         return (socket.CloseStatus, socket.CloseStatusDescription);

@@ -1,30 +1,37 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd.Connections;
 
-/// <summary>The answers to a long-lived connection (socket or event stream) that the node's limits refuse.</summary>
-internal static class ConnectionAdmission
+/// <summary>Admits long-lived connections (sockets and event streams) within the node's limits, and refuses the rest.</summary>
+internal sealed partial class ConnectionAdmission(ConnectionRegistry registry, IOptions<SocketOptions> options, ChatMetrics metrics, ILogger<ConnectionAdmission> logger)
 {
     /// <summary>How long a client is asked to wait before it tries a full node again.</summary>
     public const int NodeFullRetrySeconds = 5;
 
+    private readonly SocketOptions _options = options.Value;
+
     /// <summary>
     /// Holds a place for one more event stream of <paramref name="user"/> (give it back with
-    /// <see cref="ConnectionRegistry.Release"/>), or writes the refusal and returns false.
+    /// <see cref="ConnectionRegistry.Release"/>), or writes the refusal (429, 503) and returns false.
     /// </summary>
-    public static async Task<bool> TryAdmitAsync(HttpContext context, ConnectionRegistry registry, string user, SocketOptions options)
+    public async Task<bool> TryAdmitAsync(HttpContext context, string user)
     {
-        var admission = registry.TryAdmit(user, options.MaxConnectionsPerUser, options.MaxConnectionsPerNode);
+        var admission = Admit(user);
         switch (admission)
         {
             case Admission.UserFull:
                 await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too_many_connections",
-                    detail: Reason(admission, options)).ExecuteAsync(context);
+                    detail: Reason(admission)).ExecuteAsync(context);
                 return false;
             case Admission.NodeFull:
-                context.Response.Headers.RetryAfter = NodeFullRetrySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = NodeFullRetrySeconds.ToString(CultureInfo.InvariantCulture);
                 await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "node_full",
-                    detail: Reason(admission, options)).ExecuteAsync(context);
+                    detail: Reason(admission)).ExecuteAsync(context);
                 return false;
             default:
                 return true;
@@ -42,9 +49,9 @@ internal static class ConnectionAdmission
     /// where there is too much already, and then retry at its usual pace. A close code it can read instead: 1013 to
     /// come back later, 4029 for one connection too many.
     /// </remarks>
-    public static async Task<bool> TryAdmitSocketAsync(HttpContext context, ConnectionRegistry registry, string user, string? subprotocol, SocketOptions options)
+    public async Task<bool> TryAdmitSocketAsync(HttpContext context, string user, string? subprotocol)
     {
-        var admission = registry.TryAdmit(user, options.MaxConnectionsPerUser, options.MaxConnectionsPerNode);
+        var admission = Admit(user);
         if (admission == Admission.Admitted)
         {
             return true;
@@ -53,22 +60,48 @@ internal static class ConnectionAdmission
         var status = admission == Admission.UserFull ? CloseCodes.TooManyConnections : CloseCodes.TryAgainLater;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(options.CloseTimeout);
+        timeout.CancelAfter(_options.CloseTimeout);
+        var sink = ArrayPool<byte>.Shared.Rent(1024);
         try
         {
-            // The close is sent, not waited for: the connection ends with the request, and a peer that never
-            // answers holds nothing.
-            await socket.CloseOutputAsync(status, Reason(admission, options), timeout.Token);
+            await socket.CloseOutputAsync(status, Reason(admission), timeout.Token);
+
+            // What the peer sent meanwhile (a client may send its first request at once) is read and dropped until
+            // its close comes: a connection closed with unread bytes is reset, and a reset can destroy the close
+            // frame before the peer reads it.
+            while ((await socket.ReceiveAsync(sink.AsMemory(), timeout.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {
-            // The peer left first; there is nobody to tell.
+            // The peer left, or did not answer within the close timeout; either way it was told.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sink);
         }
 
         return false;
     }
 
-    private static string Reason(Admission admission, SocketOptions options) => admission == Admission.UserFull
-        ? $"too_many_connections: at most {options.MaxConnectionsPerUser} per user on this node"
+    private Admission Admit(string user)
+    {
+        var admission = registry.TryAdmit(user, _options.MaxConnectionsPerUser, _options.MaxConnectionsPerNode);
+        if (admission != Admission.Admitted)
+        {
+            var reason = admission == Admission.UserFull ? "too_many_connections" : "node_full";
+            metrics.Refused(reason);
+            LogRefused(logger, reason);
+        }
+
+        return admission;
+    }
+
+    private string Reason(Admission admission) => admission == Admission.UserFull
+        ? $"too_many_connections: at most {_options.MaxConnectionsPerUser} per user on this node"
         : $"node_full: retry in {NodeFullRetrySeconds} s, another node may take it";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A connection was refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 }

@@ -43,11 +43,11 @@ public sealed class SocketOptions
     [Range(1, 1_000_000)]
     public int FloodCloseAfter { get; set; } = 100;
 
-    /// <summary>Open sockets one user may have on this node; the next upgrade gets 429.</summary>
+    /// <summary>Open sockets and event streams one user may have on this node; the next socket is closed with 4029 (a stream gets 429).</summary>
     [Range(1, 1_000_000)]
     public int MaxConnectionsPerUser { get; set; } = 20;
 
-    /// <summary>Open sockets this node accepts; the next upgrade gets 503.</summary>
+    /// <summary>Open sockets and event streams this node holds; the next socket is closed with 1013 (a stream gets 503).</summary>
     [Range(1, 10_000_000)]
     public int MaxConnectionsPerNode { get; set; } = 20_000;
 

@@ -5,7 +5,6 @@ using ActorChat.FrontEnd.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace ActorChat.FrontEnd.Endpoints;
 
@@ -20,7 +19,7 @@ internal static class SocketEndpoint
         return app;
     }
 
-    private static async Task Accept(HttpContext context, ChatSession session, ConnectionRegistry registry, IOptions<SocketOptions> options)
+    private static async Task Accept(HttpContext context, ChatSession session, ConnectionRegistry registry, ConnectionAdmission admission)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -39,7 +38,7 @@ internal static class SocketEndpoint
 
         var user = context.ChatUser();
         var subprotocol = named ? SocketProtocol.Name : null;
-        if (!await ConnectionAdmission.TryAdmitSocketAsync(context, registry, user, subprotocol, options.Value))
+        if (!await admission.TryAdmitSocketAsync(context, user, subprotocol))
         {
             return;
         }

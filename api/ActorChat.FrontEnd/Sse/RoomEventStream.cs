@@ -20,6 +20,7 @@ internal sealed partial class RoomEventStream(
     IGrainFactory grains,
     ChatRelay relay,
     ConnectionRegistry registry,
+    ConnectionAdmission admission,
     ConnectionLifecycle lifecycle,
     IOptions<SocketOptions> socketOptions,
     TimeProvider time,
@@ -44,7 +45,7 @@ internal sealed partial class RoomEventStream(
             return;
         }
 
-        if (!await ConnectionAdmission.TryAdmitAsync(context, registry, user, _options))
+        if (!await admission.TryAdmitAsync(context, user))
         {
             return;
         }

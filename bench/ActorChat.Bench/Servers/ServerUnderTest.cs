@@ -307,6 +307,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         "--ActorChat:Sockets:RequestsPerSecond", "1000000",
         "--ActorChat:Sockets:RequestBurst", "1000000",
         "--ActorChat:Sockets:MaxConnectionsPerUser", "1000000",
+        "--ActorChat:Sockets:MaxConnectionsPerNode", "10000000",
         .. options.Stalled > 0 || options.Scenario == "stalled-reader" ? Array.Empty<string>() : ["--ActorChat:Sockets:OutboundQueueMessages", "100000", "--ActorChat:Sockets:OutboundQueueBytes", "268435456"],
         "--ActorChat:Rooms:PresenceMemberLimit", "100",
         "--Logging:LogLevel:Default", "Warning",

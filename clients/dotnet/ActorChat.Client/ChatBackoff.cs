@@ -17,4 +17,22 @@ public sealed record ChatBackoff(TimeSpan Initial, TimeSpan Max, double Factor =
     }
 
     public TimeSpan Delay(int attempt) => Delay(attempt, Random.Shared.NextDouble());
+
+    /// <summary>
+    /// The delay before attempt <paramref name="attempt"/> after <paramref name="error"/>: after a node turned the
+    /// socket away for its limits (<c>node_full</c>, <c>too_many_connections</c>) never less than
+    /// <see cref="TurnedAwayDelay"/> plus up to as much again, <paramref name="sample"/> in [0, 1) choosing where.
+    /// </summary>
+    public TimeSpan DelayAfter(int attempt, Exception? error, double sample)
+    {
+        var delay = Delay(attempt, sample);
+        return error is ChatException { Code: ChatErrorCodes.NodeFull or ChatErrorCodes.TooManyConnections }
+            ? TimeSpan.FromMilliseconds(Math.Max(delay.TotalMilliseconds, TurnedAwayDelay.TotalMilliseconds * (1 + Math.Clamp(sample, 0, 1))))
+            : delay;
+    }
+
+    public TimeSpan DelayAfter(int attempt, Exception? error) => DelayAfter(attempt, error, Random.Shared.NextDouble());
+
+    /// <summary>The least wait before asking again a node that turned a socket away (its close said 5 s).</summary>
+    public static TimeSpan TurnedAwayDelay { get; } = TimeSpan.FromSeconds(5);
 }

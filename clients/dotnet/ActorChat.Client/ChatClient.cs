@@ -15,8 +15,6 @@ namespace ActorChat.Client;
 /// </summary>
 public sealed partial class ChatClient : IAsyncDisposable
 {
-    private const double RetryLaterMilliseconds = 5000;
-
     private readonly ChatClientOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -283,13 +281,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         Exception? lastError = null;
         for (var attempt = 0; ; attempt++)
         {
-            var delay = _options.Backoff.Delay(attempt);
-            if (lastError is ChatException { Code: ChatErrorCodes.NodeFull or ChatErrorCodes.TooManyConnections })
-            {
-                // Not asked again within the time the node named; the jitter spreads those it turned away.
-                delay = TimeSpan.FromMilliseconds(Math.Max(delay.TotalMilliseconds, RetryLaterMilliseconds * (1 + Random.Shared.NextDouble())));
-            }
-
+            var delay = _options.Backoff.DelayAfter(attempt, lastError);
             lock (_lock)
             {
                 if (_lifetime.IsCancellationRequested)

@@ -40,7 +40,7 @@ public sealed class ChatConnection : IAsyncDisposable
 
     public int Protocol { get; private set; }
 
-    /// <summary>The status of the upgrade response, also when it refused the connection (401, 403, 429, 503).</summary>
+    /// <summary>The status of the upgrade response, also when it refused the connection (401, 403, 503).</summary>
     public HttpStatusCode HttpStatusCode => _socket.HttpStatusCode;
 
     /// <summary>Completes when the socket is done: with the close status, or null when it dropped without one.</summary>
@@ -53,7 +53,9 @@ public sealed class ChatConnection : IAsyncDisposable
     /// <summary>
     /// Opens the socket at <paramref name="address"/> (<c>ws://host/ws</c>, with <c>?ticket=</c> when there is no
     /// <see cref="ChatConnectionOptions.BearerToken"/>) and waits for the welcome. A refused upgrade throws
-    /// <see cref="WebSocketException"/>; <see cref="HttpStatusCode"/> then says why.
+    /// <see cref="WebSocketException"/>; <see cref="HttpStatusCode"/> then says why. A socket the node's connection
+    /// limits turn away is accepted and closed before the welcome: the same exception, with <see cref="Closed"/>
+    /// completed with 1013 (the node is full) or 4029 (too many connections for this user).
     /// </summary>
     public async Task ConnectAsync(Uri address, CancellationToken cancellationToken = default)
     {

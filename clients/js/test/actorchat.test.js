@@ -230,16 +230,15 @@ test('a server that takes the token but not as a subprotocol gets tickets for a 
   }
 });
 
-test('a node that takes the socket only to close it with 1013 is not asked again for 5 s or more, and no ticket is bought', async () => {
-  const server = await serverDouble(() => {});
+test('a node that takes the socket only to close it with 1013 is not asked again for 5 s or more, and no ticket is bought', { timeout: 10_000 }, async () => {
+  const server = await serverDouble(() => {}, { turnAway: (n) => (n === 1 ? [1013, 'node_full: retry in 5 s, another node may take it'] : null) });
   const chat = client(server.url, { random: () => 0 });
   const errors = [];
   chat.on('error', (err) => errors.push(err));
   try {
-    await chat.connect();
-    const waiting = next(chat, 'state');
-    (await server.connection(1)).socket.close(1013, 'node_full: retry in 5 s, another node may take it');
-    const state = await waiting;
+    const reconnecting = collect(chat, 'state', 2);
+    chat.connect().catch(() => {});
+    const [, state] = await reconnecting;
     assert.equal(state.state, 'reconnecting');
     assert.equal(state.code, 1013);
     assert.equal(state.delayMs, 5000);
@@ -251,18 +250,17 @@ test('a node that takes the socket only to close it with 1013 is not asked again
   }
 });
 
-test('a socket closed with 4029 reports too_many_connections with the server\'s reason and waits before trying again', async () => {
-  const server = await serverDouble(() => {});
+test('a socket closed with 4029 before its welcome reports too_many_connections with the server\'s reason and waits 5-10 s', { timeout: 10_000 }, async () => {
+  const server = await serverDouble(() => {}, { turnAway: (n) => (n === 1 ? [4029, 'too_many_connections: at most 20 per user on this node'] : null) });
   const chat = client(server.url, { random: () => 1 });
   try {
-    await chat.connect();
     const refused = next(chat, 'error');
-    const waiting = next(chat, 'state');
-    (await server.connection(1)).socket.close(4029, 'too_many_connections: at most 20 per user on this node');
+    const reconnecting = collect(chat, 'state', 2);
+    chat.connect().catch(() => {});
     const error = await refused;
     assert.equal(error.code, 'too_many_connections');
     assert.match(error.message, /at most 20 per user/);
-    assert.equal((await waiting).delayMs, 10000);
+    assert.equal((await reconnecting)[1].delayMs, 10000);
     assert.equal(server.issued.size, 0);
   } finally {
     chat.close();

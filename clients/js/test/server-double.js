@@ -10,8 +10,10 @@ import { ActorChat } from '../actorchat.js';
  * `actorchat.bearer.<token>` next to `actorchat` (else 401, as the real server; `actorchat` is selected), and every
  * connection and frame is recorded for each test to script its replies. `subprotocolTokens: false` plays a front
  * end from before subprotocol tokens (or behind a proxy that drops the header): 401 for every such handshake.
+ * `turnAway(n)` may return `[code, reason]` for the n-th connection: it is accepted and closed at once with them,
+ * before any welcome, as the server does with a socket over its connection limits.
  */
-export async function serverDouble(onRequest, { refuse = () => false, subprotocolTokens = true } = {}) {
+export async function serverDouble(onRequest, { refuse = () => false, subprotocolTokens = true, turnAway = () => null } = {}) {
   const issued = new Map();   // ticket -> {token, used}
   const http = createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== '/api/auth/ticket') {
@@ -64,6 +66,12 @@ export async function serverDouble(onRequest, { refuse = () => false, subprotoco
       send: (frame) => socket.send(JSON.stringify(frame)),
     };
     connections.push(connection);
+    const refusal = turnAway(connections.length);
+    if (refusal) {
+      socket.close(...refusal);
+      for (const waiter of waiters.splice(0)) waiter(connection);
+      return;
+    }
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       connection.frames.push(frame);

@@ -117,21 +117,24 @@ internal sealed partial class SqlChatStore
         return pointer is null ? (long?)null : Convert.ToInt64(pointer);
     });
 
+    // Unread: messages (not changes) after the pointer, counted up to a cap, so the cost stays bounded. Built once:
+    // every connect asks for the user's memberships.
+    private static readonly string MembershipsSql =
+        $"""
+        SELECT p.room, p.pointer, r.last_seq,
+               (SELECT MAX(seq) FROM messages g WHERE g.room = p.room),
+               (SELECT MAX(seq) FROM changes c WHERE c.room = p.room),
+               (SELECT COUNT(*) FROM (SELECT 1 FROM messages u WHERE u.room = p.room AND u.seq > p.pointer AND u.deleted = @no LIMIT {UnreadCap}) unread),
+               (SELECT COUNT(*) FROM (SELECT 1 FROM mentions n WHERE n.user_id = @user AND n.room = p.room AND n.seq > p.pointer LIMIT {UnreadCap}) named)
+        FROM (SELECT m.room, {ReadPointer} AS pointer FROM members m WHERE m.user_id = @user) p JOIN rooms r ON r.room = p.room
+        ORDER BY p.room
+        """;
+
     public async Task<IReadOnlyList<MembershipRecord>> MembershipsAsync(string user)
     {
-        // Unread: messages (not changes) after the pointer, counted up to a cap, so the cost stays bounded.
         await using var read = await openRead();
         var connection = read.Connection;
-        return await Db.ListAsync(connection, null,
-            $"""
-            SELECT p.room, p.pointer, r.last_seq,
-                   (SELECT MAX(seq) FROM messages g WHERE g.room = p.room),
-                   (SELECT MAX(seq) FROM changes c WHERE c.room = p.room),
-                   (SELECT COUNT(*) FROM (SELECT 1 FROM messages u WHERE u.room = p.room AND u.seq > p.pointer AND u.deleted = @no LIMIT {UnreadCap}) unread),
-                   (SELECT COUNT(*) FROM (SELECT 1 FROM mentions n WHERE n.user_id = @user AND n.room = p.room AND n.seq > p.pointer LIMIT {UnreadCap}) named)
-            FROM (SELECT m.room, {ReadPointer} AS pointer FROM members m WHERE m.user_id = @user) p JOIN rooms r ON r.room = p.room
-            ORDER BY p.room
-            """,
+        return await Db.ListAsync(connection, null, MembershipsSql,
             r => new MembershipRecord(r.GetString(0), r.GetInt64(1),
                 Math.Max(r.GetInt64(2), Math.Max(r.IsDBNull(3) ? 0 : r.GetInt64(3), r.IsDBNull(4) ? 0 : r.GetInt64(4))),
                 (int)r.GetInt64(5), (int)r.GetInt64(6)),
