@@ -48,3 +48,24 @@ public sealed class ConnectionLimitTests(OneConnectionServer server) : IClassFix
         }
     }
 }
+
+/// <summary>A server that holds one connection in all, so a second user's is turned away as a full node's.</summary>
+public sealed class OneConnectionNodeServer() : ChatServer(new Dictionary<string, string>
+{
+    ["ActorChat:Sockets:MaxConnectionsPerNode"] = "1",
+});
+
+public sealed class FullNodeTests(OneConnectionNodeServer server) : IClassFixture<OneConnectionNodeServer>
+{
+    [Fact]
+    public async Task A_connection_to_a_full_node_fails_with_node_full_and_the_servers_reason()
+    {
+        await using var first = await ConnectedAsync(server, NewUser("first"), ChatAuthMode.BearerHeader);
+        await using var second = For(server, NewUser("second"), ChatAuthMode.BearerHeader);
+
+        var refused = await Assert.ThrowsAsync<ChatException>(() => second.ConnectAsync());
+        Assert.Equal(ChatErrorCodes.NodeFull, refused.Code);
+        Assert.StartsWith("node_full: retry in 5 s", refused.Message, StringComparison.Ordinal);
+        await first.PingAsync();
+    }
+}
