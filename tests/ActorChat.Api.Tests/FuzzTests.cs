@@ -15,7 +15,7 @@ public sealed class FuzzServer() : ChatServer(new Dictionary<string, string>
     ["ActorChat:Sockets:RequestBurst"] = "1000000",
 })
 {
-    /// <summary>Log lines at Error and above.</summary>
+    /// <summary>Log lines at Error and above (but the silo's self-monitoring of its machine's load).</summary>
     public ConcurrentQueue<string> Problems { get; } = new();
 
     /// <summary>Every log line, at every level.</summary>
@@ -47,7 +47,10 @@ public sealed class FuzzServer() : ChatServer(new Dictionary<string, string>
             {
                 var line = $"{category}: {formatter(state, exception)} {exception}";
                 lines.Enqueue(line);
-                if (logLevel >= LogLevel.Error)
+
+                // The silo's self-monitoring reports at Error when this busy two-core machine starves its timers and
+                // thread pool for a while: that is about the machine's load during the run, not about the input.
+                if (logLevel >= LogLevel.Error && !category.StartsWith("Orleans.Runtime.MembershipService.LocalSiloHealthMonitor", StringComparison.Ordinal))
                 {
                     problems.Enqueue(line);
                 }
