@@ -29,8 +29,8 @@ const SUBPROTOCOL_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const TICKETS_AFTER_REFUSAL_MS = 10 * 60_000;
 // A ticket lives 30 s by default; one bought to ask about a failed handshake is used only well within that.
 const PROBE_TICKET_MAX_AGE_MS = 20_000;
-// Close codes of a socket the server took only to refuse it: 1013, the node is full (come back in 5 s or more);
-// 4029, this user already holds as many sockets on that node as it allows.
+// Close codes of a socket the server took only to refuse it (docs/protocol.md, close codes): 1013, the node is full
+// (come back in 5 s or more); 4029, this user already holds as many sockets on that node as it allows.
 const TRY_AGAIN_LATER = 1013;
 const TOO_MANY_CONNECTIONS = 4029;
 const TRY_AGAIN_LATER_MS = 5000;
@@ -265,7 +265,8 @@ export class ActorChat extends Emitter {
       this.emit('error', new ActorChatError('too_many_connections', reason || 'Too many connections for this user.'));
     }
     if (code === TRY_AGAIN_LATER || code === TOO_MANY_CONNECTIONS) {
-      // A full node is not asked again within the time it named; the jitter spreads those it turned away.
+      // A node that turned the socket away is not asked again within the time a full node names (or sooner than the
+      // backoff would); the jitter spreads those it turned away.
       delayMs = Math.max(delayMs, Math.round(TRY_AGAIN_LATER_MS * (1 + this.options.random())));
     }
     this.attempt++;

@@ -10,8 +10,12 @@ namespace ActorChat.FrontEnd.Connections;
 /// <summary>Admits long-lived connections (sockets and event streams) within the node's limits, and refuses the rest.</summary>
 internal sealed partial class ConnectionAdmission(ConnectionRegistry registry, IOptions<SocketOptions> options, ChatMetrics metrics, ILogger<ConnectionAdmission> logger)
 {
-    /// <summary>How long a client is asked to wait before it tries a full node again.</summary>
+    /// <summary>How long a client is asked to wait before it tries a full node again (docs/protocol.md, close code 1013).</summary>
     public const int NodeFullRetrySeconds = 5;
+
+    // A refused socket is not in the registry, so what holds it must stay short whatever CloseTimeout says: a client
+    // answers a close within a round trip, and one that does not is let go after this.
+    private static readonly TimeSpan RefusalHold = TimeSpan.FromSeconds(1);
 
     private readonly SocketOptions _options = options.Value;
 
@@ -21,21 +25,18 @@ internal sealed partial class ConnectionAdmission(ConnectionRegistry registry, I
     /// </summary>
     public async Task<bool> TryAdmitAsync(HttpContext context, string user)
     {
-        var admission = Admit(user);
-        switch (admission)
+        if (Admit(user) is not { } refusal)
         {
-            case Admission.UserFull:
-                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too_many_connections",
-                    detail: Reason(admission)).ExecuteAsync(context);
-                return false;
-            case Admission.NodeFull:
-                context.Response.Headers.RetryAfter = NodeFullRetrySeconds.ToString(CultureInfo.InvariantCulture);
-                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "node_full",
-                    detail: Reason(admission)).ExecuteAsync(context);
-                return false;
-            default:
-                return true;
+            return true;
         }
+
+        if (refusal.HttpStatus == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = NodeFullRetrySeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await Results.Problem(statusCode: refusal.HttpStatus, title: refusal.Code, detail: refusal.Reason).ExecuteAsync(context);
+        return false;
     }
 
     /// <summary>
@@ -51,20 +52,18 @@ internal sealed partial class ConnectionAdmission(ConnectionRegistry registry, I
     /// </remarks>
     public async Task<bool> TryAdmitSocketAsync(HttpContext context, string user, string? subprotocol)
     {
-        var admission = Admit(user);
-        if (admission == Admission.Admitted)
+        if (Admit(user) is not { } refusal)
         {
             return true;
         }
 
-        var status = admission == Admission.UserFull ? CloseCodes.TooManyConnections : CloseCodes.TryAgainLater;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(_options.CloseTimeout);
+        timeout.CancelAfter(_options.CloseTimeout < RefusalHold ? _options.CloseTimeout : RefusalHold);
         var sink = ArrayPool<byte>.Shared.Rent(1024);
         try
         {
-            await socket.CloseOutputAsync(status, Reason(admission), timeout.Token);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
+            await socket.CloseOutputAsync(refusal.CloseStatus, refusal.Reason, timeout.Token);
 
             // What the peer sent meanwhile (a client may send its first request at once) is read and dropped until
             // its close comes: a connection closed with unread bytes is reset, and a reset can destroy the close
@@ -75,7 +74,7 @@ internal sealed partial class ConnectionAdmission(ConnectionRegistry registry, I
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {
-            // The peer left, or did not answer within the close timeout; either way it was told.
+            // The peer left, or did not answer in time; either way it was told what it could be told.
         }
         finally
         {
@@ -85,23 +84,33 @@ internal sealed partial class ConnectionAdmission(ConnectionRegistry registry, I
         return false;
     }
 
-    private Admission Admit(string user)
+    /// <summary>Takes a place, or says why not (counted and logged).</summary>
+    private Refusal? Admit(string user)
     {
-        var admission = registry.TryAdmit(user, _options.MaxConnectionsPerUser, _options.MaxConnectionsPerNode);
-        if (admission != Admission.Admitted)
+        Refusal? refusal = registry.TryAdmit(user, _options.MaxConnectionsPerUser, _options.MaxConnectionsPerNode) switch
         {
-            var reason = admission == Admission.UserFull ? "too_many_connections" : "node_full";
-            metrics.Refused(reason);
-            LogRefused(logger, reason);
+            Admission.UserFull => new("too_many_connections", $"at most {_options.MaxConnectionsPerUser} per user on this node",
+                StatusCodes.Status429TooManyRequests, CloseCodes.TooManyConnections),
+            Admission.NodeFull => new("node_full", $"retry in {NodeFullRetrySeconds} s, another node may take it",
+                StatusCodes.Status503ServiceUnavailable, CloseCodes.TryAgainLater),
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            metrics.Refused(refusal.Code);
+            LogRefused(logger, refusal.Code);
         }
 
-        return admission;
+        return refusal;
     }
-
-    private string Reason(Admission admission) => admission == Admission.UserFull
-        ? $"too_many_connections: at most {_options.MaxConnectionsPerUser} per user on this node"
-        : $"node_full: retry in {NodeFullRetrySeconds} s, another node may take it";
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A connection was refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);
+
+    /// <summary>One refusal, as an event stream's problem and as a socket's close.</summary>
+    private sealed record Refusal(string Code, string Detail, int HttpStatus, WebSocketCloseStatus CloseStatus)
+    {
+        /// <summary>The close reason (at most 123 bytes: the code and a short detail) and the problem's detail.</summary>
+        public string Reason => $"{Code}: {Detail}";
+    }
 }

@@ -33,6 +33,6 @@ public sealed record ChatBackoff(TimeSpan Initial, TimeSpan Max, double Factor =
 
     public TimeSpan DelayAfter(int attempt, Exception? error) => DelayAfter(attempt, error, Random.Shared.NextDouble());
 
-    /// <summary>The least wait before asking again a node that turned a socket away (its close said 5 s).</summary>
+    /// <summary>The least wait before asking again a node that turned a socket away (5 s: docs/protocol.md, close code 1013).</summary>
     public static TimeSpan TurnedAwayDelay { get; } = TimeSpan.FromSeconds(5);
 }

@@ -15,6 +15,10 @@ namespace ActorChat.Client;
 /// </summary>
 public sealed partial class ChatClient : IAsyncDisposable
 {
+    // Closes before the welcome from a node's connection limits (docs/protocol.md, close codes).
+    private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+    private const WebSocketCloseStatus TooManyConnections = (WebSocketCloseStatus)4029;
+
     private readonly ChatClientOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -44,7 +48,8 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// <summary>
     /// Opens the first socket and returns once the server has welcomed it. One attempt: a server that cannot be
     /// reached throws (<see cref="HttpRequestException"/>, <see cref="WebSocketException"/>), a refused token throws
-    /// <see cref="ChatException"/> with code <c>unauthorized</c>; after that the client reconnects by itself.
+    /// <see cref="ChatException"/> with code <c>unauthorized</c>, a node whose connection limits turn the socket away
+    /// <c>node_full</c> or <c>too_many_connections</c> with the server's reason; after that the client reconnects by itself.
     /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -178,11 +183,11 @@ public sealed partial class ChatClient : IAsyncDisposable
                     _ => new ChatException(ChatErrorCodes.TicketRefused, "The server refused the ticket (401); a new one is needed.", ex),
                 };
             }
-            catch (WebSocketException ex) when (connection.Closed.IsCompleted && connection.Closed.Result is (WebSocketCloseStatus)1013 or (WebSocketCloseStatus)4029)
+            catch (WebSocketException ex) when (connection.Closed.IsCompleted && connection.Closed.Result is TryAgainLater or TooManyConnections)
             {
                 // The server took the socket only to say no: a full node, or one connection too many for this user.
                 await connection.DisposeAsync();
-                var code = connection.Closed.Result == (WebSocketCloseStatus)1013 ? ChatErrorCodes.NodeFull : ChatErrorCodes.TooManyConnections;
+                var code = connection.Closed.Result == TryAgainLater ? ChatErrorCodes.NodeFull : ChatErrorCodes.TooManyConnections;
                 throw new ChatException(code, connection.CloseStatusDescription ?? code, ex);
             }
             catch
