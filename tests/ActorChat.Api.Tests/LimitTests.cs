@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
+using ActorChat.FrontEnd.Connections;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorChat.Api.Tests;
 
@@ -16,13 +18,13 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
         await using var client = await server.ConnectAsync(NewUser("flood"));
         await client.OkAsync("join", ("room", room));
 
-        // The burst is 5 (the join took one) and the budget refills at one per ten seconds.
+        // The burst is 5 (opening the socket took one, the join another) and the budget refills at one per ten seconds.
         var replies = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => client.RequestAsync("send", ("room", room), ("text", $"f{i}"))));
 
         var accepted = replies.Count(r => r.Type() == "ok");
         var limited = replies.Where(r => r.Type() == "error").ToList();
-        Assert.Equal(4, accepted);
-        Assert.Equal(6, limited.Count);
+        Assert.Equal(3, accepted);
+        Assert.Equal(7, limited.Count);
         Assert.All(limited, r => Assert.Equal("rate_limited", r.Str("code")));
         Assert.All(limited, r => Assert.True(r.GetProperty("retryAfterMs").GetInt64() > 0));
 
@@ -56,9 +58,38 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
         Assert.Equal((WebSocketCloseStatus)4029, status);
         Assert.Equal("too_many_connections: at most 2 per user on this node", reason);
 
-        // A place frees up when a socket closes.
+        // A place frees up when a socket closes (three of the five requests the burst allows are spent: the user's
+        // next socket and a ping use the rest).
         await second.DisposeAsync();
-        await WaitForSocketsAsync(user, first);
+        await WaitForPlacesAsync(user, 1);
+        await using (await server.ConnectAsync(user))
+        {
+            await first.OkAsync("ping");
+        }
+    }
+
+    [Fact]
+    public async Task Opening_a_socket_draws_on_the_users_request_budget_and_past_it_the_upgrade_is_429_rate_limited()
+    {
+        var user = NewUser("opener");
+        var token = await server.TokenAsync(user);
+        await using var client = await ChatClient.ConnectAsync(server.SocketAddress, token);
+
+        // Opening the socket took one of the five; the pings spend the rest.
+        for (var i = 0; i < 4; i++)
+        {
+            await client.OkAsync("ping");
+        }
+
+        using var late = new ClientWebSocket();
+        late.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        late.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => late.ConnectAsync(server.SocketAddress, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.TooManyRequests, late.HttpStatusCode);
+        Assert.True(int.Parse(Assert.Single(late.HttpResponseHeaders!["Retry-After"]), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+
+        // Nothing was held for it: the user's one socket is still the only place it has.
+        Assert.Equal(1, server.Services.GetRequiredService<ConnectionRegistry>().PlacesOf(user));
     }
 
     [Fact]
@@ -80,8 +111,9 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
             }
         }
 
-        // The stream's place is given back when it ends.
-        await WaitForSocketsAsync(user, socket);
+        // The stream's place is given back when it ends; the socket keeps its own.
+        await WaitForPlacesAsync(user, 1);
+        Assert.False(socket.Closed.Task.IsCompleted);
     }
 
     [Fact]
@@ -165,13 +197,10 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
         await using var laptop = await server.ConnectAsync(user);
         await using var phone = await server.ConnectAsync(user);
 
-        // A burst of five for the user, not for each socket: three here and two there spend it.
-        for (var i = 0; i < 3; i++)
-        {
-            await laptop.OkAsync("ping");
-        }
-
-        await phone.OkAsync("ping");
+        // A burst of five for the user, not for each socket: opening the two took two, two pings here and one there
+        // spend the rest.
+        await laptop.OkAsync("ping");
+        await laptop.OkAsync("ping");
         await phone.OkAsync("ping");
         Assert.Equal("rate_limited", (await phone.RequestAsync("ping")).Str("code"));
         Assert.Equal("rate_limited", (await laptop.RequestAsync("ping")).Str("code"));
@@ -193,8 +222,9 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
     [Fact]
     public async Task Malformed_frames_are_charged_to_the_budget_before_they_are_parsed()
     {
+        // Opening the socket took one of the five.
         await using var client = await server.ConnectAsync(NewUser("garbage"));
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 4; i++)
         {
             await client.SendTextAsync("{ this is not json");
             Assert.Equal("bad_request", (await client.NextEventAsync(e => e.Type() == "error")).Str("code"));
@@ -231,10 +261,15 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
         Assert.Equal(created, (await reader.OkAsync("join", ("room", room))).GetProperty("lastSeq").GetInt64());
     }
 
-    private async Task WaitForSocketsAsync(string user, ChatClient stillOpen)
+    /// <summary>Until the node holds <paramref name="places"/> for the user: its closed sockets have been given back.</summary>
+    private async Task WaitForPlacesAsync(string user, int places)
     {
-        await using var again = await ConnectOnceFreeAsync(user);
-        await stillOpen.OkAsync("ping");
+        var registry = server.Services.GetRequiredService<ConnectionRegistry>();
+        using var deadline = new CancellationTokenSource(ChatClient.Deadline);
+        while (registry.PlacesOf(user) != places)
+        {
+            await Task.Delay(10, deadline.Token);
+        }
     }
 
     private async Task<ChatClient> ConnectOnceFreeAsync(string user)

@@ -47,6 +47,15 @@ internal sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>The places <paramref name="user"/> holds on this node; for diagnostics and tests.</summary>
+    public int PlacesOf(string user)
+    {
+        lock (_perUser)
+        {
+            return _perUser.GetValueOrDefault(user);
+        }
+    }
+
     /// <summary>An open connection by id; for diagnostics and tests.</summary>
     public ChatConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 

@@ -1,5 +1,6 @@
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Connections;
+using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Sockets;
 using Microsoft.AspNetCore.Builder;
@@ -14,8 +15,9 @@ internal static class SocketEndpoint
 
     public static IEndpointRouteBuilder MapChatSocket(this IEndpointRouteBuilder app)
     {
-        // Not restricted to GET: WebSockets over HTTP/2 arrive as CONNECT.
-        app.Map(Path, Accept).RequireAuthorization().AcceptsTickets().AcceptsSubprotocolToken().WithName("ChatSocket");
+        // Not restricted to GET: WebSockets over HTTP/2 arrive as CONNECT. Opening a socket draws on the user's request
+        // budget like opening an event stream: signed in by its token, a socket buys no ticket that would be charged.
+        app.Map(Path, Accept).RequireAuthorization().RequireRateLimiting(RestLimits.PerUser).AcceptsTickets().AcceptsSubprotocolToken().WithName("ChatSocket");
         return app;
     }
 
