@@ -226,11 +226,12 @@ export class ActorChat extends Emitter {
     socket.onerror = () => { /* a close event follows and decides */ };
   }
 
-  // A page cannot see why a handshake failed: a refused token (401), a server that does not take the token this way
-  // (a front end from before it, a proxy that drops the header) and one out of reach look the same (a full node
-  // takes the socket and closes it with a code instead). Only then, the token is shown to the ticket endpoint. Refused: unauthorized, sign in again. Taken: this
-  // client opens its sockets with tickets for a while (TICKETS_AFTER_REFUSAL_MS), starting with the one the question
-  // bought, then tries the subprotocol again.
+  // A page cannot see why a handshake failed: a refused token (401), a spent request budget (429), a server that does
+  // not take the token this way (a front end from before it, a proxy that drops the header) and one out of reach look
+  // the same (a full node takes the socket and closes it with a code instead). Only then, the token is shown to the
+  // ticket endpoint. Refused: its error is reported (unauthorized: sign in again; rate_limited: the budget is spent).
+  // Taken: this client opens its sockets with tickets for a while (TICKETS_AFTER_REFUSAL_MS), starting with the one
+  // the question bought, then tries the subprotocol again.
   async handshakeFailed(token, code, reason) {
     try {
       const probe = await requestTicket(this.ticketUrl, token, this.fetch, timeoutSignal(this.options.requestTimeoutMs));

@@ -13,6 +13,7 @@ import { page } from './state.js';
 export function showState({ state, attempt, delayMs, code }) {
   const node = $('#connection');
   node.dataset.state = state;
+  const seconds = Math.max(1, Math.round(delayMs / 1000));
   node.textContent = {
     idle: 'Not connected',
     connecting: 'Connecting…',
@@ -20,9 +21,9 @@ export function showState({ state, attempt, delayMs, code }) {
     reconnecting: delayMs === undefined
       ? `Reconnecting (attempt ${attempt})…`
       : code === 4003 ? 'The server ended this session; reconnecting…'
-      : code === 1013 ? `The server is full; trying again in ${Math.max(1, Math.round(delayMs / 1000))} s…`
-      : code === 4029 ? `Too many open tabs or devices on this server; trying again in ${Math.max(1, Math.round(delayMs / 1000))} s…`
-      : `Connection lost${code ? ` (${code})` : ''}; reconnecting in ${Math.max(1, Math.round(delayMs / 1000))} s…`,
+      : code === 1013 ? `The server is full; trying again in ${seconds} s…`
+      : code === 4029 ? `Too many open tabs or devices on this server; trying again in ${seconds} s…`
+      : `Connection lost${code ? ` (${code})` : ''}; reconnecting in ${seconds} s…`,
     closed: 'Offline',
   }[state] ?? state;
   // Sends made while reconnecting wait in the library and go out after resuming, so the composer stays usable

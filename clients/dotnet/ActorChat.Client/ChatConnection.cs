@@ -40,7 +40,7 @@ public sealed class ChatConnection : IAsyncDisposable
 
     public int Protocol { get; private set; }
 
-    /// <summary>The status of the upgrade response, also when it refused the connection (400, 401, 403, 503).</summary>
+    /// <summary>The status of the upgrade response, also when it refused the connection (400, 401, 403, 429, 503).</summary>
     public HttpStatusCode HttpStatusCode => _socket.HttpStatusCode;
 
     /// <summary>Completes when the socket is done: with the close status, or null when it dropped without one.</summary>
