@@ -30,6 +30,7 @@ Func<ServerUnderTest, BenchOptions, int, List<Result>, CancellationToken, Task> 
     "poll-vs-push" => PollVsPushScenario.RunAsync,
     "history-depth" => HistoryDepthScenario.RunAsync,
     "big-room" => BigRoomScenario.RunAsync,
+    "member-depth" => MemberDepthScenario.RunAsync,
     "soak" => SoakScenario.RunAsync,
     "frame-bytes" => FrameBytesScenario.RunAsync,
     "stalled-reader" => StalledReaderScenario.RunAsync,

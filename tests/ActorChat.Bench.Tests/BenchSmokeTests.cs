@@ -20,6 +20,7 @@ public sealed class BenchSmokeTests
         { "soak", "actorchat", ["--clients", "4", "--rate", "10", "--seconds", "3", "--rooms", "2"] },
         { "poll-vs-push", "actorchat", ["--clients", "5", "--rate", "5", "--seconds", "1.5", "--warmup-seconds", "0.5"] },
         { "history-depth", "actorchat", ["--depth", "300", "--samples", "20"] },
+        { "member-depth", "actorchat", ["--depth", "300", "--samples", "10"] },
         { "frame-bytes", "actorchat", ["--samples", "5"] },
         { "stalled-reader", "actorchat", ["--sockets", "1"] },
     };
@@ -88,6 +89,16 @@ public sealed class BenchSmokeTests
             Assert.True(rows.Single(r => r.GetProperty("Metric").GetString() == "churn cycles").GetProperty("Value").GetDouble() > 0);
             Assert.Contains(rows, r => r.GetProperty("Metric").GetString()!.StartsWith("managed heap at", StringComparison.Ordinal) && r.GetProperty("Value").GetDouble() > 0);
             Assert.Contains(rows, r => r.GetProperty("Metric").GetString()!.StartsWith("live heap at", StringComparison.Ordinal) && r.GetProperty("Value").GetDouble() > 0);
+        }
+
+        if (scenario == "member-depth")
+        {
+            // The rooms were filled through the server API: the first measured join made the room's depth + 1th member.
+            var rows = results.RootElement.EnumerateArray().ToList();
+            foreach (var depth in new[] { 100, 300 })
+            {
+                Assert.Equal(depth + 1, rows.Single(r => r.GetProperty("Metric").GetString() == $"members when measured, room of {depth}").GetProperty("Value").GetDouble());
+            }
         }
 
         File.Delete(json);

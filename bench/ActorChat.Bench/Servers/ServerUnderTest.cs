@@ -120,6 +120,21 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return await SocketDriver.ConnectAsync(socket.Uri, subprotocols: [], cancellationToken);
     }
 
+    /// <summary>
+    /// Calls the server API (<c>/api/server/</c>) as a backend would, with the key every ActorChat server under test
+    /// is started with (scopes <c>rooms</c> and <c>read</c>).
+    /// </summary>
+    public async Task ServerApiAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(BaseAddress, $"/api/server/{path}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("ApiKey", ServerApiSecret);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{method} /api/server/{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
     /// <summary>Signs <paramref name="users"/> in now, so that their connects later use these tokens (<c>--tokens ahead</c>).</summary>
     public async Task PrepareTokensAsync(IEnumerable<string> users, CancellationToken cancellationToken)
     {
@@ -300,6 +315,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
+    // The bench's backend key; a server started elsewhere (--url) does not know it, and only member-depth needs it.
+    private const string ServerApiSecret = "actorchat-bench-server-api-key";
+
     // Limits that protect a public server would throttle the load generator itself. With stalled clients the
     // outbound queue keeps its default, since the point is to see slow consumers cut off or held back.
     private static string[] ActorChatBenchSettings(BenchOptions options) =>
@@ -310,6 +328,12 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         "--ActorChat:Sockets:MaxConnectionsPerNode", "10000000",
         .. options.Stalled > 0 || options.Scenario == "stalled-reader" ? Array.Empty<string>() : ["--ActorChat:Sockets:OutboundQueueMessages", "100000", "--ActorChat:Sockets:OutboundQueueBytes", "268435456"],
         "--ActorChat:Rooms:PresenceMemberLimit", "100",
+        "--ActorChat:ServerApi:Keys:0:Name", "bench",
+        "--ActorChat:ServerApi:Keys:0:Hash", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ServerApiSecret))),
+        "--ActorChat:ServerApi:Keys:0:Scopes:0", "rooms",
+        "--ActorChat:ServerApi:Keys:0:Scopes:1", "read",
+        "--ActorChat:ServerApi:RequestsPerSecond", "1000000",
+        "--ActorChat:ServerApi:RequestBurst", "1000000",
         "--Logging:LogLevel:Default", "Warning",
         "--Logging:LogLevel:ActorChat", "Warning",
     ];
