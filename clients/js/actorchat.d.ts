@@ -117,7 +117,8 @@ export interface SendOptions {
   mentions?: string[];
 }
 export interface HistoryOk extends Ok { room: string; messages: ChatMessage[]; hasMore: boolean }
-export interface MembersOk extends Ok { room: string; members: { user: string; online: boolean; role: RoomRole }[]; hasMore: boolean }
+/** `online` is null in a room above the server's presence limit, where who is online is not tracked. */
+export interface MembersOk extends Ok { room: string; members: { user: string; online: boolean | null; role: RoomRole }[]; hasMore: boolean }
 export interface InvitationsOk extends Ok { invitations: { room: string; by: string; ts: string }[] }
 export interface BrowseOk extends Ok { rooms: { room: string; members: number }[]; next: string | null }
 /** `unread` counts messages after `lastRead`, `mentions` those of them that mention the user. */

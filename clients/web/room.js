@@ -144,12 +144,14 @@ export function renderMembers() {
   $('#members').replaceChildren(...[...page.members.entries()].map(([user, { online, role }]) =>
     el('li', { 'data-user': user, 'data-online': String(online), 'data-role': role },
       el('span', { className: 'who' }, el('span', { className: 'name' }, user),
-        el('span', { className: 'visually-hidden' }, online ? ' (online)' : ' (offline)'),
+        online === null ? null : el('span', { className: 'visually-hidden' }, online ? ' (online)' : ' (offline)'),
         role !== 'member' ? el('span', { className: 'role' }, role) : null),
       ...memberControls(user, { role }))));
-  const online = [...page.members.values()].filter((m) => m.online).length;
+  // A room above the server's presence limit says nothing of who is online (null), nor announces it.
+  const members = [...page.members.values()];
+  const online = members.some((m) => m.online === null) ? '' : `, ${members.filter((m) => m.online).length} online`;
   const role = page.rooms.get(page.current)?.role;
-  $('#room-meta').textContent = `${page.members.size} member${page.members.size === 1 ? '' : 's'}, ${online} online`
+  $('#room-meta').textContent = `${page.members.size} member${page.members.size === 1 ? '' : 's'}${online}`
     + (role && role !== 'member' ? ` · you are ${role === 'owner' ? 'an owner' : 'an admin'}` : '');
 }
 

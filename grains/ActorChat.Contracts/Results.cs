@@ -43,12 +43,14 @@ public sealed record MemberInfo(
     [property: Id(1)] bool Online,
     [property: Id(2)] RoomRole Role = RoomRole.Member);
 
+/// <summary>A page of members; with <paramref name="PresenceOff"/> (a room above the presence limit) no member's <see cref="MemberInfo.Online"/> is known.</summary>
 [GenerateSerializer]
 [Alias("ActorChat.MembersPage")]
 [Immutable]
 public sealed record MembersPage(
     [property: Id(0)] IReadOnlyList<MemberInfo> Members,
-    [property: Id(1)] bool HasMore);
+    [property: Id(1)] bool HasMore,
+    [property: Id(2)] bool PresenceOff = false);
 
 [GenerateSerializer]
 [Alias("ActorChat.RoomInfo")]

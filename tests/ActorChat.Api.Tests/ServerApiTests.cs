@@ -15,6 +15,9 @@ public sealed class ServerApiFixture : IAsyncLifetime
     public const string FullSecret = "ack_full-access-secret-for-tests-0123456789";
     public const string ReadSecret = "ack_read-only-secret-for-tests-0123456789";
 
+    /// <summary>Small, so a backend makes a room that is above it with a few calls.</summary>
+    public const int PresenceMemberLimit = 3;
+
     private static readonly string[] AllScopes = ["publish", "rooms", "users", "read", "webhooks"];
 
     public WebhookReceiver Receiver { get; private set; } = null!;
@@ -40,6 +43,7 @@ public sealed class ServerApiFixture : IAsyncLifetime
             ["ActorChat:Webhooks:InitialBackoff"] = "00:00:00.020",
             ["ActorChat:Webhooks:MaxBackoff"] = "00:00:00.050",
             ["ActorChat:Webhooks:MaxAttempts"] = "2",
+            ["ActorChat:Rooms:PresenceMemberLimit"] = PresenceMemberLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (scope, index) in AllScopes.Select((s, i) => (s, i)))
         {
@@ -162,6 +166,29 @@ public sealed class ServerApiTests(ServerApiFixture fixture) : IClassFixture<Ser
         Assert.Equal(new[] { memberId, ownerId }.Order(StringComparer.Ordinal), members.Body.GetProperty("members").EnumerateArray().Select(m => m.Str("user")));
         var history = await CallAsync(HttpMethod.Get, $"/api/server/rooms/{room}/messages?limit=10", ServerApiFixture.ReadSecret);
         Assert.Equal("welcome", Assert.Single(history.Body.GetProperty("messages").EnumerateArray()).Str("text"));
+    }
+
+    [Fact]
+    public async Task Members_of_a_room_above_the_presence_limit_are_listed_with_online_null_on_the_socket_and_the_server_api()
+    {
+        var (ownerId, room) = (NewId("host"), NewId("arena"));
+        await using var owner = await _server.ConnectAsync(ownerId);
+        await owner.OkAsync("join", ("room", room));
+        var before = await owner.OkAsync("members", ("room", room));
+        Assert.True(Assert.Single(before.GetProperty("members").EnumerateArray()).GetProperty("online").GetBoolean());
+
+        var added = Enumerable.Range(0, ServerApiFixture.PresenceMemberLimit).Select(i => NewId($"fan{i}")).ToList();
+        foreach (var user in added)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await CallAsync(HttpMethod.Put, $"/api/server/rooms/{room}/members/{user}", ServerApiFixture.FullSecret)).Status);
+        }
+
+        // Above the limit the owner, connected and so online, is listed as unknown like everyone else.
+        var onSocket = (await owner.OkAsync("members", ("room", room))).GetProperty("members").EnumerateArray().ToList();
+        var onApi = (await CallAsync(HttpMethod.Get, $"/api/server/rooms/{room}/members", ServerApiFixture.ReadSecret)).Body.GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal(added.Append(ownerId).Order(StringComparer.Ordinal), onSocket.Select(m => m.Str("user")));
+        Assert.Equal(onSocket.Select(m => m.Str("user")), onApi.Select(m => m.Str("user")));
+        Assert.All(onSocket.Concat(onApi), m => Assert.Equal(JsonValueKind.Null, m.GetProperty("online").ValueKind));
     }
 
     [Fact]

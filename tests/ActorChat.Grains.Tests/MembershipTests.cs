@@ -62,7 +62,7 @@ public sealed class MembershipTests(ClusterFixture fixture)
     {
         var roomId = NewRoom();
         var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
-        var users = Enumerable.Range(0, 7).Select(i => $"{roomId}-u{i}").ToArray();
+        var users = Enumerable.Range(0, ClusterFixture.PresenceMemberLimit).Select(i => $"{roomId}-u{i}").ToArray();
         foreach (var user in users.Reverse())
         {
             await room.Join(user);
@@ -70,14 +70,46 @@ public sealed class MembershipTests(ClusterFixture fixture)
 
         await fixture.Client.GetGrain<IUserGrain>(users[2]).Connect("c1");
 
-        var first = await room.Members(users[0], null, 4);
-        var second = await room.Members(users[0], first.Members[^1].User, 4);
+        var first = await room.Members(users[0], null, 3);
+        var second = await room.Members(users[0], first.Members[^1].User, 3);
 
         Assert.True(first.HasMore);
         Assert.False(second.HasMore);
+        Assert.False(first.PresenceOff || second.PresenceOff);
         Assert.Equal(users, first.Members.Concat(second.Members).Select(m => m.User));
         Assert.Equal([users[2]], first.Members.Concat(second.Members).Where(m => m.Online).Select(m => m.User));
         await fixture.Client.GetGrain<IUserGrain>(users[2]).Disconnect("c1");
+    }
+
+    [Fact]
+    public async Task Members_pages_of_a_room_above_the_presence_limit_say_nothing_of_who_is_online_and_wake_no_user_grain()
+    {
+        var roomId = NewRoom();
+        var room = fixture.Client.GetGrain<IRoomGrain>(roomId);
+        var users = Enumerable.Range(0, ClusterFixture.PresenceMemberLimit + 2).Select(i => $"{roomId}-u{i}").ToArray();
+        foreach (var user in users)
+        {
+            await room.Join(user);
+        }
+
+        await fixture.Client.GetGrain<IUserGrain>(users[0]).Connect("c1");
+
+        var page = await room.Members(users[0], null, users.Length);
+        var roster = await room.Roster(null, users.Length);
+
+        Assert.Equal(users, page.Members.Select(m => m.User));
+        Assert.True(page.PresenceOff && roster.PresenceOff);
+        Assert.All(page.Members.Concat(roster.Members), m => Assert.False(m.Online));
+
+        // Only the member who connected has a user grain: listing the others activated none of theirs.
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        Assert.NotNull(await management.GetActivationAddress(fixture.Client.GetGrain<IUserGrain>(users[0])));
+        foreach (var user in users.Skip(1))
+        {
+            Assert.Null(await management.GetActivationAddress(fixture.Client.GetGrain<IUserGrain>(user)));
+        }
+
+        await fixture.Client.GetGrain<IUserGrain>(users[0]).Disconnect("c1");
     }
 
     [Fact]

@@ -172,7 +172,7 @@ internal static partial class ServerApiEndpoints
         }
 
         var page = await grains.Room(id).Roster(after, limit ?? max);
-        return TypedResults.Ok(new MembersView(id, [.. page.Members.Select(m => new MemberView(m.User, m.Online, Frames.RoleName(m.Role)))], page.HasMore));
+        return TypedResults.Ok(new MembersView(id, [.. page.Members.Select(m => new MemberView(m.User, page.PresenceOff ? null : m.Online, Frames.RoleName(m.Role)))], page.HasMore));
     }
 
     private static async Task<Ok<Disconnected>> Disconnect(string user, DisconnectRequest? body, IGrainFactory grains)

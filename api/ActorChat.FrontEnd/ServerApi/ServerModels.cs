@@ -15,7 +15,8 @@ internal sealed record Disconnected(string User, bool TokensRevoked);
 
 internal sealed record ErasedUser(string User, IReadOnlyList<string> Rooms);
 
-internal sealed record MemberView(string User, bool Online, string Role);
+/// <summary>One member; <paramref name="Online"/> is null in a room above the presence limit, where it is not tracked.</summary>
+internal sealed record MemberView(string User, bool? Online, string Role);
 
 internal sealed record MembersView(string Room, IReadOnlyList<MemberView> Members, bool HasMore);
 

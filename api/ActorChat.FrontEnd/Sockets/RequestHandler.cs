@@ -143,7 +143,14 @@ internal sealed class RequestHandler(
             {
                 w.WriteStartObject();
                 w.WriteString("user", member.User);
-                w.WriteBoolean("online", member.Online);
+                if (page.PresenceOff)
+                {
+                    w.WriteNull("online");
+                }
+                else
+                {
+                    w.WriteBoolean("online", member.Online);
+                }
                 w.WriteString("role", Frames.RoleName(member.Role));
                 w.WriteEndObject();
             }

@@ -18,7 +18,8 @@ public sealed record SendResult(string Room, long Seq, [property: JsonPropertyNa
 
 public sealed record HistoryPage(string Room, IReadOnlyList<ChatMessage> Messages, bool HasMore);
 
-public sealed record RoomMember(string User, bool Online, string? Role = null);
+/// <summary>One member; <see cref="Online"/> is null in a room above the server's presence limit, where who is online is not tracked.</summary>
+public sealed record RoomMember(string User, bool? Online, string? Role = null);
 
 public sealed record MembersPage(string Room, IReadOnlyList<RoomMember> Members, bool HasMore);
 

@@ -109,15 +109,6 @@ internal sealed partial class RoomGrain
             throw NoSuchRoom();
         }
 
-        limit = Math.Clamp(limit, 1, _limits.MaxMembersPage);
-        var page = (await _members.PageAsync(after, limit + 1)).ToList();
-        var hasMore = page.Count > limit;
-        if (hasMore)
-        {
-            page.RemoveAt(page.Count - 1);
-        }
-
-        var online = await Task.WhenAll(page.Select(m => GrainFactory.User(m.User).IsOnline()));
-        return new MembersPage([.. page.Select((m, i) => new MemberInfo(m.User, online[i], m.Role))], hasMore);
+        return await MembersPageAsync(after, limit);
     }
 }

@@ -172,12 +172,27 @@ internal sealed partial class RoomGrain(
     public async Task<MembersPage> Members(string user, string? after, int limit)
     {
         await EnsureVisibleAsync(user);
+        return await MembersPageAsync(after, limit);
+    }
+
+    /// <summary>
+    /// A page of members by id. Who is online is asked of each member's user grain, which activates it: in a room
+    /// above the presence limit the page says nothing of it, so that paging through a room of 100,000 members does
+    /// not wake 100,000 user grains (a page would cost more the bigger the room, and each would hold memory).
+    /// </summary>
+    private async Task<MembersPage> MembersPageAsync(string? after, int limit)
+    {
         limit = Math.Clamp(limit, 1, _limits.MaxMembersPage);
         var page = (await _members.PageAsync(after, limit + 1)).ToList();
         var hasMore = page.Count > limit;
         if (hasMore)
         {
             page.RemoveAt(page.Count - 1);
+        }
+
+        if (!EmitsPresence)
+        {
+            return new MembersPage([.. page.Select(m => new MemberInfo(m.User, Online: false, m.Role))], hasMore, PresenceOff: true);
         }
 
         var online = await Task.WhenAll(page.Select(m => GrainFactory.User(m.User).IsOnline()));
