@@ -158,7 +158,11 @@ export function renderMembers() {
 export function onPresence({ room, user, status }) {
   if (room !== page.current) return;
   if (status === 'left') page.members.delete(user);
-  else page.members.set(user, { role: 'member', ...page.members.get(user), online: status !== 'offline' });
+  else {
+    // A list without presence (the room was above the limit when listed) stays without it: no dots for some only.
+    const unknown = [...page.members.values()].some((m) => m.online === null);
+    page.members.set(user, { role: 'member', ...page.members.get(user), online: unknown ? null : status !== 'offline' });
+  }
   renderMembers();
 }
 

@@ -34,7 +34,7 @@ public sealed class PackTests
             }
 
             Assert.True(pack.ExitCode == 0, $"dotnet pack exited {pack.ExitCode}: {await stdout}{await stderr}");
-            var package = Path.Combine(output.FullName, "ActorChat.Client.1.0.0.nupkg");
+            var package = Path.Combine(output.FullName, "ActorChat.Client.2.0.0.nupkg");
             Assert.True(File.Exists(package), $"no {package}: {string.Join(", ", output.EnumerateFiles().Select(f => f.Name))}");
 
             using var zip = ZipFile.OpenRead(package);

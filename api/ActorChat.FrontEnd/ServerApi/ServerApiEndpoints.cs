@@ -67,7 +67,7 @@ internal static partial class ServerApiEndpoints
         server.MapGet("/rooms/{room}/messages", GetMessages).Scope(ApiKeyScopes.Read)
             .WithName("ServerGetMessages").WithSummary("Any room's history, newest page first; page back with before.");
         server.MapGet("/rooms/{room}/members", GetMembers).Scope(ApiKeyScopes.Read)
-            .WithName("ServerGetMembers").WithSummary("Any room's members with role and presence, by user id.");
+            .WithName("ServerGetMembers").WithSummary("Any room's members with role and presence (online null above the presence limit), by user id.");
         server.MapPost("/users/{user}/disconnect", Disconnect).Scope(ApiKeyScopes.Users)
             .WithName("ServerDisconnectUser").WithSummary("Close every connection of a user (4003), optionally revoking their tokens.");
         server.MapDelete("/users/{user}", Erase).Scope(ApiKeyScopes.Users)

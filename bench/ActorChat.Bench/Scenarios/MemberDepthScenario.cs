@@ -30,13 +30,16 @@ internal static class MemberDepthScenario
 
         // A small room first, unreported, so that the first depth measured does not pay for cold code.
         await MeasureAsync(server, writer, options, run, depth: 100, label: "warm", progress, cancellationToken);
-        foreach (var depth in new[] { 100, options.Depth })
+        foreach (var depth in new[] { 100, options.Depth }.Distinct())
         {
             var measured = await MeasureAsync(server, writer, options, run, depth, label: depth.ToString(CultureInfo.InvariantCulture), progress, cancellationToken);
             void Add(string metric, double value, string unit) => results.Add(new Result("member-depth", server.Kind, run, metric, value, unit));
             Add($"members when measured, room of {depth}", measured.Members, "members");
-            Add($"fill through the server API, room of {depth}", depth / measured.FillSeconds, "joins/s");
-            Add($"resident memory with a room of {depth}", measured.ResidentBytes / 1024.0 / 1024.0, "MiB");
+            Add($"fill through the server API, room of {depth}", (depth - 1) / measured.FillSeconds, "joins/s");
+            foreach (var (what, mebibytes) in measured.Memory)
+            {
+                Add($"{what}, room of {depth}", mebibytes, "MiB");
+            }
             foreach (var (operation, latency) in measured.Latencies)
             {
                 Add($"{operation} p50 at {depth}", latency.P50Ms, "ms");
@@ -66,7 +69,7 @@ internal static class MemberDepthScenario
         await writer.JoinAsync(room);
 
         // The writer is a member; the fill adds depth - 1 more.
-        var fillUsers = Enumerable.Range(1, depth - 1).Select(i => $"md{run}-{label}-{i:D6}").ToList();
+        var fillUsers = Enumerable.Range(1, depth - 1).Select(i => $"md{run}-{label}-{i:D7}").ToList();
         var fill = System.Diagnostics.Stopwatch.StartNew();
         await Parallel.ForEachAsync(fillUsers, new ParallelOptions { MaxDegreeOfParallelism = FillWindow, CancellationToken = cancellationToken }, async (user, token) =>
         {
@@ -74,7 +77,25 @@ internal static class MemberDepthScenario
             progress.SentOne();
         });
         var fillSeconds = Math.Max(fill.Elapsed.TotalSeconds, 1e-3);
-        var resident = server.ResidentBytes();
+        var latencies = new List<(string, LatencySummary)>();
+        var disk = new List<(string, long)>();
+        var memory = new List<(string, double)>();
+        await MemoryAsync(server, memory, "with the room full", cancellationToken);
+
+        // Pages first, while the room holds exactly its depth: full pages from all over it, not only its start, after
+        // a member picked at random among those with a page's worth after them (ids sort in fill order).
+        var random = new Random(depth);
+        var pages = await TimedAsync(server, options.Samples, async _ =>
+        {
+            var after = fillUsers.Count <= PageSize ? null : fillUsers[random.Next(fillUsers.Count - PageSize)];
+            var reply = await writer.CallAsync(new() { ["type"] = "members", ["room"] = room, ["after"] = after, ["limit"] = PageSize });
+            if (reply.GetProperty("members").GetArrayLength() == 0)
+            {
+                throw new InvalidOperationException($"An empty members page after {after}.");
+            }
+        });
+        latencies.Add(("members page", pages.Latency));
+        await MemoryAsync(server, memory, "after the members pages", cancellationToken);
 
         // Members who join and leave while measured: connected first, so that a join is only the join.
         var probes = new List<SocketDriver>(options.Samples);
@@ -86,8 +107,6 @@ internal static class MemberDepthScenario
                 progress.Connected();
             }
 
-            var latencies = new List<(string, LatencySummary)>();
-            var disk = new List<(string, long)>();
             var members = 0;
             var joins = await TimedAsync(server, options.Samples, async i =>
             {
@@ -104,24 +123,10 @@ internal static class MemberDepthScenario
             latencies.Add(("send", sends.Latency));
             disk.Add(("send", sends.DiskBytes));
 
-            // Full pages from all over the room, not only its start: after a member picked at random among those with
-            // a page's worth of members after them (ids sort in fill order, the probes after the fill).
-            var random = new Random(depth);
-            var pages = await TimedAsync(server, options.Samples, async _ =>
-            {
-                var after = fillUsers.Count == 0 ? null : fillUsers[random.Next(Math.Max(1, fillUsers.Count - PageSize))];
-                var reply = await writer.CallAsync(new() { ["type"] = "members", ["room"] = room, ["after"] = after, ["limit"] = PageSize });
-                if (reply.GetProperty("members").GetArrayLength() == 0)
-                {
-                    throw new InvalidOperationException($"An empty members page after {after}.");
-                }
-            });
-            latencies.Add(("members page", pages.Latency));
-
             var leaves = await TimedAsync(server, options.Samples, i => probes[i].CallAsync(new() { ["type"] = "leave", ["room"] = room }));
             latencies.Add(("leave", leaves.Latency));
             disk.Add(("leave", leaves.DiskBytes));
-            return new Measured(members, fillSeconds, resident, latencies, disk);
+            return new Measured(members, fillSeconds, memory, latencies, disk);
         }
         finally
         {
@@ -130,6 +135,18 @@ internal static class MemberDepthScenario
                 await probe.DisposeAsync();
             }
         }
+    }
+
+    // The server's memory now: resident, and the live heap after a full collection (not for a server given by --url).
+    private static async Task MemoryAsync(ServerUnderTest server, List<(string, double)> memory, string when, CancellationToken cancellationToken)
+    {
+        if (server.Measured is null)
+        {
+            return;
+        }
+
+        memory.Add(($"resident memory {when}", server.ResidentBytes() / 1024.0 / 1024.0));
+        memory.Add(($"live heap {when}", await server.LiveHeapBytesAsync(cancellationToken) / 1024.0 / 1024.0));
     }
 
     private static async Task<(LatencySummary Latency, long DiskBytes)> TimedAsync(ServerUnderTest server, int count, Func<int, Task> operation)
@@ -147,5 +164,5 @@ internal static class MemberDepthScenario
         return (recorder.Summarize(), server.DiskWriteBytes() - before);
     }
 
-    private sealed record Measured(int Members, double FillSeconds, long ResidentBytes, List<(string, LatencySummary)> Latencies, List<(string, long)> DiskBytes);
+    private sealed record Measured(int Members, double FillSeconds, List<(string, double)> Memory, List<(string, LatencySummary)> Latencies, List<(string, long)> DiskBytes);
 }
