@@ -36,6 +36,9 @@ internal sealed class BenchOptions
 
     public int Samples { get; init; } = 2000;
 
+    /// <summary>user-rooms: messages in each of the user's rooms that the user has not read.</summary>
+    public int Backlog { get; init; } = 100;
+
     public double Rate { get; init; } = 10;
 
     public double Seconds { get; init; } = 10;
@@ -79,7 +82,7 @@ internal sealed class BenchOptions
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("usage: ActorChat.Bench <fanout|rooms|idle|poll-vs-push|history-depth|member-depth|big-room|soak|frame-bytes|stalled-reader> [options]");
+            throw new ArgumentException("usage: ActorChat.Bench <fanout|rooms|idle|poll-vs-push|history-depth|member-depth|user-rooms|big-room|soak|frame-bytes|stalled-reader> [options]");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -113,6 +116,7 @@ internal sealed class BenchOptions
             StepSeconds = Double("step-seconds", defaults.StepSeconds),
             Depth = Int("depth", defaults.Depth),
             Samples = Int("samples", defaults.Samples),
+            Backlog = Int("backlog", defaults.Backlog),
             Rate = Double("rate", defaults.Rate),
             Seconds = Double("seconds", defaults.Seconds),
             WarmupSeconds = Double("warmup-seconds", defaults.WarmupSeconds),

@@ -31,6 +31,7 @@ Func<ServerUnderTest, BenchOptions, int, List<Result>, CancellationToken, Task> 
     "history-depth" => HistoryDepthScenario.RunAsync,
     "big-room" => BigRoomScenario.RunAsync,
     "member-depth" => MemberDepthScenario.RunAsync,
+    "user-rooms" => UserRoomsScenario.RunAsync,
     "soak" => SoakScenario.RunAsync,
     "frame-bytes" => FrameBytesScenario.RunAsync,
     "stalled-reader" => StalledReaderScenario.RunAsync,

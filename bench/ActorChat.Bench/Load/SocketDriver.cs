@@ -98,6 +98,13 @@ internal sealed class SocketDriver : IChatDriver
                 ValueWebSocketReceiveResult result;
                 do
                 {
+                    // A frame bigger than the buffer (a rooms reply of a user in a thousand rooms) grows it; a receive
+                    // into no space would return nothing, forever.
+                    if (count == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
                     result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
                     count += result.Count;
                 }

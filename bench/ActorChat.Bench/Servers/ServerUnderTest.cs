@@ -110,7 +110,36 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             return await SocketDriver.ConnectAsync(socket.Uri, subprotocols: [], cancellationToken);
         }
 
-        var token = _tokens.TryRemove(user, out var ahead) ? ahead : await TokenAsync(user);
+        return await ConnectWithTokenAsync(_tokens.TryRemove(user, out var ahead) ? ahead : await TokenAsync(user), cancellationToken);
+    }
+
+    /// <summary>
+    /// Calls the server API (<c>/api/server/</c>) as a backend would, with the key every ActorChat server under test
+    /// is started with (scopes <c>rooms</c> and <c>read</c>).
+    /// </summary>
+    public Task ServerApiAsync(HttpMethod method, string path, CancellationToken cancellationToken) => ServerApiAsync(method, path, body: null, cancellationToken);
+
+    /// <inheritdoc cref="ServerApiAsync(HttpMethod, string, CancellationToken)"/>
+    public async Task ServerApiAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(BaseAddress, $"/api/server/{path}"));
+        if (body is not null)
+        {
+            request.Content = System.Net.Http.Json.JsonContent.Create(body);
+        }
+
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("ApiKey", ServerApiSecret);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{method} /api/server/{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
+    /// <summary>An ActorChat socket signed in with <paramref name="token"/> as a browser does (<see cref="SignIn"/>).</summary>
+    public async Task<SocketDriver> ConnectWithTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var socket = new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" };
         if (SignIn == "subprotocol")
         {
             return await SocketDriver.ConnectAsync(socket.Uri, ["actorchat", $"actorchat.bearer.{token}"], cancellationToken);
@@ -118,21 +147,6 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
         socket.Query = await TicketQueryAsync(token);
         return await SocketDriver.ConnectAsync(socket.Uri, subprotocols: [], cancellationToken);
-    }
-
-    /// <summary>
-    /// Calls the server API (<c>/api/server/</c>) as a backend would, with the key every ActorChat server under test
-    /// is started with (scopes <c>rooms</c> and <c>read</c>).
-    /// </summary>
-    public async Task ServerApiAsync(HttpMethod method, string path, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(BaseAddress, $"/api/server/{path}"));
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("ApiKey", ServerApiSecret);
-        using var response = await _http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"{method} /api/server/{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
-        }
     }
 
     /// <summary>Signs <paramref name="users"/> in now, so that their connects later use these tokens (<c>--tokens ahead</c>).</summary>
@@ -332,6 +346,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         "--ActorChat:ServerApi:Keys:0:Hash", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ServerApiSecret))),
         "--ActorChat:ServerApi:Keys:0:Scopes:0", "rooms",
         "--ActorChat:ServerApi:Keys:0:Scopes:1", "read",
+        "--ActorChat:ServerApi:Keys:0:Scopes:2", "publish",
         "--ActorChat:ServerApi:RequestsPerSecond", "1000000",
         "--ActorChat:ServerApi:RequestBurst", "1000000",
         "--Logging:LogLevel:Default", "Warning",
