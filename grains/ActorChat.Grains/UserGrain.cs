@@ -11,7 +11,7 @@ namespace ActorChat.Grains;
 /// front-end nodes they are on, which hear direct messages, invitations and ended sessions. Memberships, read
 /// pointers and invitations are records in the store, written by the rooms and read here.
 /// </summary>
-internal sealed partial class UserGrain(IChatStore store, TimeProvider time, IOptions<ChatStreamOptions> streams, ILogger<UserGrain> logger)
+internal sealed partial class UserGrain(IChatStore store, TimeProvider time, IOptions<ChatStreamOptions> streams, IOptions<RoomOptions> rooms, ILogger<UserGrain> logger)
     : Grain, IUserGrain
 {
     // Tokens issued before this are refused; read from the store once per activation.
@@ -148,12 +148,13 @@ internal sealed partial class UserGrain(IChatStore store, TimeProvider time, IOp
         }
     }
 
-    // One-way calls: the user grain never waits on a room grain, so room -> user calls cannot deadlock.
+    // One-way calls: the user grain never waits on a room grain, so room -> user calls cannot deadlock. Rooms above
+    // the presence limit are not told (they would drop it), so a member's every connect does not wake a big room.
     private async Task AnnouncePresenceAsync(bool online)
     {
-        foreach (var membership in await store.MembershipsAsync(_user))
+        foreach (var room in await store.PresenceRoomsAsync(_user, rooms.Value.PresenceMemberLimit))
         {
-            GrainFactory.Room(membership.Room).PresenceChanged(_user, online).Ignore();
+            GrainFactory.Room(room).PresenceChanged(_user, online).Ignore();
         }
 
         LogPresence(logger, _user, online);

@@ -94,6 +94,13 @@ public interface IChatStore
     /// <summary>The user's memberships with read pointers, each room's last seq, unread messages and unread mentions, sorted by room id.</summary>
     Task<IReadOnlyList<MembershipRecord>> MembershipsAsync(string user);
 
+    /// <summary>
+    /// The rooms the user belongs to that have at most <paramref name="maxMembers"/> members, sorted by id: those a
+    /// change of the user's presence concerns (bigger rooms announce none). Ids only, with no unread counting, since
+    /// every first connect and last close asks.
+    /// </summary>
+    Task<IReadOnlyList<string>> PresenceRoomsAsync(string user, int maxMembers);
+
     /// <summary>Listed rooms (public, not direct, with members) sorted by id, after <paramref name="after"/>.</summary>
     Task<IReadOnlyList<RoomListing>> ListedRoomsAsync(string? after, int limit);
 

@@ -21,6 +21,7 @@ public sealed class BenchSmokeTests
         { "poll-vs-push", "actorchat", ["--clients", "5", "--rate", "5", "--seconds", "1.5", "--warmup-seconds", "0.5"] },
         { "history-depth", "actorchat", ["--depth", "300", "--samples", "20"] },
         { "member-depth", "actorchat", ["--depth", "300", "--samples", "10"] },
+        { "user-rooms", "actorchat", ["--rooms", "20", "--backlog", "5", "--samples", "5"] },
         { "frame-bytes", "actorchat", ["--samples", "5"] },
         { "stalled-reader", "actorchat", ["--sockets", "1"] },
     };

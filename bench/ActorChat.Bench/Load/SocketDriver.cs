@@ -20,6 +20,9 @@ internal sealed class SocketDriver : IChatDriver
     /// <summary>Told the size in bytes of each <c>message</c> frame received, as it came off the wire.</summary>
     public Action<int>? OnMessageFrame { get; set; }
 
+    /// <summary>Told every other event (not a message, not a reply), as text.</summary>
+    public Action<string>? OnEvent { get; set; }
+
     public static async Task<SocketDriver> ConnectAsync(Uri socket, IReadOnlyList<string> subprotocols, CancellationToken cancellationToken)
     {
         var driver = new SocketDriver();
@@ -124,6 +127,10 @@ internal sealed class SocketDriver : IChatDriver
                 else if (frame.IndexOf("\"type\":\"ok\""u8) >= 0 || frame.IndexOf("\"type\":\"error\""u8) >= 0)
                 {
                     Complete(frame);
+                }
+                else
+                {
+                    OnEvent?.Invoke(Encoding.UTF8.GetString(frame));
                 }
             }
         }

@@ -7,8 +7,9 @@ namespace ActorChat.Bench.Scenarios;
 /// What a user's connect costs against the number of rooms they belong to: a user in one room and one in
 /// <c>--rooms</c> rooms (500; the membership quota is 1,000), each room with <c>--backlog</c> (100) messages they have
 /// not read. Each of <c>--samples</c> cycles opens a socket, waits for a <c>ping</c>'s answer (a connection serves
-/// requests once the user is connected) and closes it; reported: that latency, the server's CPU per cycle (the close
-/// included, which announces the user offline), and a <c>rooms</c> request, whose answer does grow with the rooms.
+/// requests once the user is connected, and online) and closes it, then waits until a member of one of the rooms
+/// hears the user go offline; reported: that latency, the server's CPU per cycle (the close and its announcement
+/// included), and a <c>rooms</c> request, whose answer does grow with the rooms.
 /// The rooms are made and filled through the server API.
 /// </summary>
 internal static class UserRoomsScenario
@@ -64,20 +65,36 @@ internal static class UserRoomsScenario
             progress.SentOne();
         });
 
-        // The token once: a connect is the socket's, not a sign-in's.
+        // The token once: a connect is the socket's, not a sign-in's. A member of the first room watches the user
+        // go offline after each close: the next connect must find the user offline, or it would announce nothing.
         var token = await server.TokenAsync(user);
+        await using var observer = (SocketDriver)await server.ConnectAsync($"{user}-observer", cancellationToken);
+        await observer.JoinAsync(names[0]);
         var connect = new LatencyRecorder(options.Samples);
         var roomsRequest = new LatencyRecorder(options.Samples);
         var cpuBefore = server.CpuSeconds();
         for (var i = 0; i < options.Samples; i++)
         {
+            var offline = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            observer.OnEvent = frame =>
+            {
+                if (frame.Contains("\"presence\"", StringComparison.Ordinal) && frame.Contains($"\"{user}\"", StringComparison.Ordinal) && frame.Contains("\"offline\"", StringComparison.Ordinal))
+                {
+                    offline.TrySetResult();
+                }
+            };
             var start = Clock.Now;
-            await using var socket = await server.ConnectWithTokenAsync(token, cancellationToken);
-            await socket.CallAsync(new() { ["type"] = "ping" });
-            connect.Record(Clock.MicrosecondsSince(start));
+            await using (var socket = await server.ConnectWithTokenAsync(token, cancellationToken))
+            {
+                await socket.CallAsync(new() { ["type"] = "ping" });
+                connect.Record(Clock.MicrosecondsSince(start));
+            }
+
+            await offline.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             progress.Connected();
         }
 
+        observer.OnEvent = null;
         var cpuPerCycle = (server.CpuSeconds() - cpuBefore) * 1000 / options.Samples;
         await using (var socket = await server.ConnectWithTokenAsync(token, cancellationToken))
         {

@@ -141,6 +141,14 @@ internal sealed partial class SqlChatStore
             ("@user", user), ("@no", false));
     }
 
+    public async Task<IReadOnlyList<string>> PresenceRoomsAsync(string user, int maxMembers)
+    {
+        await using var read = await openRead();
+        return await Db.ListAsync(read.Connection, null,
+            "SELECT m.room FROM members m JOIN rooms r ON r.room = m.room WHERE m.user_id = @user AND r.member_count <= @max ORDER BY m.room",
+            r => r.GetString(0), ("@user", user), ("@max", maxMembers));
+    }
+
     /// <summary>
     /// Decides and writes a join in one transaction. Quotas are checked with conditional updates, and the room and
     /// member rows are inserted only if absent, so joins committing at once on different writers can neither both

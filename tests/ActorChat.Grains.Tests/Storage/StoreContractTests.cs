@@ -51,6 +51,23 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_rooms_a_users_presence_concerns_are_theirs_at_or_under_a_member_count()
+    {
+        var (small, big, other) = (Room("small"), Room("big"), Room("other"));
+        var ann = User("ann");
+        await Store.JoinAsync(Join(small, ann));
+        await Store.JoinAsync(Join(big, ann));
+        await Store.JoinAsync(Join(big, User("bob")));
+        await Store.JoinAsync(Join(big, User("cat")));
+        await Store.JoinAsync(Join(other, User("bob")));
+
+        Assert.Equal(new[] { big, small }.Order(StringComparer.Ordinal), await Store.PresenceRoomsAsync(ann, maxMembers: 3));
+        Assert.Equal([small], await Store.PresenceRoomsAsync(ann, maxMembers: 2));
+        Assert.Empty(await Store.PresenceRoomsAsync(ann, maxMembers: 0));
+        Assert.Equal([other], await Store.PresenceRoomsAsync(User("bob"), maxMembers: 1));
+    }
+
+    [Fact]
     public async Task Joins_that_race_create_the_room_once_and_count_each_member_once()
     {
         var room = Room("race");
