@@ -191,6 +191,25 @@ public sealed class LimitTests(LimitsServer server) : IClassFixture<LimitsServer
     }
 
     [Fact]
+    public async Task A_rooms_answer_costs_one_request_more_for_each_further_room_it_lists()
+    {
+        // Three memberships made without this user's budget; one request covers one room here (RoomsPerRequest).
+        var user = NewUser("many");
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            await grains.GetGrain<ActorChat.Contracts.IRoomGrain>($"many-{i}-{user}").Join(user);
+        }
+
+        // Of the burst of 5 the socket took one and the answer three (one, and two for the rooms past the first).
+        await using var client = await server.ConnectAsync(user);
+        Assert.Equal(3, (await client.OkAsync("rooms")).GetProperty("rooms").GetArrayLength());
+        await client.OkAsync("ping");
+        var limited = await client.RequestAsync("ping");
+        Assert.Equal(("error", "rate_limited"), (limited.Type(), limited.Str("code")));
+    }
+
+    [Fact]
     public async Task The_request_budget_is_the_users_shared_by_every_socket_and_rest_call()
     {
         var user = NewUser("shared");

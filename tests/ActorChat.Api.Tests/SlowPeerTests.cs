@@ -39,6 +39,7 @@ public sealed class LimitsServer() : ChatServer(new Dictionary<string, string>
     ["ActorChat:Sockets:MaxConnectionsPerUser"] = "2",
     ["ActorChat:Sockets:MaxConnectionsPerNode"] = "4",
     ["ActorChat:Sockets:MaxRoomsPerConnection"] = "3",
+    ["ActorChat:Sockets:RoomsPerRequest"] = "1",
 });
 
 public sealed class SlowPeerTests(SlowPeerServer server) : IClassFixture<SlowPeerServer>

@@ -39,6 +39,13 @@ public sealed class SocketOptions
     [Range(1, 1_000_000)]
     public double RequestBurst { get; set; } = 40;
 
+    /// <summary>
+    /// Rooms a <c>rooms</c> answer may list for one request from the budget; each further this many cost one more
+    /// (counting a room's unread messages reads up to 1,000 of them, so a user in many rooms asks for much more work).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int RoomsPerRequest { get; set; } = 50;
+
     /// <summary>Requests refused as <c>rate_limited</c> in a row before the connection is closed with 1008.</summary>
     [Range(1, 1_000_000)]
     public int FloodCloseAfter { get; set; } = 100;

@@ -34,6 +34,16 @@ internal sealed class RequestBudgets : IDisposable
         _buckets.GetOrAdd(caller, static (_, self) => new TokenBucket(self._options.RequestsPerSecond, self._options.RequestBurst, self._time), this)
             .TryTake(out retryAfter);
 
+    /// <summary>Charges <paramref name="caller"/> <paramref name="tokens"/> more for a request that cost more than one (<see cref="TokenBucket.Charge"/>).</summary>
+    public void Charge(string caller, double tokens)
+    {
+        if (tokens > 0)
+        {
+            _buckets.GetOrAdd(caller, static (_, self) => new TokenBucket(self._options.RequestsPerSecond, self._options.RequestBurst, self._time), this)
+                .Charge(tokens);
+        }
+    }
+
     public void Dispose() => _sweep.Dispose();
 
     private void Sweep()

@@ -50,6 +50,19 @@ internal sealed class TokenBucket
         }
     }
 
+    /// <summary>
+    /// Takes <paramref name="tokens"/> more for a request that cost more than the one it was let in for; the budget
+    /// may go into debt, at most one burst deep, which later requests wait out.
+    /// </summary>
+    public void Charge(double tokens)
+    {
+        lock (_lock)
+        {
+            Refill();
+            _tokens = Math.Max(-_burst, _tokens - tokens);
+        }
+    }
+
     private void Refill()
     {
         var now = _time.GetTimestamp();

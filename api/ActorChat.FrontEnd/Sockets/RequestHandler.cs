@@ -2,6 +2,7 @@ using System.Text.Json;
 using ActorChat.Contracts;
 using ActorChat.FrontEnd.Auth;
 using ActorChat.FrontEnd.Connections;
+using ActorChat.FrontEnd.Limits;
 using ActorChat.FrontEnd.Protocol;
 using ActorChat.FrontEnd.Relay;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ internal sealed class RequestHandler(
     ChatRelay relay,
     IOptions<ChatLimits> limits,
     IOptions<SocketOptions> socketOptions,
+    RequestBudgets budgets,
     TokenValidator tokens,
     ChatMetrics metrics,
     TimeProvider time)
@@ -346,8 +348,10 @@ internal sealed class RequestHandler(
 
     private async Task RoomsAsync(ChatConnection connection, ClientRequest request)
     {
-        // One call: the store knows each room's last seq, so no room grain is woken to answer.
+        // One call: the store knows each room's last seq, so no room grain is woken to answer. The answer was let in
+        // for one request; a user in many rooms pays for what counting their unread messages took.
         var memberships = await grains.User(connection.User).Rooms();
+        budgets.Charge(connection.User, (memberships.Count - 1) / _socketOptions.RoomsPerRequest);
         await Reply(connection, request, w =>
         {
             w.WriteStartArray("rooms");
