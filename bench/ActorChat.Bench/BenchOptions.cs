@@ -82,7 +82,7 @@ internal sealed class BenchOptions
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("usage: ActorChat.Bench <fanout|rooms|idle|poll-vs-push|history-depth|member-depth|user-rooms|big-room|soak|frame-bytes|stalled-reader> [options]");
+            throw new ArgumentException("usage: ActorChat.Bench <fanout|rooms|idle|poll-vs-push|history-depth|member-depth|user-rooms|erase|big-room|soak|frame-bytes|stalled-reader> [options]");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

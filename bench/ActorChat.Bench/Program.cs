@@ -32,6 +32,7 @@ Func<ServerUnderTest, BenchOptions, int, List<Result>, CancellationToken, Task> 
     "big-room" => BigRoomScenario.RunAsync,
     "member-depth" => MemberDepthScenario.RunAsync,
     "user-rooms" => UserRoomsScenario.RunAsync,
+    "erase" => EraseScenario.RunAsync,
     "soak" => SoakScenario.RunAsync,
     "frame-bytes" => FrameBytesScenario.RunAsync,
     "stalled-reader" => StalledReaderScenario.RunAsync,

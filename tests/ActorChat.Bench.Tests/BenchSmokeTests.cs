@@ -22,6 +22,7 @@ public sealed class BenchSmokeTests
         { "history-depth", "actorchat", ["--depth", "300", "--samples", "20"] },
         { "member-depth", "actorchat", ["--depth", "300", "--samples", "10"] },
         { "user-rooms", "actorchat", ["--rooms", "20", "--backlog", "5", "--samples", "5"] },
+        { "erase", "actorchat", ["--rooms", "5", "--depth", "200", "--samples", "50"] },
         { "frame-bytes", "actorchat", ["--samples", "5"] },
         { "stalled-reader", "actorchat", ["--sockets", "1"] },
     };

@@ -51,15 +51,16 @@ internal sealed class TokenBucket
     }
 
     /// <summary>
-    /// Takes <paramref name="tokens"/> more for a request that cost more than the one it was let in for; the budget
-    /// may go into debt, at most one burst deep, which later requests wait out.
+    /// Takes <paramref name="tokens"/> more for a request that cost more than the one it was let in for. The budget
+    /// may go into debt as deep as the work asked for (answers that ran at once each pay in full), and later
+    /// requests wait it out.
     /// </summary>
     public void Charge(double tokens)
     {
         lock (_lock)
         {
             Refill();
-            _tokens = Math.Max(-_burst, _tokens - tokens);
+            _tokens -= tokens;
         }
     }
 

@@ -347,6 +347,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         "--ActorChat:ServerApi:Keys:0:Scopes:0", "rooms",
         "--ActorChat:ServerApi:Keys:0:Scopes:1", "read",
         "--ActorChat:ServerApi:Keys:0:Scopes:2", "publish",
+        "--ActorChat:ServerApi:Keys:0:Scopes:3", "users",
         "--ActorChat:ServerApi:RequestsPerSecond", "1000000",
         "--ActorChat:ServerApi:RequestBurst", "1000000",
         "--Logging:LogLevel:Default", "Warning",

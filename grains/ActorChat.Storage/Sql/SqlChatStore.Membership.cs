@@ -117,8 +117,8 @@ internal sealed partial class SqlChatStore
         return pointer is null ? (long?)null : Convert.ToInt64(pointer);
     });
 
-    // Unread: messages (not changes) after the pointer, counted up to a cap, so the cost stays bounded. Built once:
-    // every connect asks for the user's memberships.
+    // Unread: messages (not changes) after the pointer, counted up to a cap, so the cost stays bounded per room. Built
+    // once: clients ask for it at every connect (the rooms request, which charges the user's budget by rooms listed).
     private static readonly string MembershipsSql =
         $"""
         SELECT p.room, p.pointer, r.last_seq,

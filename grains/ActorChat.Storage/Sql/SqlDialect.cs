@@ -184,6 +184,9 @@ internal sealed class SqliteDialect : SqlDialect
         ) WITHOUT ROWID;
         CREATE INDEX webhook_notices_due ON webhook_notices (first_at);
         """,
+        // The mentions of one message, found by the message: deleting a message, erasing a user and the retention
+        // sweep each read the whole table without it (its key starts with the user named).
+        "CREATE INDEX mentions_by_message ON mentions (room, seq);",
     ];
 }
 
@@ -359,5 +362,8 @@ internal sealed class PostgresDialect : SqlDialect
         DROP INDEX rooms_listed;
         CREATE INDEX rooms_listed ON rooms (room) WHERE listed;
         """,
+        // The mentions of one message, found by the message: deleting a message, erasing a user and the retention
+        // sweep each read the whole table without it (its key starts with the user named).
+        "CREATE INDEX mentions_by_message ON mentions (room, seq);",
     ];
 }
