@@ -30,21 +30,21 @@ internal sealed class RequestBudgets : IDisposable
     public int Count => _buckets.Count;
 
     /// <summary>Takes one request from <paramref name="caller"/>'s budget, or says when the next one is allowed.</summary>
-    public bool TryTake(string caller, out TimeSpan retryAfter) =>
-        _buckets.GetOrAdd(caller, static (_, self) => new TokenBucket(self._options.RequestsPerSecond, self._options.RequestBurst, self._time), this)
-            .TryTake(out retryAfter);
+    public bool TryTake(string caller, out TimeSpan retryAfter) => BucketOf(caller).TryTake(out retryAfter);
 
     /// <summary>Charges <paramref name="caller"/> <paramref name="tokens"/> more for a request that cost more than one (<see cref="TokenBucket.Charge"/>).</summary>
     public void Charge(string caller, double tokens)
     {
         if (tokens > 0)
         {
-            _buckets.GetOrAdd(caller, static (_, self) => new TokenBucket(self._options.RequestsPerSecond, self._options.RequestBurst, self._time), this)
-                .Charge(tokens);
+            BucketOf(caller).Charge(tokens);
         }
     }
 
     public void Dispose() => _sweep.Dispose();
+
+    private TokenBucket BucketOf(string caller) =>
+        _buckets.GetOrAdd(caller, static (_, self) => new TokenBucket(self._options.RequestsPerSecond, self._options.RequestBurst, self._time), this);
 
     private void Sweep()
     {

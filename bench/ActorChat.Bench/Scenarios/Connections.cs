@@ -19,6 +19,29 @@ internal static class Connections
         return clients;
     }
 
+    /// <summary>
+    /// Runs <paramref name="send"/> for 0 .. <paramref name="count"/> - 1 with up to 256 in flight (sends to fill a
+    /// store fast, the connection pipelining them), counting each in <paramref name="progress"/>.
+    /// </summary>
+    public static async Task SendWindowedAsync(Func<int, Task> send, int count, Progress progress, CancellationToken cancellationToken)
+    {
+        const int Window = 256;
+        var inFlight = new List<Task>(Window);
+        for (var i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            inFlight.Add(send(i));
+            progress.SentOne();
+            if (inFlight.Count == Window)
+            {
+                await Task.WhenAll(inFlight);
+                inFlight.Clear();
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
     public static async Task CloseAsync(IEnumerable<IChatDriver?> clients)
     {
         foreach (var chunk in clients.Where(c => c is not null).Chunk(256))

@@ -11,8 +11,6 @@ namespace ActorChat.Bench.Scenarios;
 /// </summary>
 internal static class EraseScenario
 {
-    private const int Window = 256;
-
     public static async Task RunAsync(ServerUnderTest server, BenchOptions options, int run, List<Result> results, CancellationToken cancellationToken)
     {
         if (!server.SpeaksActorChat)
@@ -34,8 +32,8 @@ internal static class EraseScenario
             await victim.JoinAsync(room);
         }
 
-        await FillAsync(i => others.SendAsync(rooms[i % rooms.Count], Clock.Stamp(options.MessageSize)), options.Depth, progress, cancellationToken);
-        await FillAsync(i => victim.CallAsync(new() { ["type"] = "send", ["room"] = rooms[i % rooms.Count], ["text"] = Clock.Stamp(options.MessageSize), ["mentions"] = new[] { $"er{run}-others" } }),
+        await Connections.SendWindowedAsync(i => others.SendAsync(rooms[i % rooms.Count], Clock.Stamp(options.MessageSize)), options.Depth, progress, cancellationToken);
+        await Connections.SendWindowedAsync(i => victim.CallAsync(new() { ["type"] = "send", ["room"] = rooms[i % rooms.Count], ["text"] = Clock.Stamp(options.MessageSize), ["mentions"] = new[] { $"er{run}-others" } }),
             options.Samples, progress, cancellationToken);
 
         await using var sender = await server.ConnectAsync($"er{run}-sender", cancellationToken);
@@ -67,23 +65,5 @@ internal static class EraseScenario
         results.Add(new Result("erase", server.Kind, run, $"erase a user of {options.Samples} messages among {options.Depth + options.Samples}", erased, "ms"));
         results.Add(new Result("erase", server.Kind, run, "slowest send meanwhile", latency.MaxMs, "ms"));
         results.Add(new Result("erase", server.Kind, run, "sends meanwhile, p50", latency.P50Ms, "ms"));
-    }
-
-    private static async Task FillAsync(Func<int, Task> send, int count, Progress progress, CancellationToken cancellationToken)
-    {
-        var inFlight = new List<Task>(Window);
-        for (var i = 0; i < count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            inFlight.Add(send(i));
-            progress.SentOne();
-            if (inFlight.Count == Window)
-            {
-                await Task.WhenAll(inFlight);
-                inFlight.Clear();
-            }
-        }
-
-        await Task.WhenAll(inFlight);
     }
 }

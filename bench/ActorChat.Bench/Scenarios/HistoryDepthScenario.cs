@@ -66,22 +66,6 @@ internal static class HistoryDepthScenario
         }
     }
 
-    private static async Task FillAsync(IChatDriver writer, string room, int count, int size, Progress progress, CancellationToken cancellationToken)
-    {
-        const int Window = 256;
-        var inFlight = new List<Task>(Window);
-        for (var i = 0; i < count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            inFlight.Add(writer.SendAsync(room, Clock.Stamp(size)));
-            progress.SentOne();
-            if (inFlight.Count == Window)
-            {
-                await Task.WhenAll(inFlight);
-                inFlight.Clear();
-            }
-        }
-
-        await Task.WhenAll(inFlight);
-    }
+    private static Task FillAsync(IChatDriver writer, string room, int count, int size, Progress progress, CancellationToken cancellationToken) =>
+        Connections.SendWindowedAsync(_ => writer.SendAsync(room, Clock.Stamp(size)), count, progress, cancellationToken);
 }

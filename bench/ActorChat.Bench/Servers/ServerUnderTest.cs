@@ -115,7 +115,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Calls the server API (<c>/api/server/</c>) as a backend would, with the key every ActorChat server under test
-    /// is started with (scopes <c>rooms</c> and <c>read</c>).
+    /// is started with (scopes <c>rooms</c>, <c>read</c>, <c>publish</c> and <c>users</c>).
     /// </summary>
     public Task ServerApiAsync(HttpMethod method, string path, CancellationToken cancellationToken) => ServerApiAsync(method, path, body: null, cancellationToken);
 
@@ -329,7 +329,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
-    // The bench's backend key; a server started elsewhere (--url) does not know it, and only member-depth needs it.
+    // The bench's backend key (member-depth, user-rooms and erase use it); a server started elsewhere (--url) does not know it.
     private const string ServerApiSecret = "actorchat-bench-server-api-key";
 
     // Limits that protect a public server would throttle the load generator itself. With stalled clients the
